@@ -1,0 +1,84 @@
+#pragma once
+// Routes requests to handlers. A handler is a coroutine on the connection's strand; it may
+// co_await the store (store::Database) and returns one Response. Errors: throw HttpError and
+// the router answers DESIGN.md's JSON error ({"error":{"code","message","field"?}}).
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/body.hpp"
+
+namespace nchat::http {
+
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+
+using RawRequest = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<Body>;
+
+struct Request {
+    const RawRequest& raw;
+    std::string path;   // percent-decoded, without the query
+    std::string query;  // raw, without '?'
+    std::map<std::string, std::string, std::less<>> params;  // from {name} segments
+    std::string peer;                                        // "ip:port"
+    std::string route;  // the route's pattern, for logs and metrics
+
+    std::string_view header(bhttp::field f) const;
+    std::string_view header(std::string_view name) const;
+    // First value of a query parameter, percent-decoded.
+    std::optional<std::string> query_param(std::string_view name) const;
+    std::string_view param(std::string_view name) const;
+};
+
+struct HttpError : std::runtime_error {
+    HttpError(bhttp::status s, std::string code, std::string message, std::string field = {})
+        : std::runtime_error(message),
+          status(s),
+          code(std::move(code)),
+          field(std::move(field)) {}
+    bhttp::status status;
+    std::string code;   // "validation_failed", "not_found", ...
+    std::string field;  // the offending field, if any
+    std::vector<std::pair<std::string, std::string>> headers;  // e.g. Retry-After
+};
+
+using Handler = std::function<net::awaitable<Response>(Request&)>;
+
+// Response helpers; all set Content-Type and keep-alive from `req`.
+Response json_response(const Request& req, bhttp::status s, std::string json_text);
+Response error_response(const RawRequest& req, bhttp::status s, std::string_view code,
+                        std::string_view message, std::string_view field = {});
+
+class Router {
+public:
+    // Pattern: "/api/streams/{id}" — literal segments or {name}; a final {name*} captures the
+    // rest of the path (for /hls/{streamId}/{file*}). Literal segments win over parameters.
+    void add(bhttp::verb method, std::string pattern, Handler h);
+
+    struct Match {
+        const Handler* handler = nullptr;
+        std::string pattern;
+        std::map<std::string, std::string, std::less<>> params;
+        bool path_matched = false;       // some route has this path (405 if no handler)
+        std::vector<bhttp::verb> allow;  // methods for that path
+    };
+    Match match(bhttp::verb method, std::string_view path) const;
+
+private:
+    struct Route {
+        bhttp::verb method;
+        std::string pattern;
+        std::vector<std::string> segments;
+        Handler handler;
+    };
+    std::vector<Route> routes_;
+};
+
+}  // namespace nchat::http

@@ -1,0 +1,96 @@
+#pragma once
+// The rows the store reads and writes. Field names follow the product spec's columns
+// (nchat_streams.*), in snake_case here and camelCase on the wire (api/).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/clock.hpp"
+
+namespace nchat::store {
+
+using util::Time;
+
+enum class Role { admin, broadcaster, moderator, viewer };
+enum class StreamStatus { scheduled, preparing, live, ended, cancelled };
+
+std::string_view to_string(Role r);
+std::optional<Role> parse_role(std::string_view s);
+std::string_view to_string(StreamStatus s);
+std::optional<StreamStatus> parse_stream_status(std::string_view s);
+
+struct User {
+    std::string id;  // UUID
+    std::string name;
+    Role role = Role::viewer;
+    Time created_at{};
+};
+
+struct Stream {
+    std::string id;  // UUID
+    std::string channel_id;
+    std::string broadcaster_id;
+    std::string title;  // <= 200 code points
+    std::optional<std::string> description;
+    std::optional<std::string> thumbnail_url;
+    std::optional<Time> scheduled_at;
+    std::optional<Time> started_at;
+    std::optional<Time> ended_at;
+    StreamStatus status = StreamStatus::preparing;
+    std::string stream_key;  // unique; a secret
+    std::string ingest_url;
+    std::optional<std::string> hls_manifest_url;
+    std::string max_resolution = "1080p";
+    std::int64_t peak_viewer_count = 0;
+    std::int64_t total_view_count = 0;
+    std::int64_t total_chat_messages = 0;
+    std::int64_t total_reactions = 0;
+    bool enable_chat = true;
+    bool enable_reactions = true;
+    bool enable_qa = false;
+    std::string chat_mode = "open";
+    std::vector<std::string> tags;
+    bool is_private = false;
+    Time created_at{};
+    Time updated_at{};
+};
+
+// The mutable fields of PATCH /api/streams/{id}; an unset optional leaves the column alone.
+// For nullable columns the inner optional says "set to NULL".
+struct StreamPatch {
+    std::optional<std::string> title;
+    std::optional<std::optional<std::string>> description;
+    std::optional<std::optional<std::string>> thumbnail_url;
+    std::optional<std::optional<Time>> scheduled_at;
+    std::optional<std::string> max_resolution;
+    std::optional<bool> enable_chat;
+    std::optional<bool> enable_reactions;
+    std::optional<bool> enable_qa;
+    std::optional<std::string> chat_mode;
+    std::optional<std::vector<std::string>> tags;
+    std::optional<bool> is_private;
+    // Set by the lifecycle (start/end/publish), not by PATCH.
+    std::optional<StreamStatus> status;
+    std::optional<std::optional<Time>> started_at;
+    std::optional<std::optional<Time>> ended_at;
+    std::optional<std::optional<std::string>> hls_manifest_url;
+    std::optional<std::string> stream_key;
+};
+
+struct StreamFilter {
+    std::optional<StreamStatus> status;
+    // Private streams are listed only for this user (their broadcaster, or granted access);
+    // empty = anonymous. Admins pass include_all_private.
+    std::string viewer_id;
+    bool include_all_private = false;
+    std::int64_t limit = 20;
+    std::int64_t offset = 0;
+};
+
+struct LiveStreamRow {
+    Stream stream;
+    std::int64_t current_viewers = 0;  // from nchat_live_streams
+};
+
+}  // namespace nchat::store
