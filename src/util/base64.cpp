@@ -9,8 +9,10 @@ constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 constexpr std::array<std::int8_t, 256> make_decode_table() {
     std::array<std::int8_t, 256> t{};
-    for (auto& v : t) v = -1;
-    for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(kAlphabet[i])] = std::int8_t(i);
+    for (auto& v : t)
+        v = -1;
+    for (int i = 0; i < 64; ++i)
+        t[static_cast<unsigned char>(kAlphabet[i])] = std::int8_t(i);
     return t;
 }
 constexpr auto kDecode = make_decode_table();
@@ -43,7 +45,8 @@ std::string base64url_encode(std::span<const std::uint8_t> data) {
 }
 
 std::optional<std::string> base64url_decode(std::string_view s) {
-    while (!s.empty() && s.back() == '=') s.remove_suffix(1);
+    while (!s.empty() && s.back() == '=')
+        s.remove_suffix(1);
     if (s.size() % 4 == 1) return std::nullopt;
     std::string out;
     out.reserve(s.size() * 3 / 4);

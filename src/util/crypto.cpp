@@ -1,12 +1,12 @@
 #include "util/crypto.hpp"
 
+#include <stdexcept>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
-
-#include <stdexcept>
 
 namespace nchat::util {
 

@@ -32,6 +32,8 @@ bool is_uuid(std::string_view s) {
     return true;
 }
 
-std::string new_secret() { return base64url_encode(random_bytes(32)); }
+std::string new_secret() {
+    return base64url_encode(random_bytes(32));
+}
 
 }  // namespace nchat::util

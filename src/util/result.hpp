@@ -11,11 +11,11 @@ namespace nchat::util {
 template <class T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+    Result(T value) : v_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
     Result(std::error_code ec) : v_(ec) { assert(ec); }  // NOLINT(google-explicit-constructor)
     template <class E>
-        requires std::is_error_code_enum_v<E>
-    Result(E e) : Result(std::error_code(make_error_code(e))) {}  // NOLINT
+    requires std::is_error_code_enum_v<E> Result(E e)
+        : Result(std::error_code(make_error_code(e))) {}  // NOLINT
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }

@@ -52,7 +52,8 @@ std::optional<Time> parse_iso8601(std::string_view s) {
             ++pos;
         }
         if (digits == 0 || digits > 9) return std::nullopt;
-        for (std::size_t i = digits; i < 3; ++i) millis *= 10;
+        for (std::size_t i = digits; i < 3; ++i)
+            millis *= 10;
     }
     int offset_minutes = 0;
     if (pos >= s.size()) return std::nullopt;
@@ -74,9 +75,13 @@ std::optional<Time> parse_iso8601(std::string_view s) {
     year_month_day ymd{year{y}, month{unsigned(mo)}, day{unsigned(d)}};
     if (!ymd.ok()) return std::nullopt;
     if (se == 60) se = 59;  // a leap second is not representable; clamp
-    auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{se} + milliseconds{millis} -
-              minutes{offset_minutes};
-    return time_point_cast<milliseconds>(tp);
+    auto tp = time_point_cast<milliseconds>(sys_days{ymd} + hours{h} + minutes{mi} + seconds{se} +
+                                            milliseconds{millis} - minutes{offset_minutes});
+    // An offset can carry the instant out of the years we print (0001-9999): refuse those, so
+    // that everything accepted formats and parses back to itself.
+    auto y_utc = int(year_month_day{floor<days>(tp)}.year());
+    if (y_utc < 1 || y_utc > 9999) return std::nullopt;
+    return tp;
 }
 
 std::string format_http_date(Time t) {
@@ -91,8 +96,7 @@ std::string format_http_date(Time t) {
     char buf[40];
     std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT", kDays[wd.c_encoding()],
                   unsigned(ymd.day()), kMonths[unsigned(ymd.month()) - 1], int(ymd.year()),
-                  int(hms.hours().count()), int(hms.minutes().count()),
-                  int(hms.seconds().count()));
+                  int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
     return buf;
 }
 

@@ -1,8 +1,8 @@
 #include "util/ids.hpp"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "util/base64.hpp"
 
@@ -25,9 +25,9 @@ TEST(Ids, UuidsAreVersion4AndDistinct) {
 TEST(Ids, SecretsAre256BitsUrlSafe) {
     auto s = new_secret();
     EXPECT_EQ(s.size(), 43u);
-    EXPECT_EQ(s.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     auto raw = base64url_decode(s);
     ASSERT_TRUE(raw);
     EXPECT_EQ(raw->size(), 32u);

@@ -1,0 +1,60 @@
+#include "api/authenticate.hpp"
+
+#include "api/errors.hpp"
+#include "auth/jwt.hpp"
+#include "auth/token.hpp"
+#include "store/database.hpp"
+
+namespace nchat::api {
+namespace {
+
+constexpr std::size_t kMaxAuthorizationBytes = 8 * 1024;
+
+std::optional<std::string_view> bearer(std::string_view header) {
+    constexpr std::string_view kScheme = "Bearer ";
+    if (header.size() <= kScheme.size()) return std::nullopt;
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(header[i])) !=
+            std::tolower(static_cast<unsigned char>(kScheme[i]))) {
+            return std::nullopt;
+        }
+    }
+    auto token = header.substr(kScheme.size());
+    while (!token.empty() && token.front() == ' ')
+        token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ')
+        token.remove_suffix(1);
+    if (token.empty()) return std::nullopt;
+    return token;
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::optional<auth::Principal>> authenticate(ApiContext& ctx,
+                                                                    const http::Request& req) {
+    auto header = req.header(http::bhttp::field::authorization);
+    if (header.empty()) co_return std::nullopt;
+    if (header.size() > kMaxAuthorizationBytes) throw unauthorized("Authorization header too long");
+    auto token = bearer(header);
+    if (!token) throw unauthorized("expected Authorization: Bearer <token>");
+    if (auth::looks_like_jwt(*token)) {
+        if (ctx.jwt_secret.empty()) throw unauthorized("JWTs are not accepted by this server");
+        auto r = auth::verify_jwt(*token, ctx.jwt_secret, ctx.clock.now());
+        if (!r.claims) throw unauthorized(std::string(auth::to_string(r.error)));
+        co_return auth::Principal{r.claims->sub, r.claims->role, r.claims->name};
+    }
+    auto hash = auth::hash_token(*token);
+    auto user =
+        co_await ctx.db.read([hash](store::Store& s) { return s.user_by_token_hash(hash); });
+    if (!user) throw unauthorized("unknown or revoked token");
+    co_return auth::Principal{user->id, user->role, user->name};
+}
+
+boost::asio::awaitable<auth::Principal> require_principal(ApiContext& ctx,
+                                                          const http::Request& req) {
+    auto p = co_await authenticate(ctx, req);
+    if (!p) throw unauthorized("authentication required");
+    co_return std::move(*p);
+}
+
+}  // namespace nchat::api

@@ -1,0 +1,31 @@
+#pragma once
+// What the REST handlers share: storage, the clock, the configured public URLs, secrets.
+#include <string>
+
+namespace prometheus {
+class Registry;
+}
+namespace nchat::store {
+class Database;
+}
+namespace nchat::util {
+class Clock;
+}
+
+namespace nchat::api {
+
+struct ApiContext {
+    store::Database& db;
+    util::Clock& clock;
+    prometheus::Registry& metrics;
+    std::string public_url;  // http(s)://host[:port], no trailing slash
+    std::string ingest_url;  // rtmp://host:port/live
+    std::string jwt_secret;  // empty: JWTs are refused
+    std::string version;
+
+    std::string hls_manifest_url(const std::string& stream_id) const {
+        return public_url + "/hls/" + stream_id + "/master.m3u8";
+    }
+};
+
+}  // namespace nchat::api

@@ -1,0 +1,208 @@
+#include "api/openapi.hpp"
+
+namespace nchat::api {
+namespace {
+
+using nlohmann::json;
+
+json ref(const char* name) {
+    return {{"$ref", std::string("#/components/schemas/") + name}};
+}
+
+json error_responses(std::initializer_list<int> codes) {
+    static const std::pair<int, const char*> kText[] = {
+        {400, "Validation failed (error.field names the field) or invalid JSON"},
+        {401, "Missing or invalid bearer token"},
+        {403, "Authenticated but not allowed"},
+        {404, "No such stream (or a private one you may not see)"},
+        {409, "Wrong state for this action"},
+        {413, "Body over 64 KiB"},
+        {415, "Body is not application/json"},
+        {503, "Storage overloaded; retry"}};
+    json out = json::object();
+    for (int c : codes) {
+        for (auto& [code, text] : kText) {
+            if (code == c) {
+                out[std::to_string(c)] = {
+                    {"description", text},
+                    {"content", {{"application/json", {{"schema", ref("Error")}}}}}};
+            }
+        }
+    }
+    return out;
+}
+
+json op(const char* summary,
+        json ok,
+        std::initializer_list<int> errors,
+        bool auth,
+        json body = nullptr,
+        int ok_status = 200) {
+    json o = {{"summary", summary}, {"responses", error_responses(errors)}};
+    o["responses"][std::to_string(ok_status)] = {
+        {"description", "OK"}, {"content", {{"application/json", {{"schema", std::move(ok)}}}}}};
+    if (auth) o["security"] = json::array({{{"bearer", json::array()}}});
+    if (!body.is_null()) {
+        o["requestBody"] = {{"required", true},
+                            {"content", {{"application/json", {{"schema", std::move(body)}}}}}};
+    }
+    return o;
+}
+
+json id_param(const char* name) {
+    return {{"name", name},
+            {"in", "path"},
+            {"required", true},
+            {"schema", {{"type", "string"}, {"format", "uuid"}}}};
+}
+
+json stream_schema() {
+    auto str = json{{"type", "string"}};
+    auto nstr = json{{"type", json::array({"string", "null"})}};
+    auto ntime = json{{"type", json::array({"string", "null"})}, {"format", "date-time"}};
+    auto integer = json{{"type", "integer"}};
+    auto boolean = json{{"type", "boolean"}};
+    json props = {
+        {"id", {{"type", "string"}, {"format", "uuid"}}},
+        {"channelId", {{"type", "string"}, {"format", "uuid"}}},
+        {"broadcasterId", {{"type", "string"}, {"format", "uuid"}}},
+        {"title", {{"type", "string"}, {"maxLength", 200}}},
+        {"description", nstr},
+        {"thumbnailUrl", nstr},
+        {"scheduledAt", ntime},
+        {"startedAt", ntime},
+        {"endedAt", ntime},
+        {"status", {{"enum", {"scheduled", "preparing", "live", "ended", "cancelled"}}}},
+        {"streamKey", {{"type", "string"}, {"description", "Only for the broadcaster and admins"}}},
+        {"ingestUrl", str},
+        {"hlsManifestUrl", nstr},
+        {"maxResolution", {{"enum", {"1080p", "720p", "480p", "360p"}}}},
+        {"peakViewerCount", integer},
+        {"totalViewCount", integer},
+        {"totalChatMessages", integer},
+        {"totalReactions", integer},
+        {"enableChat", boolean},
+        {"enableReactions", boolean},
+        {"enableQa", boolean},
+        {"chatMode", {{"enum", {"open", "followers", "subscribers", "disabled"}}}},
+        {"tags", {{"type", "array"}, {"items", str}}},
+        {"isPrivate", boolean},
+        {"createdAt", {{"type", "string"}, {"format", "date-time"}}},
+        {"updatedAt", {{"type", "string"}, {"format", "date-time"}}},
+    };
+    json required = json::array();
+    for (auto& [k, v] : props.items()) {
+        if (k != "streamKey") required.push_back(k);
+    }
+    return {{"type", "object"}, {"properties", props}, {"required", required}};
+}
+
+json input_schema(bool create) {
+    json props = {
+        {"title", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
+        {"description", {{"type", json::array({"string", "null"})}, {"maxLength", 5000}}},
+        {"thumbnailUrl", {{"type", json::array({"string", "null"})}, {"format", "uri"}}},
+        {"scheduledAt", {{"type", json::array({"string", "null"})}, {"format", "date-time"}}},
+        {"maxResolution", {{"enum", {"1080p", "720p", "480p", "360p"}}}},
+        {"enableChat", {{"type", "boolean"}}},
+        {"enableReactions", {{"type", "boolean"}}},
+        {"enableQa", {{"type", "boolean"}}},
+        {"chatMode", {{"enum", {"open", "followers", "subscribers", "disabled"}}}},
+        {"tags",
+         {{"type", "array"},
+          {"maxItems", 20},
+          {"items", {{"type", "string"}, {"minLength", 1}, {"maxLength", 50}}}}},
+        {"isPrivate", {{"type", "boolean"}}},
+    };
+    json s = {{"type", "object"}, {"additionalProperties", false}, {"properties", props}};
+    if (create) {
+        s["properties"]["channelId"] = {{"type", "string"}, {"format", "uuid"}};
+        s["required"] = {"channelId", "title"};
+    }
+    return s;
+}
+
+}  // namespace
+
+json openapi_document(const std::string& version, const std::string& server_url) {
+    auto stream = ref("Stream");
+    auto streams = json{{"type", "array"}, {"items", stream}};
+    auto success = json{{"type", "object"}, {"properties", {{"success", {{"const", true}}}}}};
+    json paths;
+    paths["/api/streams/create"]["post"] =
+        op("Create a stream", stream, {400, 401, 403, 413, 415}, true, ref("CreateStream"), 201);
+    paths["/api/streams"]["post"] = op("Create a stream (alias of /api/streams/create)", stream,
+                                       {400, 401, 403, 413, 415}, true, ref("CreateStream"), 201);
+    paths["/api/streams"]["get"] =
+        op("List streams (newest first; private ones only for those who may see them)", streams,
+           {400, 401}, false);
+    paths["/api/streams"]["get"]["parameters"] = {
+        {{"name", "status"},
+         {"in", "query"},
+         {"schema", {{"enum", {"scheduled", "preparing", "live", "ended", "cancelled"}}}}},
+        {{"name", "limit"},
+         {"in", "query"},
+         {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}, {"default", 20}}}},
+        {{"name", "offset"},
+         {"in", "query"},
+         {"schema", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}}}};
+    paths["/api/streams/live"]["get"] =
+        op("Live public streams with currentViewers (view nchat_live_streams)", streams, {400, 401},
+           false);
+    paths["/api/streams/top"]["get"] =
+        op("Top 100 public streams by peak viewers (view nchat_top_streams)", streams, {400, 401},
+           false);
+    auto& one = paths["/api/streams/{id}"];
+    one["parameters"] = {id_param("id")};
+    one["get"] = op("Get a stream", stream, {401, 404}, false);
+    one["patch"] = op("Update a stream's mutable fields", stream,
+                      {400, 401, 403, 404, 409, 413, 415}, true, ref("PatchStream"));
+    one["delete"] = op("Delete a stream (not while live)", success, {401, 403, 404, 409}, true);
+    for (auto [path, summary] :
+         {std::pair{"/api/streams/{id}/start", "Go live"},
+          std::pair{"/api/streams/{id}/end", "End (or cancel, if it never went live)"},
+          std::pair{"/api/streams/{id}/key", "Regenerate the stream key"}}) {
+        paths[path]["parameters"] = {id_param("id")};
+        paths[path]["post"] = op(summary, stream, {401, 403, 404, 409}, true);
+    }
+    auto& access = paths["/api/streams/{id}/access/{userId}"];
+    access["parameters"] = {id_param("id"), id_param("userId")};
+    access["put"] = op("Let a user see a private stream", success, {400, 401, 403, 404}, true);
+    access["delete"] =
+        op("Revoke a user's access to a private stream", success, {400, 401, 403, 404}, true);
+    paths["/healthz"]["get"] =
+        op("Liveness and database check", {{"type", "object"}}, {503}, false);
+    paths["/metrics"]["get"] = {
+        {"summary", "Prometheus text exposition"},
+        {"responses", {{"200", {{"description", "text/plain; version=0.0.4"}}}}}};
+    paths["/api/openapi.json"]["get"] = op("This document", {{"type", "object"}}, {}, false);
+
+    json error = {{"type", "object"},
+                  {"required", {"error"}},
+                  {"properties",
+                   {{"error",
+                     {{"type", "object"},
+                      {"required", {"code", "message"}},
+                      {"properties",
+                       {{"code", {{"type", "string"}}},
+                        {"message", {{"type", "string"}}},
+                        {"field", {{"type", "string"}}}}}}}}}};
+    return {
+        {"openapi", "3.1.0"},
+        {"info", {{"title", "nchat-live API"}, {"version", version}}},
+        {"servers", {{{"url", server_url}}}},
+        {"paths", paths},
+        {"components",
+         {{"schemas",
+           {{"Stream", stream_schema()},
+            {"CreateStream", input_schema(true)},
+            {"PatchStream", input_schema(false)},
+            {"Error", error}}},
+          {"securitySchemes",
+           {{"bearer",
+             {{"type", "http"},
+              {"scheme", "bearer"},
+              {"description", "An API token from `nchat-live user create`, or an HS256 JWT"}}}}}}}};
+}
+
+}  // namespace nchat::api

@@ -1,0 +1,290 @@
+// The stream-management routes of the product spec (docs/api.md).
+#include <charconv>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "api/authenticate.hpp"
+#include "api/errors.hpp"
+#include "api/handler.hpp"
+#include "api/lifecycle.hpp"
+#include "api/routes.hpp"
+#include "api/stream_input.hpp"
+#include "api/stream_json.hpp"
+#include "auth/permissions.hpp"
+#include "store/database.hpp"
+#include "util/ids.hpp"
+
+namespace nchat::api {
+namespace {
+
+namespace net = boost::asio;
+using http::Request;
+using http::Response;
+using store::Store;
+using store::Stream;
+using Verb = http::bhttp::verb;
+
+constexpr std::int64_t kMaxPageSize = 100;
+constexpr std::int64_t kMaxOffset = 1'000'000;
+
+struct Loaded {
+    Stream stream;
+    std::optional<auth::Principal> who;
+    bool manages = false;
+};
+
+// Loads {id} for `who`. A stream the caller may not see is "not found", never "forbidden":
+// a private stream's existence is not revealed.
+net::awaitable<Loaded> load(ApiContext& ctx, const Request& req, bool must_manage) {
+    Loaded l;
+    l.who = co_await authenticate(ctx, req);
+    if (must_manage && !l.who) throw unauthorized("authentication required");
+    auto id = std::string(req.param("id"));
+    if (!util::is_uuid(id)) throw not_found("no stream " + id);
+    auto s = co_await ctx.db.read([id](Store& st) { return st.get_stream(id); });
+    if (!s) throw not_found("no stream " + id);
+    l.manages = l.who && auth::can_manage_stream(*l.who, *s);
+    bool granted = false;
+    if (s->is_private && l.who && !l.manages) {
+        granted = co_await ctx.db.read(
+            [id, uid = l.who->user_id](Store& st) { return st.has_stream_access(id, uid); });
+    }
+    if (!auth::can_view_stream(l.who, *s, granted)) throw not_found("no stream " + id);
+    if (must_manage && !l.manages) {
+        throw forbidden("only the stream's broadcaster or an admin may do this");
+    }
+    l.stream = std::move(*s);
+    co_return l;
+}
+
+std::int64_t query_int(const Request& req,
+                       std::string_view key,
+                       std::int64_t def,
+                       std::int64_t min,
+                       std::int64_t max) {
+    auto v = req.query_param(key);
+    if (!v) return def;
+    std::int64_t out = 0;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+    if (ec != std::errc{} || p != v->data() + v->size() || out < min || out > max) {
+        throw bad_request(std::string(key) + " must be an integer from " + std::to_string(min) +
+                              " to " + std::to_string(max),
+                          std::string(key));
+    }
+    return out;
+}
+
+nlohmann::json list_json(const std::vector<Stream>& streams,
+                         const std::optional<auth::Principal>& who) {
+    auto out = nlohmann::json::array();
+    for (const auto& s : streams) {
+        out.push_back(stream_to_json(s, who && auth::can_manage_stream(*who, s)));
+    }
+    return out;
+}
+
+net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
+    auto who = co_await require_principal(ctx, req);
+    if (!auth::can_create_stream(who)) {
+        throw forbidden("only broadcasters and admins may create streams");
+    }
+    require_json_content(req);
+    auto in = parse_create_stream(req.raw.body());
+    auto now = ctx.clock.now();
+    Stream s;
+    s.id = util::new_uuid();
+    s.channel_id = in.channel_id;
+    s.broadcaster_id = who.user_id;
+    s.title = std::move(in.title);
+    s.description = std::move(in.description);
+    s.thumbnail_url = std::move(in.thumbnail_url);
+    s.scheduled_at = in.scheduled_at;
+    s.status = pending_status(in.scheduled_at, now);
+    s.stream_key = util::new_secret();
+    s.ingest_url = ctx.ingest_url;
+    s.max_resolution = in.max_resolution;
+    s.enable_chat = in.enable_chat;
+    s.enable_reactions = in.enable_reactions;
+    s.enable_qa = in.enable_qa;
+    s.chat_mode = in.chat_mode;
+    s.tags = std::move(in.tags);
+    s.is_private = in.is_private;
+    s.created_at = s.updated_at = now;
+    co_await ctx.db.write([s](Store& st) { st.create_stream(s); });
+    auto res = json(req, Status::created, stream_to_json(s, true));
+    res.set(http::bhttp::field::location, "/api/streams/" + s.id);
+    co_return res;
+}
+
+net::awaitable<Response> get_stream(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, false);
+    co_return json(req, Status::ok, stream_to_json(l.stream, l.manages));
+}
+
+net::awaitable<Response> patch_stream(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, true);
+    require_json_content(req);
+    auto patch = parse_stream_patch(req.raw.body());
+    auto now = ctx.clock.now();
+    std::vector<store::StreamStatus> expected{l.stream.status};
+    if (patch.scheduled_at) {
+        // The schedule only means something before going live; it then decides between
+        // scheduled and preparing.
+        if (l.stream.status != store::StreamStatus::scheduled &&
+            l.stream.status != store::StreamStatus::preparing) {
+            throw wrong_state("scheduledAt can only change before the stream goes live");
+        }
+        patch.status = pending_status(*patch.scheduled_at, now);
+    }
+    bool applied = true;
+    auto id = l.stream.id;
+    auto s = co_await ctx.db.write([&](Store& st) {
+        return st.update_stream(
+            id, patch, now, patch.status ? expected : std::vector<store::StreamStatus>{}, &applied);
+    });
+    if (!s) throw not_found("no stream " + id);
+    if (!applied) throw wrong_state("the stream changed state meanwhile; retry");
+    co_return json(req, Status::ok, stream_to_json(*s, true));
+}
+
+net::awaitable<Response> delete_stream(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, true);
+    if (l.stream.status == store::StreamStatus::live) {
+        throw wrong_state("the stream is live: end it before deleting it");
+    }
+    auto id = l.stream.id;
+    co_await ctx.db.write([id](Store& st) { return st.delete_stream(id); });
+    co_return json(req, Status::ok, {{"success", true}});
+}
+
+net::awaitable<Response> transition(ApiContext& ctx, Request& req, LifecycleAction action) {
+    auto l = co_await load(ctx, req, true);
+    auto plan = plan_transition(l.stream.status, action);
+    if (!plan) {
+        throw wrong_state("a " + std::string(store::to_string(l.stream.status)) +
+                          " stream cannot start again; create a new stream");
+    }
+    if (!plan->changes) co_return json(req, Status::ok, stream_to_json(l.stream, true));
+    auto now = ctx.clock.now();
+    store::StreamPatch patch;
+    patch.status = plan->to;
+    if (action == LifecycleAction::start) {
+        patch.started_at = now;
+        patch.hls_manifest_url = ctx.hls_manifest_url(l.stream.id);
+    } else {
+        patch.ended_at = now;
+    }
+    bool applied = true;
+    auto id = l.stream.id;
+    std::vector<store::StreamStatus> expected{l.stream.status};
+    auto s = co_await ctx.db.write(
+        [&](Store& st) { return st.update_stream(id, patch, now, expected, &applied); });
+    if (!s) throw not_found("no stream " + id);
+    if (!applied) throw wrong_state("the stream changed state meanwhile; retry");
+    co_return json(req, Status::ok, stream_to_json(*s, true));
+}
+
+net::awaitable<Response> start_stream(ApiContext& ctx, Request& req) {
+    return transition(ctx, req, LifecycleAction::start);
+}
+net::awaitable<Response> end_stream(ApiContext& ctx, Request& req) {
+    return transition(ctx, req, LifecycleAction::end);
+}
+
+net::awaitable<Response> regenerate_key(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, true);
+    store::StreamPatch patch;
+    patch.stream_key = util::new_secret();
+    auto id = l.stream.id;
+    auto now = ctx.clock.now();
+    auto s = co_await ctx.db.write(
+        [&](Store& st) { return st.update_stream(id, patch, now, {}, nullptr); });
+    if (!s) throw not_found("no stream " + id);
+    co_return json(req, Status::ok, stream_to_json(*s, true));
+}
+
+net::awaitable<Response> list_streams(ApiContext& ctx, Request& req) {
+    auto who = co_await authenticate(ctx, req);
+    store::StreamFilter f;
+    if (auto status = req.query_param("status")) {
+        auto parsed = store::parse_stream_status(*status);
+        if (!parsed) {
+            throw bad_request("status must be one of scheduled, preparing, live, ended, cancelled",
+                              "status");
+        }
+        f.status = parsed;
+    }
+    f.limit = query_int(req, "limit", 20, 1, kMaxPageSize);
+    f.offset = query_int(req, "offset", 0, 0, kMaxOffset);
+    if (who) {
+        f.viewer_id = who->user_id;
+        f.include_all_private = who->is_admin();
+    }
+    auto rows = co_await ctx.db.read([f](Store& st) { return st.list_streams(f); });
+    co_return json(req, Status::ok, list_json(rows, who));
+}
+
+net::awaitable<Response> live_streams(ApiContext& ctx, Request& req) {
+    auto who = co_await authenticate(ctx, req);
+    auto limit = query_int(req, "limit", 20, 1, kMaxPageSize);
+    auto offset = query_int(req, "offset", 0, 0, kMaxOffset);
+    auto rows =
+        co_await ctx.db.read([limit, offset](Store& st) { return st.live_streams(limit, offset); });
+    auto out = nlohmann::json::array();
+    for (const auto& r : rows) {
+        auto j = stream_to_json(r.stream, who && auth::can_manage_stream(*who, r.stream));
+        j["currentViewers"] = r.current_viewers;
+        out.push_back(std::move(j));
+    }
+    co_return json(req, Status::ok, out);
+}
+
+net::awaitable<Response> top_streams(ApiContext& ctx, Request& req) {
+    auto who = co_await authenticate(ctx, req);
+    auto limit = query_int(req, "limit", 100, 1, 100);
+    auto rows = co_await ctx.db.read([limit](Store& st) { return st.top_streams(limit); });
+    co_return json(req, Status::ok, list_json(rows, who));
+}
+
+net::awaitable<Response> change_access(ApiContext& ctx, Request& req, bool grant) {
+    auto l = co_await load(ctx, req, true);
+    auto user = std::string(req.param("userId"));
+    if (!util::is_uuid(user)) throw bad_request("userId must be a UUID", "userId");
+    auto id = l.stream.id;
+    auto now = ctx.clock.now();
+    co_await ctx.db.write([=](Store& st) {
+        if (grant) {
+            st.grant_stream_access(id, user, now);
+        } else {
+            st.revoke_stream_access(id, user);
+        }
+    });
+    co_return json(req, Status::ok, {{"success", true}});
+}
+
+net::awaitable<Response> grant_access(ApiContext& ctx, Request& req) {
+    return change_access(ctx, req, true);
+}
+net::awaitable<Response> revoke_access(ApiContext& ctx, Request& req) {
+    return change_access(ctx, req, false);
+}
+
+}  // namespace
+
+void add_stream_routes(http::Router& r, ApiContext& ctx) {
+    r.add(Verb::post, "/api/streams/create", handler(ctx, create_stream));
+    r.add(Verb::post, "/api/streams", handler(ctx, create_stream));
+    r.add(Verb::get, "/api/streams", handler(ctx, list_streams));
+    r.add(Verb::get, "/api/streams/live", handler(ctx, live_streams));
+    r.add(Verb::get, "/api/streams/top", handler(ctx, top_streams));
+    r.add(Verb::get, "/api/streams/{id}", handler(ctx, get_stream));
+    r.add(Verb::patch, "/api/streams/{id}", handler(ctx, patch_stream));
+    r.add(Verb::delete_, "/api/streams/{id}", handler(ctx, delete_stream));
+    r.add(Verb::post, "/api/streams/{id}/start", handler(ctx, start_stream));
+    r.add(Verb::post, "/api/streams/{id}/end", handler(ctx, end_stream));
+    r.add(Verb::post, "/api/streams/{id}/key", handler(ctx, regenerate_key));
+    r.add(Verb::put, "/api/streams/{id}/access/{userId}", handler(ctx, grant_access));
+    r.add(Verb::delete_, "/api/streams/{id}/access/{userId}", handler(ctx, revoke_access));
+}
+
+}  // namespace nchat::api

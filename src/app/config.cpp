@@ -1,0 +1,217 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+#include <toml++/toml.h>
+
+namespace nchat::app {
+namespace {
+
+std::string env_name(const std::string& key) {
+    std::string out = "NCHAT_LIVE_";
+    for (char c : key)
+        out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(c)));
+    return out;
+}
+
+template <class T>
+CLI::Option* add(CLI::App& cmd, const std::string& key, T& value, const std::string& help) {
+    return cmd.add_option("--" + key, value, help)
+        ->envname(env_name(key))
+        ->default_val(value)
+        ->capture_default_str();
+}
+
+// A key is "given" when its flag or environment variable was used; only then does it beat
+// the config file.
+bool given(CLI::App& cmd, const std::string& key) {
+    auto* opt = cmd.get_option_no_throw("--" + key);
+    return opt && opt->count() > 0;
+}
+
+template <class T>
+void from_file(const toml::table& t, CLI::App& cmd, const std::string& key, T& out) {
+    auto tkey = key;
+    for (auto& c : tkey)
+        c = c == '-' ? '_' : c;
+    auto node = t[tkey];
+    if (!node || given(cmd, key)) return;
+    auto wrong = [&](const char* want) {
+        return std::runtime_error("config file: " + tkey + " must be " + want);
+    };
+    if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+        auto* arr = node.as_array();
+        if (!arr) throw wrong("an array of strings");
+        out.clear();
+        for (auto& el : *arr) {
+            auto v = el.template value<std::string>();
+            if (!v) throw wrong("an array of strings");
+            out.push_back(*v);
+        }
+    } else {
+        using V = std::conditional_t<std::is_same_v<T, int>, std::int64_t, T>;
+        auto v = node.template value<V>();
+        if (!v)
+            throw wrong(std::is_same_v<T, int>    ? "an integer"
+                        : std::is_same_v<T, bool> ? "true or false"
+                                                  : "a string");
+        out = static_cast<T>(*v);
+    }
+}
+
+}  // namespace
+
+HostPort parse_host_port(const std::string& s, const std::string& key) {
+    HostPort hp;
+    std::string port;
+    if (!s.empty() && s.front() == '[') {
+        auto close = s.find(']');
+        if (close == std::string::npos || close + 1 >= s.size() || s[close + 1] != ':') {
+            throw std::invalid_argument(key + ": expected [IPV6]:PORT, got '" + s + "'");
+        }
+        hp.host = s.substr(1, close - 1);
+        port = s.substr(close + 2);
+    } else {
+        auto colon = s.rfind(':');
+        if (colon == std::string::npos) {
+            throw std::invalid_argument(key + ": expected HOST:PORT, got '" + s + "'");
+        }
+        hp.host = s.substr(0, colon);
+        port = s.substr(colon + 1);
+    }
+    unsigned value = 0;
+    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (hp.host.empty() || ec != std::errc{} || p != port.data() + port.size() || value > 65535) {
+        throw std::invalid_argument(key + ": expected HOST:PORT with a port 0-65535, got '" + s +
+                                    "'");
+    }
+    hp.port = static_cast<unsigned short>(value);
+    return hp;
+}
+
+std::string Config::db_url() const {
+    if (!db.empty()) return db;
+    return "sqlite:" + data_dir + "/nchat-live.db";
+}
+
+std::string Config::effective_public_url() const {
+    if (!public_url.empty()) {
+        auto u = public_url;
+        while (!u.empty() && u.back() == '/')
+            u.pop_back();
+        return u;
+    }
+    auto hp = parse_host_port(http, "http");
+    std::string host = hp.host == "0.0.0.0" || hp.host == "::" ? "127.0.0.1" : hp.host;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(hp.port);
+}
+
+std::string Config::effective_ingest_url() const {
+    if (!ingest_url.empty()) return ingest_url;
+    // The host a broadcaster reaches is the public URL's host; the port is the RTMP listener's.
+    auto pub = effective_public_url();
+    auto scheme_end = pub.find("://");
+    auto host_start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+    auto host_end = pub.find_first_of("/", host_start);
+    auto authority = pub.substr(host_start, host_end - host_start);
+    std::string host = authority;
+    if (!authority.empty() && authority.front() == '[') {
+        host = authority.substr(0, authority.find(']') + 1);
+    } else if (auto c = authority.rfind(':'); c != std::string::npos) {
+        host = authority.substr(0, c);
+    }
+    auto hp = parse_host_port(rtmp, "rtmp");
+    return "rtmp://" + host + ":" + std::to_string(hp.port) + "/live";
+}
+
+void add_config_options(CLI::App& cmd, Config& cfg, bool serve) {
+    cmd.add_option("--config", cfg.config_file, "TOML configuration file")
+        ->envname("NCHAT_LIVE_CONFIG");
+    add(cmd, "data-dir", cfg.data_dir, "Directory for the embedded database and recordings");
+    add(cmd, "db", cfg.db,
+        "Database URL: sqlite:PATH or postgres://USER@HOST:PORT/DB (default: "
+        "sqlite:DATA_DIR/nchat-live.db)");
+    add(cmd, "log-level", cfg.log_level, "trace, debug, info, warn, error or off");
+    if (!serve) return;
+    add(cmd, "http", cfg.http, "HTTP listen address (API, HLS, web app, WebSocket)");
+    add(cmd, "rtmp", cfg.rtmp, "RTMP ingest listen address");
+    add(cmd, "udp", cfg.udp, "UDP address for WebRTC media");
+    add(cmd, "redis", cfg.redis,
+        "Redis URL for several nodes (redis://HOST:PORT); empty = one node");
+    add(cmd, "public-url", cfg.public_url,
+        "Base URL viewers reach the HTTP server at (default: http://<http address>)");
+    add(cmd, "ingest-url", cfg.ingest_url,
+        "RTMP URL broadcasters publish to (default: rtmp://<public host>:<rtmp port>/live)");
+    add(cmd, "web-root", cfg.web_root, "Directory of the built web app; served at /");
+    add(cmd, "cors-origin", cfg.cors_origins,
+        "Web origin allowed to call the API from a browser (repeatable; * = any)");
+    add(cmd, "jwt-secret", cfg.jwt_secret,
+        "HS256 secret for JWTs issued by the chat application (empty = JWTs refused)");
+    add(cmd, "access-log", cfg.access_log, "One log line per HTTP request");
+    add(cmd, "threads", cfg.threads, "Network threads (0 = one per core)");
+    add(cmd, "db-readers", cfg.db_readers, "Database reader connections");
+}
+
+void finish_config(CLI::App& cmd, Config& cfg) {
+    if (!cfg.config_file.empty()) {
+        toml::table t;
+        try {
+            t = toml::parse_file(cfg.config_file);
+        } catch (const toml::parse_error& e) {
+            throw std::runtime_error("config file " + cfg.config_file + ": " +
+                                     std::string(e.description()));
+        }
+        static const char* kKnown[] = {"data_dir",   "db",       "log_level",   "http",
+                                       "rtmp",       "udp",      "redis",       "public_url",
+                                       "ingest_url", "web_root", "cors_origin", "jwt_secret",
+                                       "access_log", "threads",  "db_readers"};
+        for (auto& [k, v] : t) {
+            bool known = false;
+            for (auto* name : kKnown)
+                known = known || k.str() == name;
+            if (!known) {
+                throw std::runtime_error("config file " + cfg.config_file + ": unknown key '" +
+                                         std::string(k.str()) + "'");
+            }
+        }
+        from_file(t, cmd, "data-dir", cfg.data_dir);
+        from_file(t, cmd, "db", cfg.db);
+        from_file(t, cmd, "log-level", cfg.log_level);
+        if (cmd.get_option_no_throw("--http")) {
+            from_file(t, cmd, "http", cfg.http);
+            from_file(t, cmd, "rtmp", cfg.rtmp);
+            from_file(t, cmd, "udp", cfg.udp);
+            from_file(t, cmd, "redis", cfg.redis);
+            from_file(t, cmd, "public-url", cfg.public_url);
+            from_file(t, cmd, "ingest-url", cfg.ingest_url);
+            from_file(t, cmd, "web-root", cfg.web_root);
+            from_file(t, cmd, "cors-origin", cfg.cors_origins);
+            from_file(t, cmd, "jwt-secret", cfg.jwt_secret);
+            from_file(t, cmd, "access-log", cfg.access_log);
+            from_file(t, cmd, "threads", cfg.threads);
+            from_file(t, cmd, "db-readers", cfg.db_readers);
+        }
+    }
+    static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    bool level_ok = false;
+    for (auto* l : kLevels)
+        level_ok = level_ok || cfg.log_level == l;
+    if (!level_ok) throw std::runtime_error("log-level: unknown level '" + cfg.log_level + "'");
+    if (cmd.get_option_no_throw("--http")) {
+        parse_host_port(cfg.http, "http");
+        parse_host_port(cfg.rtmp, "rtmp");
+        parse_host_port(cfg.udp, "udp");
+        if (cfg.threads < 0 || cfg.threads > 256) throw std::runtime_error("threads: 0-256");
+        if (cfg.db_readers < 0 || cfg.db_readers > 64) throw std::runtime_error("db-readers: 0-64");
+    }
+    auto url = cfg.db_url();
+    if (url.rfind("sqlite:", 0) != 0 && url.rfind("postgres://", 0) != 0 &&
+        url.rfind("postgresql://", 0) != 0) {
+        throw std::runtime_error("db: expected sqlite:PATH or postgres://…");
+    }
+}
+
+}  // namespace nchat::app

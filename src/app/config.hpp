@@ -1,0 +1,51 @@
+#pragma once
+// Server configuration. Every key is settable three ways, strongest first: a command-line flag
+// (`--http`), an environment variable (`NCHAT_LIVE_HTTP`), a key in the TOML config file
+// (`http = "…"`); then the default. `nchat-live serve --help` lists them all.
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace nchat::app {
+
+struct Config {
+    std::string config_file;
+    std::string http = "127.0.0.1:8080";
+    std::string rtmp = "127.0.0.1:1935";
+    std::string udp = "127.0.0.1:8443";
+    std::string data_dir = "./data";
+    std::string db;  // default: sqlite:<data_dir>/nchat-live.db
+    std::string redis;
+    std::string public_url;  // default: http://<http address>
+    std::string ingest_url;  // default: rtmp://<public host>:<rtmp port>/live
+    std::string web_root = "web/dist";
+    std::vector<std::string> cors_origins;
+    std::string jwt_secret;
+    std::string log_level = "info";
+    bool access_log = true;
+    int threads = 0;  // 0 = one per core
+    int db_readers = 2;
+
+    std::string db_url() const;
+    std::string effective_public_url() const;
+    std::string effective_ingest_url() const;
+};
+
+// Declares the options shared by every subcommand (config, data-dir, db) and, when `serve` is
+// true, the server's. Values land in `cfg` once `finish_config` has run after parsing.
+void add_config_options(CLI::App& cmd, Config& cfg, bool serve);
+// Fills keys not given by flag or environment from the TOML file, then validates. Throws
+// std::runtime_error with a message naming the key on a bad value.
+void finish_config(CLI::App& cmd, Config& cfg);
+
+struct HostPort {
+    std::string host;
+    unsigned short port = 0;
+};
+// "HOST:PORT" or "[v6]:PORT"; throws std::invalid_argument.
+HostPort parse_host_port(const std::string& s, const std::string& key);
+
+}  // namespace nchat::app
