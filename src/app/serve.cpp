@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <filesystem>
 #include <prometheus/registry.h>
 
 #include "api/context.hpp"
@@ -89,7 +90,9 @@ int serve(const Config& cfg) {
     log->info("listening http={}", bound);
     std::cout << "\nnchat-live " << NCHAT_VERSION << " is running (listening on http://" << bound
               << ")\n"
-              << "  Web app      " << base << "/\n"
+              << (std::filesystem::is_directory(cfg.web_root)
+                      ? "  Web app      " + base + "/\n"
+                      : "  Web app      (none: " + cfg.web_root + " is not built yet)\n")
               << "  REST API     " << base << "/api/streams   (docs: " << base
               << "/api/openapi.json)\n"
               << "  Health       " << base << "/healthz\n"
