@@ -11,4 +11,15 @@ inline constexpr int kMaxAmfDepth = 16;
 // onMetaData from OBS has ~25 keys; 1024 keys or array elements is far past any encoder.
 inline constexpr std::size_t kMaxAmfElements = 1024;
 
+// RTMP message lengths are u24 (§5.3.1.2.1); a 1080p keyframe from x264 is well under 1 MiB
+// and a 4K one a few MiB. 8 MiB refuses nothing real and bounds one message.
+inline constexpr std::uint32_t kMaxMessageSize = 8 * 1024 * 1024;
+// All partially received messages of one connection together (several chunk streams may
+// interleave): bounds the memory a peer can pin without completing anything.
+inline constexpr std::size_t kMaxPartialBytes = 16 * 1024 * 1024;
+// Encoders use 2-3 chunk streams for commands, audio and video; 64 is plenty.
+inline constexpr std::size_t kMaxChunkStreams = 64;
+// Set Chunk Size above the largest message we accept is pointless (§5.4.1 allows 2^31-1).
+inline constexpr std::uint32_t kMaxChunkSize = kMaxMessageSize;
+
 }  // namespace nchat::ingest::rtmp::limits
