@@ -1,0 +1,223 @@
+#include "media/h264.hpp"
+
+#include <cstdio>
+
+#include "media/detail/bit_reader.hpp"
+#include "util/byte_reader.hpp"
+
+namespace nchat::media {
+namespace {
+
+const std::error_code kInvalid = std::make_error_code(std::errc::invalid_argument);
+
+// Emulation prevention (§7.4.1): 00 00 03 → 00 00.
+std::vector<std::uint8_t> to_rbsp(std::span<const std::uint8_t> nal) {
+    std::vector<std::uint8_t> out;
+    out.reserve(nal.size());
+    int zeros = 0;
+    for (auto b : nal) {
+        if (zeros >= 2 && b == 3) {
+            zeros = 0;
+            continue;
+        }
+        zeros = b == 0 ? zeros + 1 : 0;
+        out.push_back(b);
+    }
+    return out;
+}
+
+void skip_scaling_list(detail::BitReader& br, int size) {
+    int last = 8, next = 8;
+    for (int j = 0; j < size && !br.failed(); ++j) {
+        if (next != 0) next = (last + br.se() + 256) % 256;
+        last = next == 0 ? last : next;
+    }
+}
+
+bool high_profile(std::uint8_t p) {
+    switch (p) {
+        case 100:
+        case 110:
+        case 122:
+        case 244:
+        case 44:
+        case 83:
+        case 86:
+        case 118:
+        case 128:
+        case 138:
+        case 139:
+        case 134:
+        case 135:
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
+util::Result<AvcConfig> parse_avcc(std::span<const std::uint8_t> avcc) {
+    util::ByteReader in(avcc);
+    std::uint8_t version = 0, profile = 0, compat = 0, level = 0, len_byte = 0, nsps = 0;
+    if (!in.read_u8(version) || version != 1 || !in.read_u8(profile) || !in.read_u8(compat) ||
+        !in.read_u8(level) || !in.read_u8(len_byte) || !in.read_u8(nsps)) {
+        return kInvalid;
+    }
+    AvcConfig c;
+    c.nal_length_size = static_cast<std::uint8_t>((len_byte & 3) + 1);
+    if (c.nal_length_size == 3) return kInvalid;  // 14496-15: 1, 2 or 4
+    for (int i = 0; i < (nsps & 0x1F); ++i) {
+        std::uint16_t len = 0;
+        std::span<const std::uint8_t> b;
+        if (!in.read_u16(len) || len == 0 || !in.read_bytes(len, b)) return kInvalid;
+        c.sps.emplace_back(b.begin(), b.end());
+    }
+    std::uint8_t npps = 0;
+    if (!in.read_u8(npps)) return kInvalid;
+    for (int i = 0; i < npps; ++i) {
+        std::uint16_t len = 0;
+        std::span<const std::uint8_t> b;
+        if (!in.read_u16(len) || len == 0 || !in.read_bytes(len, b)) return kInvalid;
+        c.pps.emplace_back(b.begin(), b.end());
+    }
+    if (c.sps.empty() || c.pps.empty()) return kInvalid;
+    return c;
+}
+
+util::Result<Sps> parse_sps(std::span<const std::uint8_t> nal) {
+    if (nal.size() < 4 || (nal[0] & 0x1F) != 7) return kInvalid;
+    auto rbsp = to_rbsp(nal.subspan(1));
+    detail::BitReader br(rbsp);
+    Sps s;
+    s.profile_idc = static_cast<std::uint8_t>(br.bits(8));
+    s.constraint_flags = static_cast<std::uint8_t>(br.bits(8));
+    s.level_idc = static_cast<std::uint8_t>(br.bits(8));
+    br.ue();  // seq_parameter_set_id
+    std::uint32_t chroma_format_idc = 1;
+    bool separate_colour_plane = false;
+    if (high_profile(s.profile_idc)) {
+        chroma_format_idc = br.ue();
+        if (chroma_format_idc > 3) return kInvalid;
+        if (chroma_format_idc == 3) separate_colour_plane = br.bit();
+        br.ue();         // bit_depth_luma_minus8
+        br.ue();         // bit_depth_chroma_minus8
+        br.bit();        // qpprime_y_zero_transform_bypass_flag
+        if (br.bit()) {  // seq_scaling_matrix_present_flag
+            int lists = chroma_format_idc != 3 ? 8 : 12;
+            for (int i = 0; i < lists; ++i) {
+                if (br.bit()) skip_scaling_list(br, i < 6 ? 16 : 64);
+            }
+        }
+    }
+    br.ue();  // log2_max_frame_num_minus4
+    auto poc_type = br.ue();
+    if (poc_type == 0) {
+        br.ue();
+    } else if (poc_type == 1) {
+        br.bit();
+        br.se();
+        br.se();
+        auto n = br.ue();
+        if (n > 255) return kInvalid;
+        for (std::uint32_t i = 0; i < n; ++i)
+            br.se();
+    } else if (poc_type != 2) {
+        return kInvalid;
+    }
+    br.ue();   // max_num_ref_frames
+    br.bit();  // gaps_in_frame_num_value_allowed_flag
+    auto w_mbs = br.ue() + 1;
+    auto h_map = br.ue() + 1;
+    bool frame_mbs_only = br.bit();
+    if (!frame_mbs_only) br.bit();  // mb_adaptive_frame_field_flag
+    br.bit();                       // direct_8x8_inference_flag
+    std::uint32_t crop[4] = {0, 0, 0, 0};
+    if (br.bit()) {
+        for (auto& c : crop)
+            c = br.ue();
+    }
+    if (br.failed() || w_mbs > 1024 || h_map > 1024) return kInvalid;
+    // §7.4.2.1.1: crop units depend on chroma subsampling and field coding.
+    std::uint32_t array_type = separate_colour_plane ? 0 : chroma_format_idc;
+    std::uint32_t unit_x = array_type == 0 ? 1 : (array_type == 3 ? 1 : 2);
+    std::uint32_t unit_y = (array_type == 0 || array_type == 3 ? 1 : (array_type == 2 ? 1 : 2)) *
+                           (2 - (frame_mbs_only ? 1 : 0));
+    std::uint32_t full_w = w_mbs * 16;
+    std::uint32_t full_h = (2 - (frame_mbs_only ? 1 : 0)) * h_map * 16;
+    std::uint64_t cut_w = std::uint64_t(unit_x) * (crop[0] + crop[1]);
+    std::uint64_t cut_h = std::uint64_t(unit_y) * (crop[2] + crop[3]);
+    if (cut_w >= full_w || cut_h >= full_h) return kInvalid;
+    s.width = full_w - static_cast<std::uint32_t>(cut_w);
+    s.height = full_h - static_cast<std::uint32_t>(cut_h);
+
+    if (br.bit()) {                              // vui_parameters_present_flag (Annex E.1.1)
+        if (br.bit()) {                          // aspect_ratio_info_present_flag
+            if (br.bits(8) == 255) br.bits(32);  // Extended_SAR
+        }
+        if (br.bit()) br.bit();  // overscan
+        if (br.bit()) {          // video_signal_type_present_flag
+            br.bits(4);
+            if (br.bit()) br.bits(24);  // colour description
+        }
+        if (br.bit()) {  // chroma_loc_info_present_flag
+            br.ue();
+            br.ue();
+        }
+        if (br.bit()) {  // timing_info_present_flag
+            auto num_units = br.bits(32);
+            auto time_scale = br.bits(32);
+            if (!br.failed() && num_units > 0)
+                s.frame_rate = double(time_scale) / (2.0 * num_units);
+        }
+    }
+    return s;
+}
+
+std::string avc_codec_string(const Sps& sps) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "avc1.%02x%02x%02x", sps.profile_idc, sps.constraint_flags,
+                  sps.level_idc);
+    return buf;
+}
+
+util::Result<std::vector<std::uint8_t>> avcc_to_avcc4(std::span<const std::uint8_t> in_bytes,
+                                                      std::uint8_t length_size) {
+    if (length_size != 1 && length_size != 2 && length_size != 4) return kInvalid;
+    std::vector<std::uint8_t> out;
+    out.reserve(in_bytes.size() + 16);
+    util::ByteReader in(in_bytes);
+    util::ByteWriter w(out);
+    while (!in.empty()) {
+        std::uint32_t len = 0;
+        bool ok = false;
+        if (length_size == 4) {
+            ok = in.read_u32(len);
+        } else if (length_size == 2) {
+            std::uint16_t l = 0;
+            ok = in.read_u16(l);
+            len = l;
+        } else {
+            std::uint8_t l = 0;
+            ok = in.read_u8(l);
+            len = l;
+        }
+        std::span<const std::uint8_t> nal;
+        if (!ok || len == 0 || !in.read_bytes(len, nal)) return kInvalid;
+        w.u32(len);
+        w.bytes(nal);
+    }
+    return out;
+}
+
+bool has_idr(std::span<const std::uint8_t> avcc4) {
+    util::ByteReader in(avcc4);
+    std::uint32_t len = 0;
+    std::span<const std::uint8_t> nal;
+    while (in.read_u32(len) && in.read_bytes(len, nal)) {
+        if (!nal.empty() && (nal[0] & 0x1F) == 5) return true;
+    }
+    return false;
+}
+
+}  // namespace nchat::media
