@@ -37,9 +37,8 @@ util::Result<std::string> read_utf8(util::ByteReader& in, bool long_string) {
 }
 
 // Object properties up to the 00 00 09 end marker (AMF0 §2.5, §2.10).
-util::Result<std::vector<std::pair<std::string, Amf0Value>>> read_properties(util::ByteReader& in,
-                                                                             int depth) {
-    std::vector<std::pair<std::string, Amf0Value>> props;
+util::Result<std::vector<Amf0Property>> read_properties(util::ByteReader& in, int depth) {
+    std::vector<Amf0Property> props;
     for (;;) {
         auto key = read_utf8(in, false);
         if (!key) return key.error();
@@ -52,7 +51,7 @@ util::Result<std::vector<std::pair<std::string, Amf0Value>>> read_properties(uti
         if (props.size() >= limits::kMaxAmfElements) return error::too_large;
         auto value = decode_amf0(in, depth + 1);
         if (!value) return value.error();
-        props.emplace_back(std::move(*key), std::move(*value));
+        props.push_back({std::move(*key), std::move(*value)});
     }
 }
 
@@ -64,8 +63,8 @@ void write_utf8(util::ByteWriter& out, std::string_view s) {
 }  // namespace
 
 const Amf0Value* Amf0Value::get(std::string_view key) const {
-    for (const auto& [k, v] : properties) {
-        if (k == key) return &v;
+    for (const auto& p : properties) {
+        if (p.key == key) return &p.value;
     }
     return nullptr;
 }
@@ -178,9 +177,9 @@ void encode_amf0(util::ByteWriter& out, const Amf0Value& v) {
         case T::ecma_array:
             out.u8(v.type == T::object ? kObject : kEcmaArray);
             if (v.type == T::ecma_array) out.u32(static_cast<std::uint32_t>(v.properties.size()));
-            for (const auto& [k, val] : v.properties) {
-                write_utf8(out, k);
-                encode_amf0(out, val);
+            for (const auto& p : v.properties) {
+                write_utf8(out, p.key);
+                encode_amf0(out, p.value);
             }
             out.u16(0);
             out.u8(kObjectEnd);

@@ -13,6 +13,8 @@
 
 namespace nchat::ingest::rtmp {
 
+struct Amf0Property;
+
 struct Amf0Value {
     enum class Type : std::uint8_t {
         number,
@@ -29,22 +31,54 @@ struct Amf0Value {
     double number = 0;  // number, date (ms since epoch)
     bool boolean = false;
     std::string string;
-    std::vector<std::pair<std::string, Amf0Value>> properties;  // object, ecma_array
-    std::vector<Amf0Value> items;                               // strict_array
+    std::vector<Amf0Property> properties;  // object, ecma_array (vector allows the incomplete type)
+    std::vector<Amf0Value> items;          // strict_array
 
-    static Amf0Value num(double v) { return {.type = Type::number, .number = v}; }
-    static Amf0Value boolean_of(bool v) { return {.type = Type::boolean, .boolean = v}; }
-    static Amf0Value str(std::string v) { return {.type = Type::string, .string = std::move(v)}; }
-    static Amf0Value null() { return {}; }
-    static Amf0Value object(std::vector<std::pair<std::string, Amf0Value>> props) {
-        return {.type = Type::object, .properties = std::move(props)};
-    }
+    // Factories; defined below, once Amf0Property is complete.
+    static Amf0Value num(double v);
+    static Amf0Value boolean_of(bool v);
+    static Amf0Value str(std::string v);
+    static Amf0Value null();
+    static Amf0Value object(std::vector<Amf0Property> props);
 
     // The property `key` of an object or ECMA array; nullptr when absent or not one.
     const Amf0Value* get(std::string_view key) const;
     bool is_string() const { return type == Type::string; }
     bool is_number() const { return type == Type::number; }
 };
+
+struct Amf0Property {
+    std::string key;
+    Amf0Value value;
+};
+
+inline Amf0Value Amf0Value::num(double v) {
+    Amf0Value out;
+    out.type = Type::number;
+    out.number = v;
+    return out;
+}
+inline Amf0Value Amf0Value::boolean_of(bool v) {
+    Amf0Value out;
+    out.type = Type::boolean;
+    out.boolean = v;
+    return out;
+}
+inline Amf0Value Amf0Value::str(std::string v) {
+    Amf0Value out;
+    out.type = Type::string;
+    out.string = std::move(v);
+    return out;
+}
+inline Amf0Value Amf0Value::null() {
+    return Amf0Value{};
+}
+inline Amf0Value Amf0Value::object(std::vector<Amf0Property> props) {
+    Amf0Value out;
+    out.type = Type::object;
+    out.properties = std::move(props);
+    return out;
+}
 
 // Decodes one value. need_more when `in` ends inside it; never reads past `in`.
 util::Result<Amf0Value> decode_amf0(util::ByteReader& in, int depth = 0);
