@@ -92,6 +92,7 @@ util::Result<VideoTag> parse_video_tag(std::span<const std::uint8_t> body) {
     }
     if (t.legacy_codec_id != 7) {  // 7 = AVC; Sorenson, VP6, screen video: not for us
         t.codec = VideoCodec::other;
+        t.kind = PacketKind::frame;
         t.data = in.rest();
         return t;
     }
@@ -130,6 +131,7 @@ util::Result<AudioTag> parse_audio_tag(std::span<const std::uint8_t> body) {
     }
     if (t.sound_format != 10) {  // MP3, Speex, PCM...: not packaged
         t.codec = AudioCodec::other;
+        t.kind = PacketKind::frame;
         t.data = in.rest();
         return t;
     }
