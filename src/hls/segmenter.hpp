@@ -1,0 +1,102 @@
+#pragma once
+// Cuts one rendition's packets into LL-HLS parts and segments (rfc8216bis §4.4.4.9, §6.2) and
+// keeps the in-memory window the playlist and the origin read.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "hls/window.hpp"
+#include "media/packet.hpp"
+#include "media/track.hpp"
+
+namespace nchat::hls {
+
+struct RenditionConfig {
+    // The longest a part may last (PART-TARGET). Parts hold whole frames and never exceed it
+    // (AVPlayer drops a variant whose part outlasts PART-TARGET, v0l/zap-stream-core#98), so
+    // the default is the smallest whole millisecond that still fits 10 frames at 29.97 fps
+    // (333.67 ms) and 8 at 23.976 fps; it also fits RTMP's 33/34 ms timestamp jitter at 30 fps.
+    // At 25 fps a part is 8 frames (320 ms, 96% of it); PART-HOLD-BACK is 3× = 1.002 s.
+    std::chrono::milliseconds part_target{334};
+    // A segment ends at the first keyframe at least this long after its start: with a longer
+    // GOP segments follow the keyframes and TARGETDURATION says so.
+    std::chrono::milliseconds segment_target{2000};
+    std::size_t window_segments = 6;  // complete segments listed (≥ 3×TD, §6.2)
+};
+
+struct RenditionStats {
+    std::uint64_t dropped_packets = 0;  // before the first keyframe, out of order, unknown track
+    std::uint64_t parts = 0;
+    std::uint64_t segments = 0;
+};
+
+// on stream strand. Packet `track` indexes the TrackInfo vector given here; dts/pts are in
+// that track's timescale, one origin for all tracks, dts >= 0.
+class Rendition {
+public:
+    explicit Rendition(std::vector<media::TrackInfo> tracks, RenditionConfig config = {});
+
+    // `wall_clock` is when the packet was captured or received; the first packet of a segment
+    // anchors EXT-X-PROGRAM-DATE-TIME (later segments follow the media clock).
+    void push(const media::MediaPacket& packet, util::Time wall_clock);
+    // Publisher reconnect or new codec config: ends the segment, next one gets
+    // EXT-X-DISCONTINUITY and a new init segment (EXT-X-MAP).
+    void discontinuity(std::vector<media::TrackInfo> tracks);
+    // End of stream: flush what is held back; the playlist gets EXT-X-ENDLIST.
+    void finish();
+
+    const Window& window() const { return window_; }
+    const std::vector<media::TrackInfo>& tracks() const { return tracks_; }
+    const RenditionConfig& config() const { return config_; }
+    const RenditionStats& stats() const { return stats_; }
+
+private:
+    struct Frame {
+        media::MediaPacket packet;
+        std::int64_t duration = 0;
+        util::Time wall{};
+    };
+
+    void set_tracks(std::vector<media::TrackInfo> tracks);
+    void on_main(const media::MediaPacket& p, util::Time wall);
+    void on_side(const media::MediaPacket& p);
+    void append(Frame f);
+    bool is_sync(const media::MediaPacket& p) const;
+    bool starts_segment(const media::MediaPacket& next) const;
+    void open_segment(const Frame& first);
+    void close_part(std::int64_t end_dts, bool ends_segment);
+    std::vector<media::MediaPacket> take_side_frames(std::int64_t end_dts);
+    void complete_segment();
+    void slide();
+    void flush();
+
+    std::vector<media::TrackInfo> tracks_;
+    RenditionConfig config_;
+    std::optional<std::size_t> main_;  // video if there is one, else audio: it cuts parts
+    std::optional<std::size_t> side_;  // audio beside video, split at the video's part edges
+    std::int64_t part_target_ticks_ = 0;
+    std::int64_t segment_target_ticks_ = 0;
+    std::int64_t max_segment_ticks_ = 0;
+
+    std::optional<Frame> held_;  // the newest main frame: its duration is the next dts - dts
+    std::vector<Frame> part_;    // main frames of the part being built
+    std::int64_t part_ticks_ = 0;
+    std::int64_t last_duration_ = 0;
+    std::deque<media::MediaPacket> side_queue_;
+    std::int64_t side_last_duration_ = 0;
+
+    bool segment_open_ = false;
+    std::int64_t segment_start_dts_ = 0;
+    std::optional<std::pair<util::Time, std::int64_t>> pdt_anchor_;  // wall, main dts
+    bool pending_discontinuity_ = false;
+    std::uint64_t discontinuity_sequence_ = 0;
+    std::uint32_t fragment_sequence_ = 1;
+    double longest_segment_ = 0;
+
+    Window window_;
+    RenditionStats stats_;
+};
+
+}  // namespace nchat::hls
