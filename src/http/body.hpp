@@ -1,11 +1,12 @@
 #pragma once
 // The response body: either bytes owned by the response, or an immutable buffer shared with
 // many responses (a CMAF part sent to every viewer without a copy, STYLE.md Ownership).
+#include <memory>
+#include <string>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/optional.hpp>
-#include <memory>
-#include <string>
 
 namespace nchat::http {
 

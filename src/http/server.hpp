@@ -3,13 +3,14 @@
 // and header limits answered with 413/431 (never a dropped connection), read and idle
 // deadlines, CORS for configured origins, static files from a web root, one access-log line
 // per request, Prometheus counters, graceful stop.
-#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <boost/asio/io_context.hpp>
 
 namespace prometheus {
 class Registry;
@@ -33,7 +34,9 @@ struct ServerOptions {
 
 class Server {
 public:
-    Server(boost::asio::io_context& ioc, ServerOptions opts, const Router& router,
+    Server(boost::asio::io_context& ioc,
+           ServerOptions opts,
+           const Router& router,
            prometheus::Registry& metrics);
     ~Server();
     Server(const Server&) = delete;

@@ -35,7 +35,8 @@ public:
     virtual void create_user(const User& u) = 0;
     virtual std::optional<User> get_user(const std::string& id) = 0;
     virtual std::int64_t count_users() = 0;
-    virtual void add_api_token(const std::string& user_id, const std::string& token_hash,
+    virtual void add_api_token(const std::string& user_id,
+                               const std::string& token_hash,
                                Time created_at) = 0;
     virtual std::optional<User> user_by_token_hash(const std::string& token_hash) = 0;
 
@@ -47,7 +48,8 @@ public:
     // no such stream. When `expected_status` is given the update happens only if the row
     // still has one of those statuses (compare-and-set for lifecycle transitions); if not,
     // the current row is returned unchanged and *applied is set to false.
-    virtual std::optional<Stream> update_stream(const std::string& id, const StreamPatch& patch,
+    virtual std::optional<Stream> update_stream(const std::string& id,
+                                                const StreamPatch& patch,
                                                 Time now,
                                                 const std::vector<StreamStatus>& expected_status,
                                                 bool* applied) = 0;
@@ -58,19 +60,23 @@ public:
     virtual std::vector<Stream> top_streams(std::int64_t limit) = 0;
 
     // Access to private streams.
-    virtual void grant_stream_access(const std::string& stream_id, const std::string& user_id,
+    virtual void grant_stream_access(const std::string& stream_id,
+                                     const std::string& user_id,
                                      Time at) = 0;
-    virtual void revoke_stream_access(const std::string& stream_id,
-                                      const std::string& user_id) = 0;
+    virtual void revoke_stream_access(const std::string& stream_id, const std::string& user_id) = 0;
     virtual bool has_stream_access(const std::string& stream_id, const std::string& user_id) = 0;
 
     // Channel relations (for chat modes; synced by the chat application).
     enum class Relation { moderator, follower, subscriber };
-    virtual void add_channel_relation(Relation r, const std::string& channel_id,
-                                      const std::string& user_id, Time at) = 0;
-    virtual void remove_channel_relation(Relation r, const std::string& channel_id,
+    virtual void add_channel_relation(Relation r,
+                                      const std::string& channel_id,
+                                      const std::string& user_id,
+                                      Time at) = 0;
+    virtual void remove_channel_relation(Relation r,
+                                         const std::string& channel_id,
                                          const std::string& user_id) = 0;
-    virtual bool has_channel_relation(Relation r, const std::string& channel_id,
+    virtual bool has_channel_relation(Relation r,
+                                      const std::string& channel_id,
                                       const std::string& user_id) = 0;
 };
 

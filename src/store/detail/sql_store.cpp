@@ -1,0 +1,179 @@
+// SqlStore: migrations, users, tokens, access grants and channel relations. The stream queries
+// are in sql_store_streams.cpp.
+#include "store/detail/sql_store.hpp"
+
+#include "store/detail/migrations.hpp"
+
+namespace nchat::store::detail {
+namespace {
+
+std::string user_columns(Dialect d) {
+    return "u.id, u.name, u.role, " + time_column(d, "u.created_at");
+}
+
+User user_from_row(const Row& r) {
+    User u;
+    u.id = text_at(r, 0);
+    u.name = text_at(r, 1);
+    auto role = parse_role(text_at(r, 2));
+    if (!role) throw StoreError("user " + u.id + " has an unknown role");
+    u.role = *role;
+    u.created_at = time_at(r, 3);
+    return u;
+}
+
+std::string relation_table(Store::Relation r) {
+    switch (r) {
+        case Store::Relation::moderator:
+            return "nchat_channel_moderators";
+        case Store::Relation::follower:
+            return "nchat_channel_followers";
+        case Store::Relation::subscriber:
+            return "nchat_channel_subscribers";
+    }
+    throw StoreError("unknown channel relation");
+}
+
+util::Time now() {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+int SqlStore::migrate() {
+    std::string_view dialect = dialect_ == Dialect::sqlite ? "sqlite" : "postgres";
+    int applied = 0;
+    for (const auto& m : kMigrations) {
+        if (m.dialect != dialect) continue;
+        if (migrate_one(m.version, m.name, m.sql)) ++applied;
+    }
+    return applied;
+}
+
+bool SqlStore::migrate_one(int version, std::string_view name, std::string_view sql) {
+    try {
+        begin_migration();
+        // Inside the lock: a migrator that waited sees what the one before it recorded.
+        execute(std::string("CREATE TABLE IF NOT EXISTS nchat_schema_migrations (") +
+                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at " +
+                    (dialect_ == Dialect::sqlite ? "TEXT" : "TIMESTAMPTZ") + " NOT NULL)",
+                {});
+        bool done = !query("SELECT 1 FROM nchat_schema_migrations WHERE version = ?",
+                           {std::int64_t{version}})
+                         .empty();
+        if (!done) {
+            execute_script(std::string(sql));
+            execute(
+                "INSERT INTO nchat_schema_migrations (version, name, applied_at) "
+                "VALUES (?, ?, ?)",
+                {std::int64_t{version}, std::string(name), time_value(now())});
+        }
+        execute("COMMIT", {});
+        return !done;
+    } catch (const std::exception& e) {
+        try {
+            execute("ROLLBACK", {});
+        } catch (const std::exception&) {  // the connection is gone; the server rolled back
+        }
+        throw StoreError("migration " + std::to_string(version) + "_" + std::string(name) +
+                         " failed: " + e.what());
+    }
+}
+
+void SqlStore::create_user(const User& u) {
+    require_uuid("user id", u.id);
+    try {
+        execute("INSERT INTO nchat_users (id, name, role, created_at) VALUES (?, ?, ?, ?)",
+                {u.id, u.name, std::string(to_string(u.role)), time_value(u.created_at)});
+    } catch (const Conflict&) {
+        throw Conflict("a user with this id already exists");
+    }
+}
+
+std::optional<User> SqlStore::get_user(const std::string& id) {
+    if (!is_uuid(id)) return std::nullopt;
+    auto rows =
+        query("SELECT " + user_columns(dialect_) + " FROM nchat_users u WHERE u.id = ?", {id});
+    if (rows.empty()) return std::nullopt;
+    return user_from_row(rows.front());
+}
+
+std::int64_t SqlStore::count_users() {
+    return int_at(query("SELECT count(*) FROM nchat_users", {}).at(0), 0);
+}
+
+void SqlStore::add_api_token(const std::string& user_id,
+                             const std::string& token_hash,
+                             Time created_at) {
+    require_uuid("user id", user_id);
+    try {
+        execute("INSERT INTO nchat_api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                {token_hash, user_id, time_value(created_at)});
+    } catch (const Conflict&) {
+        throw Conflict("this API token already exists");
+    }
+}
+
+std::optional<User> SqlStore::user_by_token_hash(const std::string& token_hash) {
+    auto rows = query("SELECT " + user_columns(dialect_) +
+                          " FROM nchat_api_tokens t JOIN nchat_users u ON u.id = t.user_id"
+                          " WHERE t.token_hash = ?",
+                      {token_hash});
+    if (rows.empty()) return std::nullopt;
+    return user_from_row(rows.front());
+}
+
+void SqlStore::grant_stream_access(const std::string& stream_id,
+                                   const std::string& user_id,
+                                   Time at) {
+    require_uuid("stream id", stream_id);
+    require_uuid("user id", user_id);
+    execute(
+        "INSERT INTO nchat_stream_access (stream_id, user_id, granted_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        {stream_id, user_id, time_value(at)});
+}
+
+void SqlStore::revoke_stream_access(const std::string& stream_id, const std::string& user_id) {
+    if (!is_uuid(stream_id) || !is_uuid(user_id)) return;
+    execute("DELETE FROM nchat_stream_access WHERE stream_id = ? AND user_id = ?",
+            {stream_id, user_id});
+}
+
+bool SqlStore::has_stream_access(const std::string& stream_id, const std::string& user_id) {
+    if (!is_uuid(stream_id) || !is_uuid(user_id)) return false;
+    return !query("SELECT 1 FROM nchat_stream_access WHERE stream_id = ? AND user_id = ?",
+                  {stream_id, user_id})
+                .empty();
+}
+
+void SqlStore::add_channel_relation(Relation r,
+                                    const std::string& channel_id,
+                                    const std::string& user_id,
+                                    Time at) {
+    require_uuid("channel id", channel_id);
+    require_uuid("user id", user_id);
+    execute("INSERT INTO " + relation_table(r) +
+                " (channel_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            {channel_id, user_id, time_value(at)});
+}
+
+void SqlStore::remove_channel_relation(Relation r,
+                                       const std::string& channel_id,
+                                       const std::string& user_id) {
+    if (!is_uuid(channel_id) || !is_uuid(user_id)) return;
+    execute("DELETE FROM " + relation_table(r) + " WHERE channel_id = ? AND user_id = ?",
+            {channel_id, user_id});
+}
+
+bool SqlStore::has_channel_relation(Relation r,
+                                    const std::string& channel_id,
+                                    const std::string& user_id) {
+    if (!is_uuid(channel_id) || !is_uuid(user_id)) return false;
+    return !query("SELECT 1 FROM " + relation_table(r) + " WHERE channel_id = ? AND user_id = ?",
+                  {channel_id, user_id})
+                .empty();
+}
+
+}  // namespace nchat::store::detail
