@@ -44,8 +44,7 @@ boost::asio::awaitable<std::optional<auth::Principal>> authenticate(ApiContext& 
         co_return auth::Principal{r.claims->sub, r.claims->role, r.claims->name};
     }
     auto hash = auth::hash_token(*token);
-    auto user =
-        co_await ctx.db.read([hash](store::Store& s) { return s.user_by_token_hash(hash); });
+    auto user = co_await ctx.db.read([&](store::Store& s) { return s.user_by_token_hash(hash); });
     if (!user) throw unauthorized("unknown or revoked token");
     co_return auth::Principal{user->id, user->role, user->name};
 }

@@ -41,13 +41,13 @@ net::awaitable<Loaded> load(ApiContext& ctx, const Request& req, bool must_manag
     if (must_manage && !l.who) throw unauthorized("authentication required");
     auto id = std::string(req.param("id"));
     if (!util::is_uuid(id)) throw not_found("no stream " + id);
-    auto s = co_await ctx.db.read([id](Store& st) { return st.get_stream(id); });
+    auto s = co_await ctx.db.read([&](Store& st) { return st.get_stream(id); });
     if (!s) throw not_found("no stream " + id);
     l.manages = l.who && auth::can_manage_stream(*l.who, *s);
     bool granted = false;
     if (s->is_private && l.who && !l.manages) {
-        granted = co_await ctx.db.read(
-            [id, uid = l.who->user_id](Store& st) { return st.has_stream_access(id, uid); });
+        const auto& uid = l.who->user_id;
+        granted = co_await ctx.db.read([&](Store& st) { return st.has_stream_access(id, uid); });
     }
     if (!auth::can_view_stream(l.who, *s, granted)) throw not_found("no stream " + id);
     if (must_manage && !l.manages) {
@@ -110,7 +110,7 @@ net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
     s.tags = std::move(in.tags);
     s.is_private = in.is_private;
     s.created_at = s.updated_at = now;
-    co_await ctx.db.write([s](Store& st) { st.create_stream(s); });
+    co_await ctx.db.write([&](Store& st) { st.create_stream(s); });
     auto res = json(req, Status::created, stream_to_json(s, true));
     res.set(http::bhttp::field::location, "/api/streams/" + s.id);
     co_return res;
@@ -153,7 +153,7 @@ net::awaitable<Response> delete_stream(ApiContext& ctx, Request& req) {
         throw wrong_state("the stream is live: end it before deleting it");
     }
     auto id = l.stream.id;
-    co_await ctx.db.write([id](Store& st) { return st.delete_stream(id); });
+    co_await ctx.db.write([&](Store& st) { return st.delete_stream(id); });
     co_return json(req, Status::ok, {{"success", true}});
 }
 
@@ -220,7 +220,7 @@ net::awaitable<Response> list_streams(ApiContext& ctx, Request& req) {
         f.viewer_id = who->user_id;
         f.include_all_private = who->is_admin();
     }
-    auto rows = co_await ctx.db.read([f](Store& st) { return st.list_streams(f); });
+    auto rows = co_await ctx.db.read([&](Store& st) { return st.list_streams(f); });
     co_return json(req, Status::ok, list_json(rows, who));
 }
 
@@ -228,8 +228,7 @@ net::awaitable<Response> live_streams(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     auto limit = query_int(req, "limit", 20, 1, kMaxPageSize);
     auto offset = query_int(req, "offset", 0, 0, kMaxOffset);
-    auto rows =
-        co_await ctx.db.read([limit, offset](Store& st) { return st.live_streams(limit, offset); });
+    auto rows = co_await ctx.db.read([&](Store& st) { return st.live_streams(limit, offset); });
     auto out = nlohmann::json::array();
     for (const auto& r : rows) {
         auto j = stream_to_json(r.stream, who && auth::can_manage_stream(*who, r.stream));
@@ -242,7 +241,7 @@ net::awaitable<Response> live_streams(ApiContext& ctx, Request& req) {
 net::awaitable<Response> top_streams(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     auto limit = query_int(req, "limit", 100, 1, 100);
-    auto rows = co_await ctx.db.read([limit](Store& st) { return st.top_streams(limit); });
+    auto rows = co_await ctx.db.read([&](Store& st) { return st.top_streams(limit); });
     co_return json(req, Status::ok, list_json(rows, who));
 }
 
@@ -252,7 +251,7 @@ net::awaitable<Response> change_access(ApiContext& ctx, Request& req, bool grant
     if (!util::is_uuid(user)) throw bad_request("userId must be a UUID", "userId");
     auto id = l.stream.id;
     auto now = ctx.clock.now();
-    co_await ctx.db.write([=](Store& st) {
+    co_await ctx.db.write([&](Store& st) {
         if (grant) {
             st.grant_stream_access(id, user, now);
         } else {

@@ -2,6 +2,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include "api/errors.hpp"
 #include "api/handler.hpp"
 #include "api/openapi.hpp"
 #include "api/routes.hpp"
