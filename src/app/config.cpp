@@ -18,10 +18,14 @@ std::string env_name(const std::string& key) {
 
 template <class T>
 CLI::Option* add(CLI::App& cmd, const std::string& key, T& value, const std::string& help) {
-    return cmd.add_option("--" + key, value, help)
-        ->envname(env_name(key))
-        ->default_val(value)
-        ->capture_default_str();
+    auto* opt = cmd.add_option("--" + key, value, help)->envname(env_name(key));
+    if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+        // An empty list has no default to set (CLI11 would demand an element).
+        opt->type_size(1)->expected(1, -1)->allow_extra_args(false);
+    } else {
+        opt->default_val(value)->capture_default_str();
+    }
+    return opt;
 }
 
 // A key is "given" when its flag or environment variable was used; only then does it beat

@@ -1,12 +1,12 @@
 // `nchat-live serve`: wires storage, the API and the HTTP server, runs the network threads,
 // and shuts down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests,
 // flush storage) within 5 s.
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <filesystem>
 #include <prometheus/registry.h>
 
 #include "api/context.hpp"
@@ -84,9 +84,16 @@ int serve(const Config& cfg) {
     http::Server server(ioc, opts, router, registry);
     server.start();
 
-    auto base = ctx.public_url;
     std::string bound = (hp.host.find(':') != std::string::npos ? "[" + hp.host + "]" : hp.host) +
                         ":" + std::to_string(server.port());
+    if (cfg.public_url.empty() && hp.port == 0) {
+        // Port 0 asked for any free port: the URLs we hand out must name the one we got.
+        Config actual = cfg;
+        actual.http = bound;
+        ctx.public_url = actual.effective_public_url();
+        ctx.ingest_url = actual.effective_ingest_url();
+    }
+    auto base = ctx.public_url;
     log->info("listening http={}", bound);
     std::cout << "\nnchat-live " << NCHAT_VERSION << " is running (listening on http://" << bound
               << ")\n"
