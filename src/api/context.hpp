@@ -1,5 +1,6 @@
 #pragma once
 // What the REST handlers share: storage, the clock, the configured public URLs, secrets.
+#include <functional>
 #include <string>
 
 namespace prometheus {
@@ -22,6 +23,8 @@ struct ApiContext {
     std::string ingest_url;  // rtmp://host:port/live
     std::string jwt_secret;  // empty: JWTs are refused
     std::string version;
+    // Ends the live media of a stream on this node (POST /end); empty when no ingest runs.
+    std::function<void(const std::string& stream_id)> end_live;
 
     std::string hls_manifest_url(const std::string& stream_id) const {
         return public_url + "/hls/" + stream_id + "/master.m3u8";

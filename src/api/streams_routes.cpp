@@ -181,6 +181,7 @@ net::awaitable<Response> transition(ApiContext& ctx, Request& req, LifecycleActi
         [&](Store& st) { return st.update_stream(id, patch, now, expected, &applied); });
     if (!s) throw not_found("no stream " + id);
     if (!applied) throw wrong_state("the stream changed state meanwhile; retry");
+    if (action == LifecycleAction::end && ctx.end_live) ctx.end_live(id);
     co_return json(req, Status::ok, stream_to_json(*s, true));
 }
 

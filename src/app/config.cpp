@@ -155,6 +155,12 @@ void add_config_options(CLI::App& cmd, Config& cfg, bool serve) {
     add(cmd, "jwt-secret", cfg.jwt_secret,
         "HS256 secret for JWTs issued by the chat application (empty = JWTs refused)");
     add(cmd, "access-log", cfg.access_log, "One log line per HTTP request");
+    add(cmd, "auto-live", cfg.auto_live,
+        "A publish moves the stream to live; false keeps it preparing until POST /start");
+    add(cmd, "reconnect-grace", cfg.reconnect_grace,
+        "Seconds a stream stays live waiting for its publisher to come back");
+    add(cmd, "part-target-ms", cfg.part_target_ms, "LL-HLS part target in ms (200-1000)");
+    add(cmd, "segment-target-ms", cfg.segment_target_ms, "HLS segment target in ms (1000-10000)");
     add(cmd, "threads", cfg.threads, "Network threads (0 = one per core)");
     add(cmd, "db-readers", cfg.db_readers, "Database reader connections");
 }
@@ -168,14 +174,30 @@ void finish_config(CLI::App& cmd, Config& cfg) {
             throw std::runtime_error("config file " + cfg.config_file + ": " +
                                      std::string(e.description()));
         }
-        static const char* kKnown[] = {"data_dir",   "db",       "log_level",   "http",
-                                       "rtmp",       "udp",      "redis",       "public_url",
-                                       "ingest_url", "web_root", "cors_origin", "jwt_secret",
-                                       "access_log", "threads",  "db_readers"};
+        static const char* kKnown[] = {"data_dir",
+                                       "db",
+                                       "log_level",
+                                       "http",
+                                       "rtmp",
+                                       "udp",
+                                       "redis",
+                                       "public_url",
+                                       "ingest_url",
+                                       "web_root",
+                                       "cors_origin",
+                                       "jwt_secret",
+                                       "access_log",
+                                       "threads",
+                                       "db_readers",
+                                       "auto_live",
+                                       "reconnect_grace",
+                                       "part_target_ms",
+                                       "segment_target_ms"};
         for (auto& [k, v] : t) {
             bool known = false;
-            for (auto* name : kKnown)
+            for (auto* name : kKnown) {
                 known = known || k.str() == name;
+            }
             if (!known) {
                 throw std::runtime_error("config file " + cfg.config_file + ": unknown key '" +
                                          std::string(k.str()) + "'");
@@ -196,6 +218,10 @@ void finish_config(CLI::App& cmd, Config& cfg) {
             from_file(t, cmd, "jwt-secret", cfg.jwt_secret);
             from_file(t, cmd, "access-log", cfg.access_log);
             from_file(t, cmd, "threads", cfg.threads);
+            from_file(t, cmd, "auto-live", cfg.auto_live);
+            from_file(t, cmd, "reconnect-grace", cfg.reconnect_grace);
+            from_file(t, cmd, "part-target-ms", cfg.part_target_ms);
+            from_file(t, cmd, "segment-target-ms", cfg.segment_target_ms);
             from_file(t, cmd, "db-readers", cfg.db_readers);
         }
     }
@@ -210,6 +236,16 @@ void finish_config(CLI::App& cmd, Config& cfg) {
         parse_host_port(cfg.udp, "udp");
         if (cfg.threads < 0 || cfg.threads > 256) throw std::runtime_error("threads: 0-256");
         if (cfg.db_readers < 0 || cfg.db_readers > 64) throw std::runtime_error("db-readers: 0-64");
+        if (cfg.reconnect_grace < 0 || cfg.reconnect_grace > 3600) {
+            throw std::runtime_error("reconnect-grace: 0-3600 seconds");
+        }
+        if (cfg.part_target_ms < 200 || cfg.part_target_ms > 1000) {
+            throw std::runtime_error("part-target-ms: 200-1000");
+        }
+        if (cfg.segment_target_ms < 1000 || cfg.segment_target_ms > 10000 ||
+            cfg.segment_target_ms < 2 * cfg.part_target_ms) {
+            throw std::runtime_error("segment-target-ms: 1000-10000 and at least 2 parts");
+        }
     }
     auto url = cfg.db_url();
     if (url.rfind("sqlite:", 0) != 0 && url.rfind("postgres://", 0) != 0 &&

@@ -26,6 +26,10 @@ struct Config {
     std::string jwt_secret;
     std::string log_level = "info";
     bool access_log = true;
+    bool auto_live = true;     // a publish moves the stream to live (else POST /start does)
+    int reconnect_grace = 10;  // seconds a stream waits for its publisher to come back
+    int part_target_ms = 334;  // LL-HLS PART-TARGET (docs/hls.md)
+    int segment_target_ms = 2000;
     int threads = 0;  // 0 = one per core
     int db_readers = 2;
 

@@ -1,20 +1,27 @@
-// `nchat-live serve`: wires storage, the API and the HTTP server, runs the network threads,
-// and shuts down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests,
-// flush storage) within 5 s.
+// `nchat-live serve`: wires storage, the API, the HTTP server, RTMP ingest, the live streams
+// and their HLS packagers; runs the network threads; shuts down gracefully on SIGINT/SIGTERM
+// (stop accepting, finish in-flight requests, flush storage) within 5 s.
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <prometheus/registry.h>
 
 #include "api/context.hpp"
 #include "api/routes.hpp"
 #include "app/commands.hpp"
+#include "app/publish_authorizer.hpp"
 #include "auth/token.hpp"
+#include "hls/origin.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "ingest/rtmp/server.hpp"
+#include "live/registry.hpp"
 #include "store/database.hpp"
 #include "util/clock.hpp"
 #include "util/ids.hpp"
@@ -25,6 +32,9 @@ namespace {
 
 namespace net = boost::asio;
 constexpr auto kShutdownGrace = std::chrono::milliseconds(4000);
+// After a stream ends its last playlist (with ENDLIST) and parts stay served this long, so
+// players finish what they buffered; then the memory is freed.
+constexpr auto kEndedRetention = std::chrono::seconds(60);
 
 // On the first start with an empty database, create an admin and show its token once: the
 // operator needs one credential to create broadcasters, and there is no other way in.
@@ -43,6 +53,28 @@ void ensure_admin(store::Database& db, util::Clock& clock) {
               << token
               << "\n\nKeep it somewhere safe; create more users with `nchat-live user create`.\n"
               << std::flush;
+}
+
+// The live media of a stream ended (grace period over, or POST /end): the store says ended.
+net::awaitable<void> mark_ended(store::Database& db, util::Clock& clock, std::string id) {
+    store::StreamPatch patch;
+    patch.status = store::StreamStatus::ended;
+    auto now = clock.now();
+    patch.ended_at = now;
+    std::vector<store::StreamStatus> expected{store::StreamStatus::live};
+    bool applied = false;
+    try {
+        co_await db.write(
+            [&](store::Store& s) { return s.update_stream(id, patch, now, expected, &applied); });
+        if (applied) util::logger("app")->info("stream={} ended (publisher gone)", id);
+    } catch (const std::exception& e) {
+        util::logger("app")->error("stream={} could not be marked ended: {}", id, e.what());
+    }
+}
+
+std::string host_port(const std::string& host, unsigned short port) {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+           std::to_string(port);
 }
 
 }  // namespace
@@ -65,15 +97,27 @@ int serve(const Config& cfg) {
         cfg.threads > 0 ? unsigned(cfg.threads) : std::max(1u, std::thread::hardware_concurrency());
     net::io_context ioc(static_cast<int>(threads));
     prometheus::Registry registry;
+
+    hls::Origin origin;
+    live::Registry streams(
+        ioc.get_executor(), std::chrono::seconds(cfg.reconnect_grace), [&](const std::string& id) {
+            net::co_spawn(ioc, mark_ended(db, clock, id), net::detached);
+            auto packager = origin.find(id);
+            auto t = std::make_shared<net::steady_timer>(ioc, kEndedRetention);
+            t->async_wait([&origin, id, packager, t](auto) { origin.remove(id, packager); });
+        });
+
     api::ApiContext ctx{db,
                         clock,
                         registry,
                         cfg.effective_public_url(),
                         cfg.effective_ingest_url(),
                         cfg.jwt_secret,
-                        NCHAT_VERSION};
+                        NCHAT_VERSION,
+                        [&streams](const std::string& id) { streams.end(id); }};
     http::Router router;
     api::add_routes(router, ctx);
+    origin.add_routes(router);
 
     auto hp = parse_host_port(cfg.http, "http");
     http::ServerOptions opts;
@@ -84,19 +128,30 @@ int serve(const Config& cfg) {
     http::Server server(ioc, opts, router, registry);
     server.start();
 
-    std::string bound = (hp.host.find(':') != std::string::npos ? "[" + hp.host + "]" : hp.host) +
-                        ":" + std::to_string(server.port());
-    if (cfg.public_url.empty() && hp.port == 0) {
-        // Port 0 asked for any free port: the URLs we hand out must name the one we got.
-        Config actual = cfg;
-        actual.http = bound;
-        ctx.public_url = actual.effective_public_url();
-        ctx.ingest_url = actual.effective_ingest_url();
-    }
+    PublishSettings ps;
+    ps.auto_live = cfg.auto_live;
+    ps.rendition.part_target = std::chrono::milliseconds(cfg.part_target_ms);
+    ps.rendition.segment_target = std::chrono::milliseconds(cfg.segment_target_ms);
+    PublishAuthorizer authorizer(db, streams, origin, clock, ps);
+    auto rp = parse_host_port(cfg.rtmp, "rtmp");
+    ingest::rtmp::ServerOptions ro;
+    ro.host = rp.host;
+    ro.port = rp.port;
+    ingest::rtmp::Server rtmp(ioc, ro, authorizer, registry);
+    rtmp.start();
+
+    // Port 0 asks for any free port: the URLs we hand out must name the ones we got.
+    Config actual = cfg;
+    actual.http = host_port(hp.host, server.port());
+    actual.rtmp = host_port(rp.host, rtmp.port());
+    ctx.public_url = actual.effective_public_url();
+    ctx.ingest_url = actual.effective_ingest_url();
+    authorizer.settings().public_url = ctx.public_url;
+
     auto base = ctx.public_url;
-    log->info("listening http={}", bound);
-    std::cout << "\nnchat-live " << NCHAT_VERSION << " is running (listening on http://" << bound
-              << ")\n"
+    log->info("listening http={} rtmp={}", actual.http, actual.rtmp);
+    std::cout << "\nnchat-live " << NCHAT_VERSION << " is running (listening on http://"
+              << actual.http << ", rtmp://" << actual.rtmp << ")\n"
               << (std::filesystem::is_directory(cfg.web_root)
                       ? "  Web app      " + base + "/\n"
                       : "  Web app      (none: " + cfg.web_root + " is not built yet)\n")
@@ -105,7 +160,8 @@ int serve(const Config& cfg) {
               << "  Health       " << base << "/healthz\n"
               << "  Metrics      " << base << "/metrics\n"
               << "  RTMP ingest  " << ctx.ingest_url
-              << "   (not served yet: RTMP ingest arrives with issue #4)\n"
+              << "   (OBS: Server = this URL, Stream Key = the stream's streamKey)\n"
+              << "  HLS          " << base << "/hls/{streamId}/master.m3u8\n"
               << std::flush;
 
     net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -120,6 +176,7 @@ int serve(const Config& cfg) {
             }
             stopping = true;
             log->info("signal {}: shutting down", sig);
+            rtmp.stop();
             server.stop(kShutdownGrace, [&ioc] { ioc.stop(); });
             signals.async_wait(on_signal);
         };

@@ -56,7 +56,7 @@ export class Server {
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     const deadline = Date.now() + 30000;
     while (Date.now() < deadline) {
-      const m = this.stdout.match(/listening on (http:\/\/[^\s)]+)/);
+      const m = this.stdout.match(/listening on (http:\/\/[^\s),]+)/);
       if (m) { this.base = m[1]; break; }
       if (this.proc.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));

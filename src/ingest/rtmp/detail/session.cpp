@@ -169,6 +169,16 @@ void Session::on_media(const Message& m) {
         counters_.early.Increment();
         return;
     }
+    if (live_->ended()) {
+        // Ended through the API (POST /end): tell the encoder and hang up.
+        pending_replies_ =
+            commands_.reject_publish(PublishRequest{"", 1, 0}, "NetStream.Publish.Rejected",
+                                     "the stream was ended by its broadcaster");
+        close_reason_ = "stream ended";
+        closing_ = true;
+        live_.reset();
+        return;
+    }
     auto mapped = m.type == msg::kVideo ? mapper_.on_video(m) : mapper_.on_audio(m);
     if (mapped.malformed) {
         counters_.malformed.Increment();

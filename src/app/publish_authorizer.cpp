@@ -1,0 +1,64 @@
+#include "app/publish_authorizer.hpp"
+
+#include "util/log.hpp"
+
+namespace nchat::app {
+
+using ingest::rtmp::PublishGrant;
+using ingest::rtmp::PublishRefusal;
+using store::StreamStatus;
+
+PublishAuthorizer::PublishAuthorizer(store::Database& db,
+                                     live::Registry& registry,
+                                     hls::Origin& origin,
+                                     util::Clock& clock,
+                                     PublishSettings settings)
+    : db_(db),
+      registry_(registry),
+      origin_(origin),
+      clock_(clock),
+      settings_(std::move(settings)) {}
+
+boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthorizer::authorize(
+    std::string key, std::uint64_t publisher, std::string peer) {
+    constexpr const char* kBadName = "NetStream.Publish.BadName";
+    if (key.empty() || key.size() > 255) co_return PublishRefusal{kBadName, "missing stream key"};
+    auto stream = co_await db_.read([&](store::Store& s) { return s.stream_by_key(key); });
+    if (!stream) co_return PublishRefusal{kBadName, "unknown stream key"};
+    if (stream->status == StreamStatus::ended || stream->status == StreamStatus::cancelled) {
+        co_return PublishRefusal{kBadName,
+                                 "this stream has ended; create a new stream to go live again"};
+    }
+    auto live = registry_.claim(stream->id, publisher);
+    if (!live) {
+        co_return PublishRefusal{kBadName, "this stream already has a publisher"};
+    }
+    if (!origin_.find(stream->id)) {
+        auto packager =
+            std::make_shared<hls::Packager>(live->strand(), clock_, settings_.rendition);
+        live->add_consumer(packager);
+        origin_.add(stream->id, packager);
+    }
+    if (settings_.auto_live &&
+        (stream->status == StreamStatus::scheduled || stream->status == StreamStatus::preparing)) {
+        store::StreamPatch patch;
+        patch.status = StreamStatus::live;
+        patch.started_at = clock_.now();
+        patch.hls_manifest_url = settings_.public_url + "/hls/" + stream->id + "/master.m3u8";
+        std::vector<StreamStatus> expected{StreamStatus::scheduled, StreamStatus::preparing};
+        bool applied = false;
+        auto now = clock_.now();
+        co_await db_.write([&](store::Store& s) {
+            return s.update_stream(stream->id, patch, now, expected, &applied);
+        });
+        if (applied)
+            util::logger("app")->info("stream={} live (publish from {})", stream->id, peer);
+    }
+    co_return PublishGrant{stream->id, live};
+}
+
+void PublishAuthorizer::unpublished(const std::string& stream_id, std::uint64_t publisher) {
+    registry_.release(stream_id, publisher);
+}
+
+}  // namespace nchat::app

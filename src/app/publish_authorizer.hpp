@@ -1,0 +1,40 @@
+#pragma once
+// Decides whether an RTMP publish may go ahead (issue #4): the key selects the stream; an
+// ended or cancelled stream refuses; a second publisher is refused while the first is live.
+// On success the stream gets its HLS packager and, with auto-live, goes live in the store.
+#include "hls/origin.hpp"
+#include "ingest/rtmp/server.hpp"
+#include "live/registry.hpp"
+#include "store/database.hpp"
+
+namespace nchat::app {
+
+struct PublishSettings {
+    bool auto_live = true;
+    std::string public_url;  // for hlsManifestUrl
+    hls::RenditionConfig rendition;
+};
+
+class PublishAuthorizer final : public ingest::rtmp::PublishAuthorizer {
+public:
+    PublishAuthorizer(store::Database& db,
+                      live::Registry& registry,
+                      hls::Origin& origin,
+                      util::Clock& clock,
+                      PublishSettings settings);
+
+    boost::asio::awaitable<std::variant<ingest::rtmp::PublishGrant, ingest::rtmp::PublishRefusal>>
+    authorize(std::string key, std::uint64_t publisher, std::string peer) override;
+    void unpublished(const std::string& stream_id, std::uint64_t publisher) override;
+
+    PublishSettings& settings() { return settings_; }
+
+private:
+    store::Database& db_;
+    live::Registry& registry_;
+    hls::Origin& origin_;
+    util::Clock& clock_;
+    PublishSettings settings_;
+};
+
+}  // namespace nchat::app

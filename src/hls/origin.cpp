@@ -1,0 +1,229 @@
+#include "hls/origin.hpp"
+
+#include <charconv>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "hls/blocking.hpp"
+#include "hls/playlist.hpp"
+#include "hls/resource.hpp"
+#include "util/run_on.hpp"
+
+namespace nchat::hls {
+namespace {
+
+namespace net = boost::asio;
+using http::Request;
+using http::Response;
+using Status = http::bhttp::status;
+using Field = http::bhttp::field;
+
+// How long a request for a stream with no media yet waits for its first part before 503.
+constexpr std::chrono::milliseconds kFirstPartWait{6000};
+
+Response make(const Request& req, Status s, std::string_view content_type, std::string_view cache) {
+    Response res{s, req.raw.version()};
+    res.set(Field::content_type, content_type);
+    res.set(Field::cache_control, cache);
+    // Any page may play our streams (the API's CORS list is for credentials-bearing calls).
+    res.set(Field::access_control_allow_origin, "*");
+    res.keep_alive(req.raw.keep_alive());
+    return res;
+}
+
+Response text(const Request& req,
+              Status s,
+              std::string body,
+              std::string_view content_type,
+              std::string_view cache) {
+    auto res = make(req, s, content_type, cache);
+    res.body().assign(std::move(body));
+    res.prepare_payload();
+    return res;
+}
+
+Response not_found(const Request& req, std::string_view what) {
+    return text(req, Status::not_found, std::string(what) + "\n", "text/plain", "no-cache");
+}
+
+Response unavailable(const Request& req, std::string_view what) {
+    auto res =
+        text(req, Status::service_unavailable, std::string(what) + "\n", "text/plain", "no-cache");
+    res.set(Field::retry_after, "1");
+    return res;
+}
+
+std::optional<std::uint64_t> query_uint(const Request& req, std::string_view key, bool& bad) {
+    auto v = req.query_param(key);
+    if (!v) return std::nullopt;
+    std::uint64_t out = 0;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+    if (ec != std::errc{} || p != v->data() + v->size()) bad = true;
+    return out;
+}
+
+// Waits on the packager until `ready(rendition)` says yes, the stream ends, or `limit` passes.
+// The check and the registration happen in one visit to the strand, so no wake-up is lost.
+template <class Ready>
+net::awaitable<bool> wait_until(std::shared_ptr<Packager> p,
+                                std::chrono::milliseconds limit,
+                                Ready ready) {
+    auto ex = co_await net::this_coro::executor;
+    auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        auto timer = std::make_shared<net::steady_timer>(ex);
+        auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+        if (waited >= limit) co_return false;
+        timer->expires_after(limit - waited);
+        bool now = co_await util::run_on(p->strand(), [&]() -> bool {
+            if (ready(*p)) return true;
+            if (p->ended()) return true;
+            p->add_waiter([timer, ex] { net::post(ex, [timer] { timer->cancel(); }); });
+            return false;
+        });
+        if (now) co_return true;
+        boost::system::error_code ec;
+        co_await timer->async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
+}
+
+bool has_parts(const Packager& p) {
+    auto* r = p.rendition();
+    return r && r->stats().parts > 0;
+}
+
+std::chrono::milliseconds three_target_durations(std::uint32_t td) {
+    return std::chrono::milliseconds(3000 * std::max<std::uint32_t>(td, 1));
+}
+
+}  // namespace
+
+void Origin::add(const std::string& stream_id, std::shared_ptr<Packager> p) {
+    std::lock_guard lock(mu_);
+    packagers_[stream_id] = std::move(p);
+}
+
+void Origin::remove(const std::string& stream_id, const std::shared_ptr<Packager>& p) {
+    std::lock_guard lock(mu_);
+    auto it = packagers_.find(stream_id);
+    if (it != packagers_.end() && it->second == p) packagers_.erase(it);
+}
+
+std::shared_ptr<Packager> Origin::find(std::string_view stream_id) const {
+    std::lock_guard lock(mu_);
+    auto it = packagers_.find(stream_id);
+    return it == packagers_.end() ? nullptr : it->second;
+}
+
+std::size_t Origin::size() const {
+    std::lock_guard lock(mu_);
+    return packagers_.size();
+}
+
+void Origin::add_routes(http::Router& router) {
+    router.add(
+        http::bhttp::verb::get, "/hls/{streamId}/master.m3u8",
+        [this](Request& req) -> net::awaitable<Response> {
+            auto p = find(req.param("streamId"));
+            if (!p) co_return not_found(req, "no live stream here");
+            if (!co_await wait_until(p, kFirstPartWait, has_parts)) {
+                co_return unavailable(req, "the stream has not sent media yet");
+            }
+            auto body = co_await util::run_on(p->strand(), [&]() -> std::string {
+                auto* r = p->rendition();
+                if (!r) return {};
+                auto bw = measure_bandwidth(r->window());
+                return multivariant_playlist({Variant{std::string(kSourceRendition) + "/index.m3u8",
+                                                      r->tracks(), bw.peak, bw.average}});
+            });
+            if (body.empty()) co_return unavailable(req, "the stream has no media");
+            co_return text(req, Status::ok, std::move(body), "application/vnd.apple.mpegurl",
+                           "no-cache");
+        });
+
+    router.add(
+        http::bhttp::verb::get, "/hls/{streamId}/{rendition}/{file}",
+        [this](Request& req) -> net::awaitable<Response> {
+            auto p = find(req.param("streamId"));
+            if (!p || req.param("rendition") != kSourceRendition) {
+                co_return not_found(req, "no such rendition");
+            }
+            auto file = std::string(req.param("file"));
+            if (file == "index.m3u8") {
+                bool bad = false;
+                BlockingRequest br;
+                br.msn = query_uint(req, "_HLS_msn", bad);
+                if (auto part = query_uint(req, "_HLS_part", bad)) {
+                    br.part = static_cast<std::uint32_t>(std::min<std::uint64_t>(*part, 1u << 30));
+                }
+                auto skip = req.query_param("_HLS_skip");
+                if (bad) {
+                    co_return text(req, Status::bad_request, "bad _HLS_msn or _HLS_part\n",
+                                   "text/plain", "no-cache");
+                }
+                if (!co_await wait_until(p, kFirstPartWait, has_parts)) {
+                    co_return unavailable(req, "the stream has not sent media yet");
+                }
+                auto start = std::chrono::steady_clock::now();
+                BlockingDecision decision = BlockingDecision::ready;
+                auto td = co_await util::run_on(p->strand(), [&]() -> std::uint32_t {
+                    return p->rendition()->window().target_duration;
+                });
+                // Held at most 3×TD (§6.2.5.2), then 503.
+                bool answered =
+                    co_await wait_until(p, three_target_durations(td), [&](const Packager& pk) {
+                        decision = decide_blocking_reload(
+                            br, pk.rendition()->window(),
+                            std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - start));
+                        return decision != BlockingDecision::wait;
+                    });
+                if (!answered) decision = BlockingDecision::unavailable;
+                if (decision == BlockingDecision::bad_request) {
+                    co_return text(req, Status::bad_request,
+                                   "_HLS_msn/_HLS_part too far ahead or _HLS_part alone\n",
+                                   "text/plain", "no-cache");
+                }
+                if (decision != BlockingDecision::ready) {
+                    co_return unavailable(req, "the requested part did not arrive in time");
+                }
+                PlaylistRequest pr;
+                pr.skip = skip && (*skip == "YES" || *skip == "v2");
+                auto body = co_await util::run_on(p->strand(), [&]() -> std::string {
+                    return media_playlist(p->rendition()->window(), pr);
+                });
+                // A blocking request has a unique URL: a cache may keep it (RFC 8216bis App. B);
+                // the plain playlist changes every part.
+                std::string cache =
+                    br.msn ? "public, max-age=" + std::to_string(6 * td) : std::string("no-cache");
+                co_return text(req, Status::ok, std::move(body), "application/vnd.apple.mpegurl",
+                               cache);
+            }
+            Resource res;
+            co_await wait_until(p, std::chrono::seconds(10), [&](const Packager& pk) {
+                res = pk.rendition() ? find_resource(pk.rendition()->window(), file) : Resource{};
+                // A hinted part is held until it exists (§6.2.6).
+                return res.status != Resource::Status::hinted;
+            });
+            if (res.status != Resource::Status::found || res.buffers.empty()) {
+                co_return not_found(req, "no such part or segment (gone, or not yet)");
+            }
+            auto out = make(req, Status::ok, "video/mp4", "public, max-age=31536000, immutable");
+            if (res.buffers.size() == 1) {
+                const auto& b = res.buffers.front();
+                out.body().share(b, net::const_buffer(b->data(), b->size()));
+            } else {
+                std::string joined;
+                for (const auto& b : res.buffers)
+                    joined.append(b->begin(), b->end());
+                out.body().assign(std::move(joined));
+            }
+            out.prepare_payload();
+            co_return out;
+        });
+}
+
+}  // namespace nchat::hls

@@ -1,0 +1,51 @@
+#pragma once
+// The HLS packager of one stream: a LiveStream consumer that feeds a Rendition on the stream's
+// strand, and wakes playlist requests blocked on a part (LL-HLS blocking reload, §6.2.5.2) the
+// moment that part exists. HTTP handlers read it through `strand()` (util::run_on).
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "hls/segmenter.hpp"
+#include "live/consumer.hpp"
+
+namespace nchat::hls {
+
+class Packager : public live::Consumer {
+public:
+    Packager(boost::asio::any_io_executor stream_strand,
+             util::Clock& clock,
+             RenditionConfig config);
+
+    // live::Consumer, on the stream strand.
+    void on_tracks(const std::vector<media::TrackInfo>& tracks) override;
+    void on_packet(const media::MediaPacket& p) override;
+    void on_discontinuity() override;
+    void on_end() override;
+
+    // On the stream strand.
+    boost::asio::any_io_executor strand() const { return strand_; }
+    const Rendition* rendition() const { return rendition_ ? &*rendition_ : nullptr; }
+    // `wake` runs (on the strand) at the next change: a part added or the end. One-shot.
+    void add_waiter(std::function<void()> wake);
+    bool ended() const { return ended_; }
+
+private:
+    void wake_all();
+
+    boost::asio::any_io_executor strand_;
+    util::Clock& clock_;
+    RenditionConfig config_;
+    std::optional<Rendition> rendition_;
+    std::vector<std::function<void()>> waiters_;
+    bool ended_ = false;
+    // Timestamps continue across a publisher reconnect: the new publisher's clock starts over,
+    // so its packets are shifted to where the rendition's clock stands.
+    bool rebase_ = false;
+    double offset_seconds_ = 0;
+    std::uint64_t parts_seen_ = 0;
+};
+
+}  // namespace nchat::hls

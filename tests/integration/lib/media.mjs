@@ -1,0 +1,36 @@
+// Real media clients for the integration tests: ffmpeg publishing over RTMP, ffprobe reading.
+import { spawn, spawnSync } from 'node:child_process';
+
+// Publishes a synthetic source in real time (-re). kind: 'av' | 'audio' | 'video'.
+export function publish(url, { seconds = 8, kind = 'av', size = '640x360', rate = 30, gop = 60 } = {}) {
+  const args = ['-hide_banner', '-v', 'error', '-re'];
+  if (kind !== 'audio') args.push('-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`);
+  if (kind !== 'video') args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
+  args.push('-t', String(seconds));
+  if (kind !== 'audio') args.push('-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', String(gop), '-pix_fmt', 'yuv420p');
+  if (kind !== 'video') args.push('-c:a', 'aac', '-b:a', '128k');
+  args.push('-f', 'flv', url);
+  const proc = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const done = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  return { proc, done, stop: () => { proc.kill('SIGKILL'); return done; } };
+}
+
+export function ffprobe(url, extra = []) {
+  const r = spawnSync('ffprobe', ['-v', 'error', ...extra, '-of', 'json', url], { encoding: 'utf8', timeout: 30000 });
+  return { status: r.status, json: r.stdout ? JSON.parse(r.stdout) : null, stderr: r.stderr };
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export async function until(fn, { timeout = 15000, every = 100, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await sleep(every);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
