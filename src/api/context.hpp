@@ -25,6 +25,8 @@ struct ApiContext {
     std::string version;
     // Ends the live media of a stream on this node (POST /end); empty when no ingest runs.
     std::function<void(const std::string& stream_id)> end_live;
+    // Runs before /metrics is serialised, to refresh gauges that are read, not pushed.
+    std::function<void()> before_scrape;
 
     std::string hls_manifest_url(const std::string& stream_id) const {
         return public_url + "/hls/" + stream_id + "/master.m3u8";

@@ -33,6 +33,7 @@ net::awaitable<Response> healthz(ApiContext& ctx, Request& req) {
 }
 
 net::awaitable<Response> metrics(ApiContext& ctx, Request& req) {
+    if (ctx.before_scrape) ctx.before_scrape();
     auto text = prometheus::TextSerializer().Serialize(ctx.metrics.Collect());
     Response res{Status::ok, req.raw.version()};
     res.set(http::bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");

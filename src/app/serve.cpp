@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include "api/context.hpp"
@@ -107,6 +108,25 @@ int serve(const Config& cfg) {
             t->async_wait([&origin, id, packager, t](auto) { origin.remove(id, packager); });
         });
 
+    // Streams the store says are live have no publisher now (the server restarted or crashed):
+    // give each the reconnect grace so an encoder that retries continues the same stream, and
+    // let the grace period end the others, as if their publisher had just left.
+    auto orphans = db.write_sync([](store::Store& s) {
+        store::StreamFilter f;
+        f.status = store::StreamStatus::live;
+        f.include_all_private = true;
+        f.limit = 1000;
+        return s.list_streams(f);
+    });
+    for (const auto& s : orphans) {
+        constexpr std::uint64_t kNoPublisher = ~std::uint64_t{0};
+        if (streams.claim(s.id, kNoPublisher)) streams.release(s.id, kNoPublisher);
+    }
+    if (!orphans.empty()) {
+        log->info("{} stream(s) were live at the last stop: waiting {} s for their publishers",
+                  orphans.size(), cfg.reconnect_grace);
+    }
+
     api::ApiContext ctx{db,
                         clock,
                         registry,
@@ -114,7 +134,16 @@ int serve(const Config& cfg) {
                         cfg.effective_ingest_url(),
                         cfg.jwt_secret,
                         NCHAT_VERSION,
-                        [&streams](const std::string& id) { streams.end(id); }};
+                        [&streams](const std::string& id) { streams.end(id); },
+                        nullptr};
+    auto& live_gauge = prometheus::BuildGauge()
+                           .Name("nchat_live_streams")
+                           .Help(
+                               "Streams with a publisher, or waiting out its reconnect grace, "
+                               "on this node")
+                           .Register(registry)
+                           .Add({});
+    ctx.before_scrape = [&] { live_gauge.Set(static_cast<double>(streams.size())); };
     http::Router router;
     api::add_routes(router, ctx);
     origin.add_routes(router);

@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, uuid } from './lib/harness.mjs';
-import { publish, ffprobe, until, sleep } from './lib/media.mjs';
+import { publish, gstPublish, haveGstreamer, ffprobe, until, sleep } from './lib/media.mjs';
 
 describe('RTMP ingest to LL-HLS', () => {
   const srv = new Server({ backend: 'sqlite' });
@@ -136,11 +136,52 @@ describe('RTMP ingest to LL-HLS', () => {
     }
   });
 
+  it('takes a GStreamer rtmp2sink publisher', { skip: !haveGstreamer() && 'gst-launch-1.0 with rtmp2sink and x264enc is not installed (scripts/bootstrap installs it)' }, async () => {
+    const s = await newStream();
+    const p = gstPublish(`${rtmpUrl()}/${s.streamKey}`, { seconds: 10 });
+    await until(async () => (await status(s.id)) === 'live', { what: 'live from GStreamer' });
+    await until(async () => /#EXTINF/.test(await text(`/hls/${s.id}/source/index.m3u8`)), { what: 'a whole segment' });
+    const master = await text(`/hls/${s.id}/master.m3u8`);
+    assert.match(master, /CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/);
+    const probe = ffprobe(`${srv.base}/hls/${s.id}/master.m3u8`, ['-count_frames', '-read_intervals', '%+1', '-show_entries', 'stream=codec_name,nb_read_frames']);
+    assert.equal(probe.status, 0, probe.stderr);
+    assert.equal(probe.json.streams.length, 2);
+    await p.stop();
+  });
+
   it('answers 404 for streams that are not live here', async () => {
     assert.equal((await srv.req('GET', `/hls/${uuid()}/master.m3u8`)).status, 404);
     assert.equal((await srv.req('GET', `/hls/${uuid()}/source/index.m3u8`)).status, 404);
     const m = await srv.req('GET', '/metrics');
     assert.match(m.text, /nchat_rtmp_publishes_total\{result="accepted"\} [1-9]/);
     assert.match(m.text, /nchat_rtmp_publishes_total\{result="refused"\} [1-9]/);
+    assert.match(m.text, /^nchat_live_streams \d+/m);
+  });
+});
+
+describe('a server killed while a stream is live', () => {
+  it('gives the stream its grace period after the restart, then ends it', async () => {
+    const first = new Server({ backend: 'sqlite' });
+    await first.start(['--reconnect-grace', '2']);
+    const alice = first.createUser('alice', 'broadcaster');
+    const s = (await first.req('POST', '/api/streams/create', { token: alice.token, body: { channelId: uuid(), title: 'crash' } })).json;
+    const rtmp = first.stdout.match(/RTMP ingest\s+(rtmp:\/\/\S+)/)[1];
+    const pub = publish(`${rtmp}/${s.streamKey}`, { seconds: 20 });
+    await until(async () => (await first.req('GET', `/api/streams/${s.id}`)).json.status === 'live', { what: 'live' });
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    await pub.stop();
+
+    const second = new Server({ backend: 'sqlite' });
+    second.dataDir = first.dataDir;
+    await second.start(['--reconnect-grace', '2']);
+    try {
+      assert.match(second.stderr + second.stdout, /1 stream\(s\) were live at the last stop/);
+      await until(async () => (await second.req('GET', `/api/streams/${s.id}`)).json.status === 'ended',
+        { what: 'ended after the grace period', timeout: 10000 });
+    } finally {
+      assert.equal((await second.stop()).code, 0);
+      second.cleanup();
+    }
   });
 });

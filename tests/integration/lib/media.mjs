@@ -34,3 +34,24 @@ export async function until(fn, { timeout = 15000, every = 100, what = 'conditio
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+// GStreamer's rtmp2sink (gst-plugins-bad) publishing x264 + AAC in FLV: a second, independent
+// RTMP client implementation.
+export function gstPublish(url, { seconds = 8 } = {}) {
+  const frames = seconds * 30;
+  const buffers = Math.ceil(seconds * 44100 / 1024);
+  const pipeline = `videotestsrc num-buffers=${frames} is-live=true ! video/x-raw,width=640,height=360,framerate=30/1 ` +
+    `! x264enc tune=zerolatency key-int-max=60 speed-preset=veryfast ! h264parse ! queue ! flvmux name=m streamable=true ` +
+    `! rtmp2sink location=${url} audiotestsrc num-buffers=${buffers} is-live=true ! audioconvert ! avenc_aac ! aacparse ! queue ! m.`;
+  const proc = spawn('gst-launch-1.0', ['-q', ...pipeline.split(' ')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const done = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  return { proc, done, stop: () => { proc.kill('SIGKILL'); return done; } };
+}
+
+export function haveGstreamer() {
+  const r = spawnSync('gst-inspect-1.0', ['rtmp2sink'], { encoding: 'utf8' });
+  const x = spawnSync('gst-inspect-1.0', ['x264enc'], { encoding: 'utf8' });
+  return r.status === 0 && x.status === 0;
+}
