@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, Server } from './lib/harness.mjs';
+import { BIN, Server, uuid } from './lib/harness.mjs';
 
 const run = (args, env = {}) => spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, ...env } });
 
@@ -77,7 +77,7 @@ describe('nchat-live command line', () => {
       process.env.NCHAT_LIVE_PUBLIC_URL = 'http://env.example';
       await srv.start(['--config', f]);
       const admin = srv.adminToken;
-      const s = await srv.req('POST', '/api/streams/create', { token: admin, body: { channelId: crypto.randomUUID(), title: 't' } });
+      const s = await srv.req('POST', '/api/streams/create', { token: admin, body: { channelId: uuid(), title: 't' } });
       assert.equal(s.json.ingestUrl, 'rtmp://file.example:1935/live', 'file value used when nothing overrides it');
       const started = await srv.req('POST', `/api/streams/${s.json.id}/start`, { token: admin });
       assert.equal(started.json.hlsManifestUrl, `http://env.example/hls/${s.json.id}/master.m3u8`, 'environment beats file');
@@ -90,7 +90,7 @@ describe('nchat-live command line', () => {
     try {
       process.env.NCHAT_LIVE_PUBLIC_URL = 'http://env.example';
       await srv2.start(['--config', f, '--public-url', 'http://flag.example/']);
-      const s = await srv2.req('POST', '/api/streams/create', { token: srv2.adminToken, body: { channelId: crypto.randomUUID(), title: 't' } });
+      const s = await srv2.req('POST', '/api/streams/create', { token: srv2.adminToken, body: { channelId: uuid(), title: 't' } });
       const started = await srv2.req('POST', `/api/streams/${s.json.id}/start`, { token: srv2.adminToken });
       assert.equal(started.json.hlsManifestUrl, `http://flag.example/hls/${s.json.id}/master.m3u8`, 'flag beats environment');
     } finally {

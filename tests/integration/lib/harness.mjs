@@ -5,7 +5,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 export const BIN = process.env.NCHAT_LIVE_BIN;
 if (!BIN) throw new Error('NCHAT_LIVE_BIN is not set (run through ctest)');
@@ -102,4 +102,4 @@ export class Server {
   }
 }
 
-export const uuid = () => crypto.randomUUID();
+export const uuid = () => randomUUID();
