@@ -190,17 +190,18 @@ void Origin::add_routes(http::Router& router) {
                 if (decision != BlockingDecision::ready) {
                     co_return unavailable(req, "the requested part did not arrive in time");
                 }
-                PlaylistRequest pr;
-                pr.skip = skip && (*skip == "YES" || *skip == "v2");
-                auto body = co_await util::run_on(p->strand(), [&]() -> std::string {
-                    return media_playlist(p->rendition()->window(), pr);
-                });
+                bool skip_update = skip && (*skip == "YES" || *skip == "v2");
+                auto body =
+                    co_await util::run_on(p->strand(), [&]() { return p->playlist(skip_update); });
+                if (!body) co_return unavailable(req, "the stream has no media");
                 // A blocking request has a unique URL: a cache may keep it (RFC 8216bis App. B);
                 // the plain playlist changes every part.
                 std::string cache =
                     br.msn ? "public, max-age=" + std::to_string(6 * td) : std::string("no-cache");
-                co_return text(req, Status::ok, std::move(body), "application/vnd.apple.mpegurl",
-                               cache);
+                auto out = make(req, Status::ok, "application/vnd.apple.mpegurl", cache);
+                out.body().share(body, net::const_buffer(body->data(), body->size()));
+                out.prepare_payload();
+                co_return out;
             }
             Resource res;
             co_await wait_until(p, std::chrono::seconds(10), [&](const Packager& pk) {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "hls/playlist.hpp"
+
 namespace nchat::hls {
 
 namespace {
@@ -68,7 +70,20 @@ void Packager::add_waiter(std::function<void()> wake) {
     waiters_.push_back(std::move(wake));
 }
 
+std::shared_ptr<const std::string> Packager::playlist(bool skip) {
+    if (!rendition_) return nullptr;
+    auto& cached = rendered_[skip ? 1 : 0];
+    if (!cached) {
+        PlaylistRequest req;
+        req.skip = skip;
+        cached = std::make_shared<const std::string>(media_playlist(rendition_->window(), req));
+    }
+    return cached;
+}
+
 void Packager::wake_all() {
+    rendered_[0].reset();
+    rendered_[1].reset();
     auto w = std::move(waiters_);
     waiters_.clear();
     for (auto& f : w)

@@ -31,9 +31,12 @@ public:
     // `wake` runs (on the strand) at the next change: a part added or the end. One-shot.
     void add_waiter(std::function<void()> wake);
     bool ended() const { return ended_; }
+    // The media playlist of the current window (a delta update when `skip`), rendered once per
+    // change and shared by every response until the next part. nullptr before any media.
+    std::shared_ptr<const std::string> playlist(bool skip);
 
 private:
-    void wake_all();
+    void wake_all();  // the window changed: wake waiters, drop the rendered playlists
 
     boost::asio::any_io_executor strand_;
     util::Clock& clock_;
@@ -46,6 +49,7 @@ private:
     bool rebase_ = false;
     double offset_seconds_ = 0;
     std::uint64_t parts_seen_ = 0;
+    std::shared_ptr<const std::string> rendered_[2];  // [plain, skip]
 };
 
 }  // namespace nchat::hls

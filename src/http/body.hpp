@@ -1,8 +1,10 @@
 #pragma once
-// The response body: either bytes owned by the response, or an immutable buffer shared with
-// many responses (a CMAF part sent to every viewer without a copy, STYLE.md Ownership).
+// The response body: bytes owned by the response, or immutable buffers shared with many
+// responses (a CMAF part or a rendered playlist sent to every viewer without a copy; a
+// segment sent as the list of its parts). STYLE.md, Ownership.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/message.hpp>
@@ -13,22 +15,34 @@ namespace nchat::http {
 struct Body {
     struct value_type {
         std::string owned;
-        std::shared_ptr<const void> keep_alive;  // owner of `shared` when set
-        boost::asio::const_buffer shared;
+        std::vector<std::shared_ptr<const void>> keep_alive;  // owners of `shared`
+        std::vector<boost::asio::const_buffer> shared;
 
         void assign(std::string s) {
             owned = std::move(s);
-            keep_alive.reset();
-            shared = {};
+            keep_alive.clear();
+            shared.clear();
         }
         void share(std::shared_ptr<const void> owner, boost::asio::const_buffer b) {
             owned.clear();
-            keep_alive = std::move(owner);
-            shared = b;
+            keep_alive.clear();
+            shared.clear();
+            append_shared(std::move(owner), b);
         }
-        std::size_t size() const { return keep_alive ? shared.size() : owned.size(); }
-        boost::asio::const_buffer buffer() const {
-            return keep_alive ? shared : boost::asio::const_buffer(owned.data(), owned.size());
+        void append_shared(std::shared_ptr<const void> owner, boost::asio::const_buffer b) {
+            keep_alive.push_back(std::move(owner));
+            shared.push_back(b);
+        }
+        std::size_t size() const {
+            if (keep_alive.empty()) return owned.size();
+            std::size_t n = 0;
+            for (const auto& b : shared)
+                n += b.size();
+            return n;
+        }
+        std::vector<boost::asio::const_buffer> buffers() const {
+            if (keep_alive.empty()) return {boost::asio::const_buffer(owned.data(), owned.size())};
+            return shared;
         }
     };
 
@@ -36,7 +50,7 @@ struct Body {
 
     class writer {
     public:
-        using const_buffers_type = boost::asio::const_buffer;
+        using const_buffers_type = std::vector<boost::asio::const_buffer>;
         template <bool isRequest, class Fields>
         writer(const boost::beast::http::header<isRequest, Fields>&, const value_type& b)
             : body_(b) {}
@@ -45,7 +59,7 @@ struct Body {
             ec = {};
             if (done_) return boost::none;
             done_ = true;
-            return {{body_.buffer(), false}};
+            return {{body_.buffers(), false}};
         }
 
     private:

@@ -10,25 +10,13 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/testing/hex.hpp"
+
 namespace nchat::hls::test {
 
 using Bytes = std::vector<std::uint8_t>;
 
-inline Bytes hex(std::string_view h) {
-    Bytes out;
-    int nibble = -1;
-    for (char c : h) {
-        int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-        if (v < 0) continue;
-        if (nibble < 0) {
-            nibble = v;
-        } else {
-            out.push_back(static_cast<std::uint8_t>(nibble << 4 | v));
-            nibble = -1;
-        }
-    }
-    return out;
-}
+using nchat::testing::hex;
 
 inline std::uint32_t be32(std::span<const std::uint8_t> b, std::size_t at) {
     return std::uint32_t(b[at]) << 24 | std::uint32_t(b[at + 1]) << 16 |

@@ -2,19 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/testing/hex.hpp"
+
 namespace nchat::media {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes hex(std::string_view h) {
-    Bytes out;
-    for (std::size_t i = 0; i + 1 < h.size(); i += 2) {
-        out.push_back(
-            static_cast<std::uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
-}
+using nchat::testing::hex;
 
 // SPS NAL units written by x264 (ffmpeg -f lavfi -i testsrc=size=WxH:rate=R -c:v libx264
 // -profile:v P -frames:v 1 -f h264), extracted at their start codes.

@@ -2,26 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/testing/hex.hpp"
+
 namespace nchat::ingest::rtmp {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes hex(std::string_view h) {
-    Bytes out;
-    int nibble = -1;
-    for (char c : h) {
-        int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-        if (v < 0) continue;
-        if (nibble < 0) {
-            nibble = v;
-        } else {
-            out.push_back(static_cast<std::uint8_t>(nibble << 4 | v));
-            nibble = -1;
-        }
-    }
-    return out;
-}
+using nchat::testing::hex;
 
 // The start of a `connect` command as FFmpeg's RTMP client sends it (captured, trimmed to
 // the keys that matter).

@@ -4,27 +4,14 @@
 
 #include "ingest/rtmp/chunk_writer.hpp"
 #include "ingest/rtmp/error.hpp"
+#include "unit/testing/hex.hpp"
 
 namespace nchat::ingest::rtmp {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes hex(std::string_view h) {
-    Bytes out;
-    int nibble = -1;
-    for (char c : h) {
-        int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-        if (v < 0) continue;
-        if (nibble < 0) {
-            nibble = v;
-        } else {
-            out.push_back(static_cast<std::uint8_t>(nibble << 4 | v));
-            nibble = -1;
-        }
-    }
-    return out;
-}
+using nchat::testing::hex;
 
 // Feeds `bytes` one chunk at a time, collecting messages; fails on any error but need_more.
 std::vector<Message> read_all(ChunkReader& r, const Bytes& bytes, std::size_t* left = nullptr) {

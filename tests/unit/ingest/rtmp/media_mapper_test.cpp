@@ -2,19 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/testing/hex.hpp"
+
 namespace nchat::ingest::rtmp {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes hex(std::string_view h) {
-    Bytes out;
-    for (std::size_t i = 0; i + 1 < h.size(); i += 2) {
-        out.push_back(
-            static_cast<std::uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
-}
+using nchat::testing::hex;
 
 // x264's SPS for 1280x720 High@3.1 30 fps, wrapped in an avcC with one PPS.
 Bytes avc_config_tag() {
