@@ -164,6 +164,21 @@ void Origin::add_routes(http::Router& router) {
                     co_return text(req, Status::bad_request, "bad _HLS_msn or _HLS_part\n",
                                    "text/plain", "no-cache");
                 }
+                bool skip_update = skip && (*skip == "YES" || *skip == "v2");
+                std::string cache = "no-cache";  // the plain playlist changes every part
+                auto serve = [&](std::shared_ptr<const std::string> body) {
+                    auto out = make(req, Status::ok, "application/vnd.apple.mpegurl", cache);
+                    out.body().share(body, net::const_buffer(body->data(), body->size()));
+                    out.prepare_payload();
+                    return out;
+                };
+                if (!br.msn && !br.part) {
+                    // The common case, in one visit to the strand: the cached rendering.
+                    auto body = co_await util::run_on(p->strand(), [&]() {
+                        return has_parts(*p) ? p->playlist(skip_update) : nullptr;
+                    });
+                    if (body) co_return serve(std::move(body));
+                }
                 if (!co_await wait_until(p, kFirstPartWait, has_parts)) {
                     co_return unavailable(req, "the stream has not sent media yet");
                 }
@@ -190,37 +205,32 @@ void Origin::add_routes(http::Router& router) {
                 if (decision != BlockingDecision::ready) {
                     co_return unavailable(req, "the requested part did not arrive in time");
                 }
-                bool skip_update = skip && (*skip == "YES" || *skip == "v2");
                 auto body =
                     co_await util::run_on(p->strand(), [&]() { return p->playlist(skip_update); });
                 if (!body) co_return unavailable(req, "the stream has no media");
-                // A blocking request has a unique URL: a cache may keep it (RFC 8216bis App. B);
-                // the plain playlist changes every part.
-                std::string cache =
-                    br.msn ? "public, max-age=" + std::to_string(6 * td) : std::string("no-cache");
-                auto out = make(req, Status::ok, "application/vnd.apple.mpegurl", cache);
-                out.body().share(body, net::const_buffer(body->data(), body->size()));
-                out.prepare_payload();
-                co_return out;
+                // A blocking request has a unique URL: a cache may keep it (RFC 8216bis App. B).
+                if (br.msn) cache = "public, max-age=" + std::to_string(6 * td);
+                co_return serve(std::move(body));
             }
-            Resource res;
-            co_await wait_until(p, std::chrono::seconds(10), [&](const Packager& pk) {
-                res = pk.rendition() ? find_resource(pk.rendition()->window(), file) : Resource{};
-                // A hinted part is held until it exists (§6.2.6).
-                return res.status != Resource::Status::hinted;
+
+            // Usually one visit to the strand; a hinted part is held until it exists (§6.2.6).
+            auto res = co_await util::run_on(p->strand(), [&]() {
+                return p->rendition() ? find_resource(p->rendition()->window(), file) : Resource{};
             });
+            if (res.status == Resource::Status::hinted) {
+                co_await wait_until(p, std::chrono::seconds(10), [&](const Packager& pk) {
+                    res =
+                        pk.rendition() ? find_resource(pk.rendition()->window(), file) : Resource{};
+                    return res.status != Resource::Status::hinted;
+                });
+            }
             if (res.status != Resource::Status::found || res.buffers.empty()) {
                 co_return not_found(req, "no such part or segment (gone, or not yet)");
             }
             auto out = make(req, Status::ok, "video/mp4", "public, max-age=31536000, immutable");
-            if (res.buffers.size() == 1) {
-                const auto& b = res.buffers.front();
-                out.body().share(b, net::const_buffer(b->data(), b->size()));
-            } else {
-                std::string joined;
-                for (const auto& b : res.buffers)
-                    joined.append(b->begin(), b->end());
-                out.body().assign(std::move(joined));
+            // Parts, and the parts of a segment, go out as they are held: no copy.
+            for (const auto& b : res.buffers) {
+                out.body().append_shared(b, net::const_buffer(b->data(), b->size()));
             }
             out.prepare_payload();
             co_return out;
