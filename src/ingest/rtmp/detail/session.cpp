@@ -159,6 +159,7 @@ net::awaitable<void> Session::on_publish(const PublishRequest& p) {
     auto& grant = std::get<PublishGrant>(result);
     counters_.accepted.Increment();
     stream_id_ = grant.stream_id;
+    publish_ = p;
     live_ = grant.stream;
     log()->info("stream={} peer={} publishing", stream_id_, peer_);
     co_await send(commands_.accept_publish(p));
@@ -171,9 +172,8 @@ void Session::on_media(const Message& m) {
     }
     if (live_->ended()) {
         // Ended through the API (POST /end): tell the encoder and hang up.
-        pending_replies_ =
-            commands_.reject_publish(PublishRequest{"", 1, 0}, "NetStream.Publish.Rejected",
-                                     "the stream was ended by its broadcaster");
+        pending_replies_ = commands_.reject_publish(publish_, "NetStream.Publish.Rejected",
+                                                    "the stream was ended by its broadcaster");
         close_reason_ = "stream ended";
         closing_ = true;
         live_.reset();
@@ -219,7 +219,7 @@ void Session::refuse_media(const std::string& what) {
         "video and AAC audio",
         stream_id_, peer_, what);
     pending_replies_ =
-        commands_.reject_publish(PublishRequest{"", 1, 0}, "NetStream.Publish.Rejected",
+        commands_.reject_publish(publish_, "NetStream.Publish.Rejected",
                                  what + " is not supported: use H.264 video and AAC audio");
     close_reason_ = "unsupported codec";
     closing_ = true;

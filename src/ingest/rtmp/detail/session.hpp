@@ -53,6 +53,7 @@ private:
     std::string close_reason_;
 
     std::string stream_id_;
+    PublishRequest publish_;  // the accepted publish: its message stream carries our statuses
     std::shared_ptr<live::LiveStream> live_;
     std::vector<media::TrackInfo> tracks_;  // as published to the LiveStream
     int track_index_[2] = {-1, -1};         // mapper track id → index in tracks_
