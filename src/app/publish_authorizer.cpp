@@ -34,10 +34,10 @@ boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthor
         co_return PublishRefusal{kBadName, "this stream already has a publisher"};
     }
     if (!origin_.find(stream->id)) {
-        auto packager =
-            std::make_shared<hls::Packager>(live->strand(), clock_, settings_.rendition);
-        live->add_consumer(packager);
-        origin_.add(stream->id, packager);
+        auto pres =
+            std::make_shared<hls::Presentation>(live->strand(), clock_, settings_.rendition);
+        live->add_consumer(pres->add_rendition(hls::kSourceRendition));
+        origin_.add(stream->id, pres);
     }
     if (settings_.auto_live &&
         (stream->status == StreamStatus::scheduled || stream->status == StreamStatus::preparing)) {

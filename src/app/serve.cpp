@@ -103,9 +103,9 @@ int serve(const Config& cfg) {
     live::Registry streams(
         ioc.get_executor(), std::chrono::seconds(cfg.reconnect_grace), [&](const std::string& id) {
             net::co_spawn(ioc, mark_ended(db, clock, id), net::detached);
-            auto packager = origin.find(id);
+            auto pres = origin.find(id);
             auto t = std::make_shared<net::steady_timer>(ioc, kEndedRetention);
-            t->async_wait([&origin, id, packager, t](auto) { origin.remove(id, packager); });
+            t->async_wait([&origin, id, pres, t](auto) { origin.remove(id, pres); });
         });
 
     // Streams the store says are live have no publisher now (the server restarted or crashed):

@@ -95,62 +95,90 @@ bool has_parts(const Packager& p) {
     return r && r->stats().parts > 0;
 }
 
+// The multivariant playlist is read once by a player: it waits for the first rendition's media,
+// then a little for the others (a transcoded rung starts an encoder delay later), so the ladder
+// is listed whole.
+net::awaitable<bool> wait_for_media(std::shared_ptr<Presentation> pres) {
+    constexpr std::chrono::milliseconds kPoll{50};
+    constexpr std::chrono::milliseconds kLadderWait{3000};
+    auto ex = co_await net::this_coro::executor;
+    net::steady_timer timer(ex);
+    auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+    };
+    std::shared_ptr<Packager> first;
+    while (!first) {
+        auto members = pres->renditions();
+        if (!members.empty()) first = members.front().packager;
+        if (first) break;
+        if (elapsed() >= kFirstPartWait) co_return false;
+        timer.expires_after(kPoll);
+        co_await timer.async_wait(net::use_awaitable);
+    }
+    if (!co_await wait_until(first, kFirstPartWait - std::min(kFirstPartWait, elapsed()),
+                             has_parts)) {
+        co_return false;
+    }
+    auto ladder_start = elapsed();
+    while (elapsed() - ladder_start < kLadderWait) {
+        if (co_await util::run_on(pres->strand(), [&] { return pres->all_have_parts(); })) break;
+        timer.expires_after(kPoll);
+        co_await timer.async_wait(net::use_awaitable);
+    }
+    co_return true;
+}
+
 std::chrono::milliseconds three_target_durations(std::uint32_t td) {
     return std::chrono::milliseconds(3000 * std::max<std::uint32_t>(td, 1));
 }
 
 }  // namespace
 
-void Origin::add(const std::string& stream_id, std::shared_ptr<Packager> p) {
+void Origin::add(const std::string& stream_id, std::shared_ptr<Presentation> p) {
     std::lock_guard lock(mu_);
-    packagers_[stream_id] = std::move(p);
+    presentations_[stream_id] = std::move(p);
 }
 
-void Origin::remove(const std::string& stream_id, const std::shared_ptr<Packager>& p) {
+void Origin::remove(const std::string& stream_id, const std::shared_ptr<Presentation>& p) {
     std::lock_guard lock(mu_);
-    auto it = packagers_.find(stream_id);
-    if (it != packagers_.end() && it->second == p) packagers_.erase(it);
+    auto it = presentations_.find(stream_id);
+    if (it != presentations_.end() && it->second == p) presentations_.erase(it);
 }
 
-std::shared_ptr<Packager> Origin::find(std::string_view stream_id) const {
+std::shared_ptr<Presentation> Origin::find(std::string_view stream_id) const {
     std::lock_guard lock(mu_);
-    auto it = packagers_.find(stream_id);
-    return it == packagers_.end() ? nullptr : it->second;
+    auto it = presentations_.find(stream_id);
+    return it == presentations_.end() ? nullptr : it->second;
 }
 
 std::size_t Origin::size() const {
     std::lock_guard lock(mu_);
-    return packagers_.size();
+    return presentations_.size();
 }
 
 void Origin::add_routes(http::Router& router) {
-    router.add(
-        http::bhttp::verb::get, "/hls/{streamId}/master.m3u8",
-        [this](Request& req) -> net::awaitable<Response> {
-            auto p = find(req.param("streamId"));
-            if (!p) co_return not_found(req, "no live stream here");
-            if (!co_await wait_until(p, kFirstPartWait, has_parts)) {
-                co_return unavailable(req, "the stream has not sent media yet");
-            }
-            auto body = co_await util::run_on(p->strand(), [&]() -> std::string {
-                auto* r = p->rendition();
-                if (!r) return {};
-                auto bw = measure_bandwidth(r->window());
-                return multivariant_playlist({Variant{std::string(kSourceRendition) + "/index.m3u8",
-                                                      r->tracks(), bw.peak, bw.average}});
-            });
-            if (body.empty()) co_return unavailable(req, "the stream has no media");
-            co_return text(req, Status::ok, std::move(body), "application/vnd.apple.mpegurl",
-                           "no-cache");
-        });
+    router.add(http::bhttp::verb::get, "/hls/{streamId}/master.m3u8",
+               [this](Request& req) -> net::awaitable<Response> {
+                   auto pres = find(req.param("streamId"));
+                   if (!pres) co_return not_found(req, "no live stream here");
+                   if (!co_await wait_for_media(pres)) {
+                       co_return unavailable(req, "the stream has not sent media yet");
+                   }
+                   auto body = co_await util::run_on(
+                       pres->strand(), [&]() -> std::string { return pres->master_playlist(); });
+                   if (body.empty()) co_return unavailable(req, "the stream has no media");
+                   co_return text(req, Status::ok, std::move(body), "application/vnd.apple.mpegurl",
+                                  "no-cache");
+               });
 
     router.add(
         http::bhttp::verb::get, "/hls/{streamId}/{rendition}/{file}",
         [this](Request& req) -> net::awaitable<Response> {
-            auto p = find(req.param("streamId"));
-            if (!p || req.param("rendition") != kSourceRendition) {
-                co_return not_found(req, "no such rendition");
-            }
+            auto pres = find(req.param("streamId"));
+            auto p = pres ? pres->find(req.param("rendition")) : nullptr;
+            if (!p) co_return not_found(req, "no such rendition");
             auto file = std::string(req.param("file"));
             if (file == "index.m3u8") {
                 bool bad = false;
@@ -175,7 +203,7 @@ void Origin::add_routes(http::Router& router) {
                 if (!br.msn && !br.part) {
                     // The common case, in one visit to the strand: the cached rendering.
                     auto body = co_await util::run_on(p->strand(), [&]() {
-                        return has_parts(*p) ? p->playlist(skip_update) : nullptr;
+                        return has_parts(*p) ? pres->playlist(*p, skip_update) : nullptr;
                     });
                     if (body) co_return serve(std::move(body));
                 }
@@ -205,8 +233,8 @@ void Origin::add_routes(http::Router& router) {
                 if (decision != BlockingDecision::ready) {
                     co_return unavailable(req, "the requested part did not arrive in time");
                 }
-                auto body =
-                    co_await util::run_on(p->strand(), [&]() { return p->playlist(skip_update); });
+                auto body = co_await util::run_on(
+                    p->strand(), [&]() { return pres->playlist(*p, skip_update); });
                 if (!body) co_return unavailable(req, "the stream has no media");
                 // A blocking request has a unique URL: a cache may keep it (RFC 8216bis App. B).
                 if (br.msn) cache = "public, max-age=" + std::to_string(6 * td);

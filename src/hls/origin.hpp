@@ -9,26 +9,23 @@
 #include <mutex>
 #include <string>
 
-#include "hls/packager.hpp"
+#include "hls/presentation.hpp"
 #include "http/router.hpp"
 
 namespace nchat::hls {
 
-// The one rendition until the transcoding issue adds the ladder.
-inline constexpr const char* kSourceRendition = "source";
-
 class Origin {
 public:
-    void add(const std::string& stream_id, std::shared_ptr<Packager> p);
-    void remove(const std::string& stream_id, const std::shared_ptr<Packager>& p);
-    std::shared_ptr<Packager> find(std::string_view stream_id) const;
+    void add(const std::string& stream_id, std::shared_ptr<Presentation> p);
+    void remove(const std::string& stream_id, const std::shared_ptr<Presentation>& p);
+    std::shared_ptr<Presentation> find(std::string_view stream_id) const;
     std::size_t size() const;
 
     void add_routes(http::Router& router);
 
 private:
     mutable std::mutex mu_;
-    std::map<std::string, std::shared_ptr<Packager>, std::less<>> packagers_;
+    std::map<std::string, std::shared_ptr<Presentation>, std::less<>> presentations_;
 };
 
 }  // namespace nchat::hls

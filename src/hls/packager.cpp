@@ -2,8 +2,6 @@
 
 #include <cmath>
 
-#include "hls/playlist.hpp"
-
 namespace nchat::hls {
 
 namespace {
@@ -13,13 +11,17 @@ constexpr std::size_t kMaxWaiters = 10'000;
 
 Packager::Packager(boost::asio::any_io_executor stream_strand,
                    util::Clock& clock,
-                   RenditionConfig config)
-    : strand_(std::move(stream_strand)), clock_(clock), config_(config) {}
+                   RenditionConfig config,
+                   std::shared_ptr<Timeline> timeline)
+    : strand_(std::move(stream_strand)),
+      clock_(clock),
+      config_(config),
+      timeline_(std::move(timeline)) {}
 
 void Packager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
     if (ended_) return;
     if (!rendition_) {
-        rendition_.emplace(tracks, config_);
+        rendition_.emplace(tracks, config_, timeline_);
     } else {
         // A reconnect or a new codec configuration: a new init segment and a discontinuity.
         rendition_->discontinuity(tracks);
@@ -38,7 +40,9 @@ void Packager::on_packet(const media::MediaPacket& p) {
     if (ended_ || !rendition_ || p.track >= rendition_->tracks().size()) return;
     const auto scale = static_cast<double>(rendition_->tracks()[p.track].timescale);
     if (rebase_) {
-        offset_seconds_ = rendition_->window().end - static_cast<double>(p.dts) / scale;
+        // Every rendition of the stream continues the timeline by the same shift.
+        offset_seconds_ = rendition_->timeline().epoch_offset(
+            rendition_->epoch(), rendition_->window().end - static_cast<double>(p.dts) / scale);
         rebase_ = false;
     }
     media::MediaPacket shifted = p;
@@ -70,18 +74,23 @@ void Packager::add_waiter(std::function<void()> wake) {
     waiters_.push_back(std::move(wake));
 }
 
-std::shared_ptr<const std::string> Packager::playlist(bool skip) {
+std::shared_ptr<const std::string> Packager::playlist(
+    bool skip, std::uint64_t stamp, const std::function<std::vector<RenditionReport>()>& reports) {
     if (!rendition_) return nullptr;
-    auto& cached = rendered_[skip ? 1 : 0];
-    if (!cached) {
+    const int i = skip ? 1 : 0;
+    if (!rendered_[i] || rendered_stamp_[i] != stamp) {
         PlaylistRequest req;
         req.skip = skip;
-        cached = std::make_shared<const std::string>(media_playlist(rendition_->window(), req));
+        if (reports) req.reports = reports();
+        rendered_[i] =
+            std::make_shared<const std::string>(media_playlist(rendition_->window(), req));
+        rendered_stamp_[i] = stamp;
     }
-    return cached;
+    return rendered_[i];
 }
 
 void Packager::wake_all() {
+    ++version_;
     rendered_[0].reset();
     rendered_[1].reset();
     auto w = std::move(waiters_);

@@ -8,6 +8,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "hls/playlist.hpp"
 #include "hls/segmenter.hpp"
 #include "live/consumer.hpp"
 
@@ -15,9 +16,11 @@ namespace nchat::hls {
 
 class Packager : public live::Consumer {
 public:
+    // `timeline`: shared with the stream's other renditions (presentation.hpp); nullptr: its own.
     Packager(boost::asio::any_io_executor stream_strand,
              util::Clock& clock,
-             RenditionConfig config);
+             RenditionConfig config,
+             std::shared_ptr<Timeline> timeline = nullptr);
 
     // live::Consumer, on the stream strand.
     void on_tracks(const std::vector<media::TrackInfo>& tracks) override;
@@ -31,9 +34,15 @@ public:
     // `wake` runs (on the strand) at the next change: a part added or the end. One-shot.
     void add_waiter(std::function<void()> wake);
     bool ended() const { return ended_; }
+    // Counts changes (a part added, the end): what a rendered playlist depends on.
+    std::uint64_t version() const { return version_; }
     // The media playlist of the current window (a delta update when `skip`), rendered once per
-    // change and shared by every response until the next part. nullptr before any media.
-    std::shared_ptr<const std::string> playlist(bool skip);
+    // `stamp` (this and the sibling renditions' versions) and shared by every response until the
+    // next change. `reports` gives the siblings' RENDITION-REPORTs. nullptr before any media.
+    std::shared_ptr<const std::string> playlist(
+        bool skip,
+        std::uint64_t stamp = 0,
+        const std::function<std::vector<RenditionReport>()>& reports = {});
 
 private:
     void wake_all();  // the window changed: wake waiters, drop the rendered playlists
@@ -41,6 +50,7 @@ private:
     boost::asio::any_io_executor strand_;
     util::Clock& clock_;
     RenditionConfig config_;
+    std::shared_ptr<Timeline> timeline_;
     std::optional<Rendition> rendition_;
     std::vector<std::function<void()>> waiters_;
     bool ended_ = false;
@@ -49,7 +59,9 @@ private:
     bool rebase_ = false;
     double offset_seconds_ = 0;
     std::uint64_t parts_seen_ = 0;
+    std::uint64_t version_ = 0;
     std::shared_ptr<const std::string> rendered_[2];  // [plain, skip]
+    std::uint64_t rendered_stamp_[2] = {0, 0};
 };
 
 }  // namespace nchat::hls

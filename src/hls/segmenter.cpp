@@ -22,8 +22,15 @@ FragmentSample sample_of(const media::MediaPacket& p, std::int64_t duration, boo
 
 }  // namespace
 
-Rendition::Rendition(std::vector<media::TrackInfo> tracks, RenditionConfig config)
-    : config_(config) {
+Rendition::Rendition(std::vector<media::TrackInfo> tracks,
+                     RenditionConfig config,
+                     std::shared_ptr<Timeline> timeline)
+    : config_(config), timeline_(std::move(timeline)) {
+    if (!timeline_) {
+        timeline_ = std::make_shared<Timeline>(
+            config_.segment_target,
+            std::chrono::milliseconds(static_cast<long>(limits::kMaxSegmentSeconds * 1000)));
+    }
     window_.part_target = config_.part_target;
     window_.target_duration = static_cast<std::uint32_t>(
         std::max<long>(1, std::lround(config_.segment_target.count() / 1000.0)));
@@ -47,8 +54,6 @@ void Rendition::set_tracks(std::vector<media::TrackInfo> tracks) {
     }
     const std::uint32_t ts = main_ ? tracks_[*main_].timescale : 90000;
     part_target_ticks_ = ms_to_ticks(config_.part_target, ts);
-    segment_target_ticks_ = ms_to_ticks(config_.segment_target, ts);
-    max_segment_ticks_ = static_cast<std::int64_t>(limits::kMaxSegmentSeconds * ts);
     window_.init = std::make_shared<const std::vector<std::uint8_t>>(make_init_segment(tracks_));
 }
 
@@ -72,8 +77,9 @@ bool Rendition::is_sync(const media::MediaPacket& p) const {
 
 void Rendition::on_main(const media::MediaPacket& p, util::Time wall) {
     if (!held_) {
-        // A playlist starts on a keyframe (App. B.1: an independent frame in every segment).
-        if (!segment_open_ && !is_sync(p)) {
+        // A playlist starts on a keyframe (App. B.1: an independent frame in every segment),
+        // and, beside other renditions, on one of the timeline's segment boundaries.
+        if (!segment_open_ && !segment_at(p)) {
             ++stats_.dropped_packets;
             return;
         }
@@ -92,7 +98,7 @@ void Rendition::on_main(const media::MediaPacket& p, util::Time wall) {
     append(std::move(f));
     // Close the part as soon as the next frame cannot fit (guessing its duration is the last
     // one's) or starts a segment: the part is listed one frame earlier than waiting for it.
-    const bool next_starts_segment = starts_segment(held_->packet);
+    const bool next_starts_segment = segment_at(held_->packet).has_value();
     if (next_starts_segment || part_ticks_ + last_duration_ > part_target_ticks_) {
         close_part(held_->packet.dts, next_starts_segment);
     }
@@ -109,16 +115,19 @@ void Rendition::on_side(const media::MediaPacket& p) {
     side_queue_.push_back(p);
 }
 
-bool Rendition::starts_segment(const media::MediaPacket& next) const {
-    if (!segment_open_) return true;
-    const std::int64_t elapsed = next.dts - segment_start_dts_;
-    if (elapsed >= max_segment_ticks_) return true;
-    return is_sync(next) && elapsed >= segment_target_ticks_;
+std::int64_t Rendition::to_us(std::int64_t dts) const {
+    return dts * 1'000'000 / static_cast<std::int64_t>(tracks_[*main_].timescale);
+}
+
+std::optional<std::uint64_t> Rendition::segment_at(const media::MediaPacket& next) {
+    std::optional<std::int64_t> open;
+    if (segment_open_) open = to_us(segment_start_dts_);
+    return timeline_->segment_start(to_us(next.dts), is_sync(next), open, must_start_);
 }
 
 void Rendition::append(Frame f) {
     if (segment_open_ && !part_.empty()) {
-        const bool new_segment = starts_segment(f.packet);
+        const bool new_segment = segment_at(f.packet).has_value();
         // rfc8216bis §4.4.4.9: a part's DURATION must not exceed PART-TARGET.
         if (new_segment || part_ticks_ + f.duration > part_target_ticks_ ||
             part_.size() >= limits::kMaxPartSamples) {
@@ -131,8 +140,18 @@ void Rendition::append(Frame f) {
 }
 
 void Rendition::open_segment(const Frame& first) {
-    const std::uint32_t ts = tracks_[*main_].timescale;
-    if (!pdt_anchor_) pdt_anchor_ = {first.wall, first.packet.dts};
+    const std::int64_t t = to_us(first.packet.dts);
+    const std::uint64_t msn =
+        timeline_->segment_start(t, true, std::nullopt, must_start_).value_or(window_.next_msn);
+    if (msn > window_.next_msn && !window_.segments.empty()) {
+        // This rendition missed segments the others have (it was shed under load): msns in a
+        // playlist cannot skip, so it starts over at the shared msn, after a discontinuity.
+        window_.segments.clear();
+        window_.first_listed = 0;
+        pending_discontinuity_ = true;
+    }
+    if (msn > window_.next_msn || window_.segments.empty()) window_.next_msn = msn;
+    must_start_ = false;
     Segment s;
     s.msn = window_.next_msn;
     s.start = window_.end;
@@ -141,9 +160,7 @@ void Rendition::open_segment(const Frame& first) {
     s.discontinuity_sequence = discontinuity_sequence_;
     s.init_generation = window_.init_generation;
     s.init = window_.init;
-    s.program_date_time =
-        pdt_anchor_->first + std::chrono::milliseconds((first.packet.dts - pdt_anchor_->second) *
-                                                       1000 / static_cast<std::int64_t>(ts));
+    s.program_date_time = timeline_->wall_clock(epoch_, t, first.wall);
     window_.segments.push_back(std::move(s));
     window_.next_part = 0;
     pending_discontinuity_ = false;
@@ -278,8 +295,10 @@ void Rendition::discontinuity(std::vector<media::TrackInfo> tracks) {
     ++window_.init_generation;
     set_tracks(std::move(tracks));
     pending_discontinuity_ = true;
-    // The new publisher's timestamps need not continue the old ones.
-    pdt_anchor_.reset();
+    must_start_ = true;
+    // The new publisher's timestamps need not continue the old ones: a new epoch (offset and
+    // PROGRAM-DATE-TIME anchor).
+    ++epoch_;
 }
 
 void Rendition::finish() {

@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <vector>
 
+#include "hls/timeline.hpp"
 #include "hls/window.hpp"
 #include "media/packet.hpp"
 #include "media/track.hpp"
@@ -36,7 +38,10 @@ struct RenditionStats {
 // that track's timescale, one origin for all tracks, dts >= 0.
 class Rendition {
 public:
-    explicit Rendition(std::vector<media::TrackInfo> tracks, RenditionConfig config = {});
+    // `timeline` is shared by the renditions of one stream (timeline.hpp); nullptr: its own.
+    explicit Rendition(std::vector<media::TrackInfo> tracks,
+                       RenditionConfig config = {},
+                       std::shared_ptr<Timeline> timeline = nullptr);
 
     // `wall_clock` is when the packet was captured or received; the first packet of a segment
     // anchors EXT-X-PROGRAM-DATE-TIME (later segments follow the media clock).
@@ -51,6 +56,9 @@ public:
     const std::vector<media::TrackInfo>& tracks() const { return tracks_; }
     const RenditionConfig& config() const { return config_; }
     const RenditionStats& stats() const { return stats_; }
+    Timeline& timeline() { return *timeline_; }
+    // Publishing periods so far: 0 until the first discontinuity.
+    std::uint32_t epoch() const { return epoch_; }
 
 private:
     struct Frame {
@@ -64,7 +72,9 @@ private:
     void on_side(const media::MediaPacket& p);
     void append(Frame f);
     bool is_sync(const media::MediaPacket& p) const;
-    bool starts_segment(const media::MediaPacket& next) const;
+    std::int64_t to_us(std::int64_t dts) const;
+    // The msn of the segment `next` starts, or nullopt when it continues the open one.
+    std::optional<std::uint64_t> segment_at(const media::MediaPacket& next);
     void open_segment(const Frame& first);
     void close_part(std::int64_t end_dts, bool ends_segment);
     std::vector<media::MediaPacket> take_side_frames(std::int64_t end_dts);
@@ -77,8 +87,6 @@ private:
     std::optional<std::size_t> main_;  // video if there is one, else audio: it cuts parts
     std::optional<std::size_t> side_;  // audio beside video, split at the video's part edges
     std::int64_t part_target_ticks_ = 0;
-    std::int64_t segment_target_ticks_ = 0;
-    std::int64_t max_segment_ticks_ = 0;
 
     std::optional<Frame> held_;  // the newest main frame: its duration is the next dts - dts
     std::vector<Frame> part_;    // main frames of the part being built
@@ -89,7 +97,9 @@ private:
 
     bool segment_open_ = false;
     std::int64_t segment_start_dts_ = 0;
-    std::optional<std::pair<util::Time, std::int64_t>> pdt_anchor_;  // wall, main dts
+    std::shared_ptr<Timeline> timeline_;
+    std::uint32_t epoch_ = 0;
+    bool must_start_ = false;  // the first keyframe after a discontinuity starts a segment
     bool pending_discontinuity_ = false;
     std::uint64_t discontinuity_sequence_ = 0;
     std::uint32_t fragment_sequence_ = 1;

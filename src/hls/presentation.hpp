@@ -1,0 +1,54 @@
+#pragma once
+// Everything the origin serves for one stream: its renditions (one "source" rendition, or the
+// transcoder's ladder), which share one Timeline (same msn at the same media time) and the
+// stream's strand. The multivariant playlist lists them; each media playlist carries
+// RENDITION-REPORTs for the others (rfc8216bis §4.4.5.4).
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "hls/packager.hpp"
+
+namespace nchat::hls {
+
+// The one rendition of a stream packaged as it was published (no transcoding).
+inline constexpr const char* kSourceRendition = "source";
+
+class Presentation {
+public:
+    Presentation(boost::asio::any_io_executor stream_strand,
+                 util::Clock& clock,
+                 RenditionConfig config);
+
+    // Any thread. A new rendition packaged on the stream strand, on this presentation's
+    // timeline; listed in the order added (the best first). Same name again: the same packager.
+    std::shared_ptr<Packager> add_rendition(const std::string& name);
+    std::shared_ptr<Packager> find(std::string_view name) const;
+    struct Member {
+        std::string name;
+        std::shared_ptr<Packager> packager;
+    };
+    std::vector<Member> renditions() const;
+    boost::asio::any_io_executor strand() const { return strand_; }
+
+    // On the stream strand.
+    // The media playlist of `name` with the other renditions' reports; rendered once per change
+    // of any rendition and shared. nullptr when that rendition has no media yet.
+    std::shared_ptr<const std::string> playlist(const Packager& p, bool skip);
+    // The renditions with media, as variants; empty when none has any.
+    std::string master_playlist() const;
+    bool all_have_parts() const;
+
+private:
+    boost::asio::any_io_executor strand_;
+    util::Clock& clock_;
+    RenditionConfig config_;
+    std::shared_ptr<Timeline> timeline_;
+    mutable std::mutex mu_;  // guards members_ (added from the transcoder, read by the origin)
+    std::vector<Member> members_;
+};
+
+}  // namespace nchat::hls
