@@ -95,9 +95,15 @@ bool has_parts(const Packager& p) {
     return r && r->stats().parts > 0;
 }
 
-// The multivariant playlist is read once by a player: it waits for the first rendition's media,
-// then a little for the others (a transcoded rung starts an encoder delay later), so the ladder
-// is listed whole.
+bool has_segment(const Packager& p) {
+    auto* r = p.rendition();
+    return r && r->stats().segments > 0;
+}
+
+// The multivariant playlist is read once by a player: it waits for the first rendition's first
+// complete segment (hls.js reports a playlist of parts only as levelEmptyError), then a little
+// for the others (a transcoded rung starts an encoder delay later), so the ladder is listed whole
+// with measured bandwidths.
 net::awaitable<bool> wait_for_media(std::shared_ptr<Presentation> pres) {
     constexpr std::chrono::milliseconds kPoll{50};
     constexpr std::chrono::milliseconds kLadderWait{3000};
@@ -117,13 +123,15 @@ net::awaitable<bool> wait_for_media(std::shared_ptr<Presentation> pres) {
         timer.expires_after(kPoll);
         co_await timer.async_wait(net::use_awaitable);
     }
-    if (!co_await wait_until(first, kFirstPartWait - std::min(kFirstPartWait, elapsed()),
-                             has_parts)) {
+    // A long GOP (OBS lets keyframes be 10 s apart) makes a long first segment.
+    constexpr std::chrono::milliseconds kFirstSegmentWait{15000};
+    if (!co_await wait_until(first, kFirstSegmentWait - std::min(kFirstSegmentWait, elapsed()),
+                             has_segment)) {
         co_return false;
     }
     auto ladder_start = elapsed();
     while (elapsed() - ladder_start < kLadderWait) {
-        if (co_await util::run_on(pres->strand(), [&] { return pres->all_have_parts(); })) break;
+        if (co_await util::run_on(pres->strand(), [&] { return pres->all_have_segments(); })) break;
         timer.expires_after(kPoll);
         co_await timer.async_wait(net::use_awaitable);
     }

@@ -67,12 +67,12 @@ std::string Presentation::master_playlist() const {
     return variants.empty() ? std::string() : multivariant_playlist(variants);
 }
 
-bool Presentation::all_have_parts() const {
+bool Presentation::all_have_segments() const {
     auto members = renditions();
     if (members.empty()) return false;
     for (const auto& m : members) {
         const Rendition* r = m.packager->rendition();
-        if (!r || r->stats().parts == 0) return false;
+        if (!r || r->stats().segments == 0) return false;
     }
     return true;
 }

@@ -40,7 +40,8 @@ public:
     std::shared_ptr<const std::string> playlist(const Packager& p, bool skip);
     // The renditions with media, as variants; empty when none has any.
     std::string master_playlist() const;
-    bool all_have_parts() const;
+    // Every rendition has a complete segment (a player's first playlist has an EXTINF).
+    bool all_have_segments() const;
 
 private:
     boost::asio::any_io_executor strand_;

@@ -37,8 +37,8 @@ std::optional<std::uint64_t> Timeline::segment_start(std::int64_t t_us,
         if (!sync) return std::nullopt;
         if (at_boundary) return before->msn;
         // The leader opens the first segment, or the one after a discontinuity.
-        if (newest && (boundaries_.empty() || must_start ||
-                       t_us - boundaries_.back().t_us >= target_us_)) {
+        if (newest &&
+            (boundaries_.empty() || must_start || t_us - boundaries_.back().t_us >= target_us_)) {
             const std::uint64_t msn = boundaries_.empty() ? 0 : boundaries_.back().msn + 1;
             boundaries_.push_back({t_us, msn});
             if (boundaries_.size() > kMaxBoundaries) boundaries_.pop_front();

@@ -1,8 +1,7 @@
 #include "hls/presentation.hpp"
 
-#include <gtest/gtest.h>
-
 #include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
 
 #include "unit/hls/synthetic.hpp"
 
@@ -12,7 +11,9 @@ namespace {
 class FixedClock : public util::Clock {
 public:
     std::chrono::steady_clock::time_point steady_now() const override { return {}; }
-    util::Time now() const override { return util::Time{std::chrono::milliseconds(1'767'225'600'000)}; }
+    util::Time now() const override {
+        return util::Time{std::chrono::milliseconds(1'767'225'600'000)};
+    }
 };
 
 // Feeds a packager the synthetic video of test::feed, through the live::Consumer interface.
@@ -39,9 +40,9 @@ TEST(Presentation, LadderSharesMsnsListsEveryRenditionAndReportsSiblings) {
     lo->on_tracks({test::video_track(24)});
     EXPECT_TRUE(pres.master_playlist().empty()) << "nothing to list before media";
     feed(*hi, 0, 6.05);
-    EXPECT_FALSE(pres.all_have_parts());
+    EXPECT_FALSE(pres.all_have_segments());
     feed(*lo, 0, 6.05);
-    EXPECT_TRUE(pres.all_have_parts());
+    EXPECT_TRUE(pres.all_have_segments());
 
     const std::string master = pres.master_playlist();
     const auto hi_at = master.find("RESOLUTION=1280x720");

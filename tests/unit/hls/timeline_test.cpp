@@ -49,7 +49,8 @@ TEST(Timeline, EpochOffsetAndWallClockAreDecidedOnce) {
     EXPECT_DOUBLE_EQ(t.epoch_offset(1, 13.0), 12.5);
     const util::Time w0{std::chrono::milliseconds(1'000'000)};
     EXPECT_EQ(t.wall_clock(0, 0, w0), w0);
-    EXPECT_EQ(t.wall_clock(0, 2'000'000, w0 + std::chrono::seconds(7)), w0 + std::chrono::seconds(2));
+    EXPECT_EQ(t.wall_clock(0, 2'000'000, w0 + std::chrono::seconds(7)),
+              w0 + std::chrono::seconds(2));
 }
 
 TEST(Timeline, RenditionsJoiningLateShareMsnsAndProgramDateTime) {
