@@ -1,9 +1,14 @@
 #include "app/publish_authorizer.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include "util/log.hpp"
 
 namespace nchat::app {
 
+namespace net = boost::asio;
 using ingest::rtmp::PublishGrant;
 using ingest::rtmp::PublishRefusal;
 using store::StreamStatus;
@@ -29,7 +34,12 @@ boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthor
         co_return PublishRefusal{kBadName,
                                  "this stream has ended; create a new stream to go live again"};
     }
-    auto live = registry_.claim(stream->id, publisher);
+    // Packaged on the publisher's own io_context: ingest and packaging never wake another thread.
+    auto here = co_await net::this_coro::executor;
+    net::any_io_executor home = here;
+    using SessionStrand = net::strand<net::io_context::executor_type>;
+    if (const auto* strand = here.target<SessionStrand>()) home = strand->get_inner_executor();
+    auto live = registry_.claim(stream->id, publisher, home);
     if (!live) {
         co_return PublishRefusal{kBadName, "this stream already has a publisher"};
     }

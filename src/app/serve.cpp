@@ -16,6 +16,7 @@
 #include "api/context.hpp"
 #include "api/routes.hpp"
 #include "app/commands.hpp"
+#include "app/io_pool.hpp"
 #include "app/publish_authorizer.hpp"
 #include "auth/token.hpp"
 #include "hls/origin.hpp"
@@ -96,7 +97,8 @@ int serve(const Config& cfg) {
 
     unsigned threads =
         cfg.threads > 0 ? unsigned(cfg.threads) : std::max(1u, std::thread::hardware_concurrency());
-    net::io_context ioc(static_cast<int>(threads));
+    IoPool io(threads);
+    net::io_context& ioc = io.main();
     prometheus::Registry registry;
 
     hls::Origin origin;
@@ -154,6 +156,7 @@ int serve(const Config& cfg) {
     opts.port = hp.port;
     opts.cors_origins = cfg.cors_origins;
     opts.web_root = cfg.web_root;
+    opts.connection_executor = [&io] { return io.next(); };
     http::Server server(ioc, opts, router, registry);
     server.start();
 
@@ -166,6 +169,7 @@ int serve(const Config& cfg) {
     ingest::rtmp::ServerOptions ro;
     ro.host = rp.host;
     ro.port = rp.port;
+    ro.connection_executor = [&io] { return io.next(); };
     ingest::rtmp::Server rtmp(ioc, ro, authorizer, registry);
     rtmp.start();
 
@@ -200,23 +204,18 @@ int serve(const Config& cfg) {
             if (ec) return;
             if (stopping) {
                 log->warn("second signal {}: stopping now", sig);
-                ioc.stop();
+                io.stop();
                 return;
             }
             stopping = true;
             log->info("signal {}: shutting down", sig);
             rtmp.stop();
-            server.stop(kShutdownGrace, [&ioc] { ioc.stop(); });
+            server.stop(kShutdownGrace, [&io] { io.stop(); });
             signals.async_wait(on_signal);
         };
     signals.async_wait(on_signal);
 
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i)
-        pool.emplace_back([&ioc] { ioc.run(); });
-    ioc.run();
-    for (auto& t : pool)
-        t.join();
+    io.run();
     db.stop();
     log->info("stopped");
     return 0;

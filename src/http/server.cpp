@@ -40,9 +40,12 @@ struct Server::Impl : detail::ServerCore, std::enable_shared_from_this<Server::I
         net::steady_timer backoff(strand);
         for (;;) {
             error_code ec;
+            // Named before the co_await: g++ 12 mishandles such temporaries inside one.
+            net::any_io_executor where = opts.connection_executor
+                                             ? opts.connection_executor()
+                                             : net::any_io_executor(net::make_strand(ioc));
             auto socket =
-                co_await acceptor.async_accept(net::any_io_executor(net::make_strand(ioc)),
-                                               net::redirect_error(net::use_awaitable, ec));
+                co_await acceptor.async_accept(where, net::redirect_error(net::use_awaitable, ec));
             if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
             if (ec) {
                 // Out of descriptors, usually: wait instead of spinning on the error.

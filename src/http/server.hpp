@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 
 namespace prometheus {
@@ -30,6 +31,9 @@ struct ServerOptions {
     std::size_t max_connections = 20'000;
     std::vector<std::string> cors_origins;  // "*" allows any origin
     std::string web_root;                   // empty: no static files
+    // Where each new connection runs (an io_context of the pool, serve.cpp); empty: a strand of
+    // the server's io_context.
+    std::function<boost::asio::any_io_executor()> connection_executor;
 };
 
 class Server {

@@ -7,7 +7,9 @@ Registry::Registry(net::any_io_executor ex,
                    LiveStream::EndedFn on_ended)
     : ex_(std::move(ex)), grace_(grace), on_ended_(std::move(on_ended)) {}
 
-std::shared_ptr<LiveStream> Registry::claim(const std::string& stream_id, std::uint64_t publisher) {
+std::shared_ptr<LiveStream> Registry::claim(const std::string& stream_id,
+                                            std::uint64_t publisher,
+                                            net::any_io_executor home) {
     std::lock_guard lock(mu_);
     auto it = streams_.find(stream_id);
     if (it != streams_.end() && it->second.stream->ended()) {
@@ -20,15 +22,17 @@ std::shared_ptr<LiveStream> Registry::claim(const std::string& stream_id, std::u
         it->second.stream->publisher_started();
         return it->second.stream;
     }
-    auto s = std::make_shared<LiveStream>(ex_, stream_id, grace_, [this](const std::string& id) {
-        {
-            std::lock_guard l(mu_);
-            // Only if the entry is still the stream that ended (a new one may have replaced it).
-            auto it = streams_.find(id);
-            if (it != streams_.end() && it->second.stream->ended()) streams_.erase(it);
-        }
-        if (on_ended_) on_ended_(id);
-    });
+    auto s = std::make_shared<LiveStream>(
+        home ? home : ex_, stream_id, grace_, [this](const std::string& id) {
+            {
+                std::lock_guard l(mu_);
+                // Only if the entry is still the stream that ended (a new one may have replaced
+                // it).
+                auto it = streams_.find(id);
+                if (it != streams_.end() && it->second.stream->ended()) streams_.erase(it);
+            }
+            if (on_ended_) on_ended_(id);
+        });
     streams_.emplace(stream_id, Entry{s, publisher});
     s->publisher_started();
     return s;

@@ -20,7 +20,11 @@ public:
 
     // Claims the stream for `publisher` (an opaque id of the session). Returns the stream,
     // new or resumed within its grace period, or nullptr when another publisher holds it.
-    std::shared_ptr<LiveStream> claim(const std::string& stream_id, std::uint64_t publisher);
+    // A new stream's strand runs on `home` (the publisher's io_context, so ingest and packaging
+    // share a thread) or, when empty, on the registry's executor.
+    std::shared_ptr<LiveStream> claim(const std::string& stream_id,
+                                      std::uint64_t publisher,
+                                      net::any_io_executor home = {});
     // The publisher left: the stream waits out its grace period, then ends.
     void release(const std::string& stream_id, std::uint64_t publisher);
     // Ended by the API (or the grace period ran out): forget it.

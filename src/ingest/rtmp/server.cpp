@@ -23,7 +23,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 
     void accept() {
         acceptor.async_accept(
-            net::make_strand(ioc),
+            opts.connection_executor ? opts.connection_executor()
+                                     : net::any_io_executor(net::make_strand(ioc)),
             [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
                 if (ec == net::error::operation_aborted || !self->acceptor.is_open()) return;
                 if (!ec) self->start_session(std::move(socket));

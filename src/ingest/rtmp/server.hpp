@@ -2,10 +2,12 @@
 // The RTMP ingest listener (issue #4). One coroutine session per connection: handshake,
 // chunk stream, command phase, then media into the LiveStream the authorizer grants.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -41,6 +43,9 @@ struct ServerOptions {
     std::chrono::milliseconds handshake_timeout{10'000};
     std::chrono::milliseconds idle_timeout{30'000};  // no bytes from a publisher for this long
     std::size_t max_connections = 1000;
+    // Where each publisher's session runs (an io_context of the pool, serve.cpp); empty: a strand
+    // of the server's io_context. The stream it publishes is packaged on the same executor.
+    std::function<boost::asio::any_io_executor()> connection_executor;
 };
 
 class Server {
