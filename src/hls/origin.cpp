@@ -209,7 +209,11 @@ void Origin::add_routes(http::Router& router) {
                     return out;
                 };
                 if (!br.msn && !br.part) {
-                    // The common case, in one visit to the strand: the cached rendering.
+                    // The common case, with no strand visit: the rendering still current.
+                    if (auto ready = p->ready_playlist(skip_update)) {
+                        co_return serve(std::move(ready));
+                    }
+                    // Else in one visit to the strand, which renders it when it is stale.
                     auto body = co_await util::run_on(p->strand(), [&]() {
                         return has_parts(*p) ? pres->playlist(*p, skip_update) : nullptr;
                     });

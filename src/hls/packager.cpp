@@ -12,11 +12,13 @@ constexpr std::size_t kMaxWaiters = 10'000;
 Packager::Packager(boost::asio::any_io_executor stream_strand,
                    util::Clock& clock,
                    RenditionConfig config,
-                   std::shared_ptr<Timeline> timeline)
+                   std::shared_ptr<Timeline> timeline,
+                   std::shared_ptr<std::atomic<std::uint64_t>> changes)
     : strand_(std::move(stream_strand)),
       clock_(clock),
       config_(config),
-      timeline_(std::move(timeline)) {}
+      timeline_(std::move(timeline)),
+      changes_(changes ? std::move(changes) : std::make_shared<std::atomic<std::uint64_t>>(0)) {}
 
 void Packager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
     if (ended_) return;
@@ -75,24 +77,32 @@ void Packager::add_waiter(std::function<void()> wake) {
 }
 
 std::shared_ptr<const std::string> Packager::playlist(
-    bool skip, std::uint64_t stamp, const std::function<std::vector<RenditionReport>()>& reports) {
+    bool skip, const std::function<std::vector<RenditionReport>()>& reports) {
     if (!rendition_) return nullptr;
-    const int i = skip ? 1 : 0;
-    if (!rendered_[i] || rendered_stamp_[i] != stamp) {
+    auto& slot = rendered_[skip ? 1 : 0];
+    const std::uint64_t now = changes_->load(std::memory_order_acquire);
+    auto r = slot.load(std::memory_order_acquire);
+    if (!r || r->changes != now) {
         PlaylistRequest req;
         req.skip = skip;
         if (reports) req.reports = reports();
-        rendered_[i] =
-            std::make_shared<const std::string>(media_playlist(rendition_->window(), req));
-        rendered_stamp_[i] = stamp;
+        r = std::make_shared<const Rendered>(
+            Rendered{now, media_playlist(rendition_->window(), req)});
+        slot.store(r, std::memory_order_release);
     }
-    return rendered_[i];
+    return {r, &r->text};
+}
+
+std::shared_ptr<const std::string> Packager::ready_playlist(bool skip) const {
+    auto r = rendered_[skip ? 1 : 0].load(std::memory_order_acquire);
+    if (!r || r->changes != changes_->load(std::memory_order_acquire)) return nullptr;
+    return {r, &r->text};
 }
 
 void Packager::wake_all() {
-    ++version_;
-    rendered_[0].reset();
-    rendered_[1].reset();
+    // On the strand, where every rendition of the stream renders: a rendering is never current
+    // for a change it has not seen.
+    changes_->fetch_add(1, std::memory_order_acq_rel);
     auto w = std::move(waiters_);
     waiters_.clear();
     for (auto& f : w)

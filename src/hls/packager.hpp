@@ -2,6 +2,7 @@
 // The HLS packager of one stream: a LiveStream consumer that feeds a Rendition on the stream's
 // strand, and wakes playlist requests blocked on a part (LL-HLS blocking reload, §6.2.5.2) the
 // moment that part exists. HTTP handlers read it through `strand()` (util::run_on).
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -16,11 +17,13 @@ namespace nchat::hls {
 
 class Packager : public live::Consumer {
 public:
-    // `timeline`: shared with the stream's other renditions (presentation.hpp); nullptr: its own.
+    // `timeline` and `changes`: shared with the stream's other renditions (presentation.hpp);
+    // nullptr: its own. `changes` counts changes of any of them (what a playlist depends on).
     Packager(boost::asio::any_io_executor stream_strand,
              util::Clock& clock,
              RenditionConfig config,
-             std::shared_ptr<Timeline> timeline = nullptr);
+             std::shared_ptr<Timeline> timeline = nullptr,
+             std::shared_ptr<std::atomic<std::uint64_t>> changes = nullptr);
 
     // live::Consumer, on the stream strand.
     void on_tracks(const std::vector<media::TrackInfo>& tracks) override;
@@ -34,15 +37,14 @@ public:
     // `wake` runs (on the strand) at the next change: a part added or the end. One-shot.
     void add_waiter(std::function<void()> wake);
     bool ended() const { return ended_; }
-    // Counts changes (a part added, the end): what a rendered playlist depends on.
-    std::uint64_t version() const { return version_; }
     // The media playlist of the current window (a delta update when `skip`), rendered once per
-    // `stamp` (this and the sibling renditions' versions) and shared by every response until the
-    // next change. `reports` gives the siblings' RENDITION-REPORTs. nullptr before any media.
+    // change of the stream's renditions and shared by every response until the next change.
+    // `reports` gives the siblings' RENDITION-REPORTs. nullptr before any media.
     std::shared_ptr<const std::string> playlist(
-        bool skip,
-        std::uint64_t stamp = 0,
-        const std::function<std::vector<RenditionReport>()>& reports = {});
+        bool skip, const std::function<std::vector<RenditionReport>()>& reports = {});
+    // Any thread: that playlist when it is rendered and still current, else nullptr (then ask
+    // playlist() on the strand). Most playlist requests are answered here, with no strand visit.
+    std::shared_ptr<const std::string> ready_playlist(bool skip) const;
 
 private:
     void wake_all();  // the window changed: wake waiters, drop the rendered playlists
@@ -59,9 +61,12 @@ private:
     bool rebase_ = false;
     double offset_seconds_ = 0;
     std::uint64_t parts_seen_ = 0;
-    std::uint64_t version_ = 0;
-    std::shared_ptr<const std::string> rendered_[2];  // [plain, skip]
-    std::uint64_t rendered_stamp_[2] = {0, 0};
+    std::shared_ptr<std::atomic<std::uint64_t>> changes_;
+    struct Rendered {
+        std::uint64_t changes;  // *changes_ when rendered
+        std::string text;
+    };
+    std::atomic<std::shared_ptr<const Rendered>> rendered_[2];  // [plain, skip]
 };
 
 }  // namespace nchat::hls

@@ -13,14 +13,15 @@ Presentation::Presentation(boost::asio::any_io_executor stream_strand,
       config_(config),
       timeline_(std::make_shared<Timeline>(
           config.segment_target,
-          std::chrono::milliseconds(static_cast<long>(limits::kMaxSegmentSeconds * 1000)))) {}
+          std::chrono::milliseconds(static_cast<long>(limits::kMaxSegmentSeconds * 1000)))),
+      changes_(std::make_shared<std::atomic<std::uint64_t>>(0)) {}
 
 std::shared_ptr<Packager> Presentation::add_rendition(const std::string& name) {
     std::lock_guard lock(mu_);
     for (const auto& m : members_) {
         if (m.name == name) return m.packager;
     }
-    auto p = std::make_shared<Packager>(strand_, clock_, config_, timeline_);
+    auto p = std::make_shared<Packager>(strand_, clock_, config_, timeline_, changes_);
     members_.push_back({name, p});
     return p;
 }
@@ -40,11 +41,8 @@ std::vector<Presentation::Member> Presentation::renditions() const {
 
 std::shared_ptr<const std::string> Presentation::playlist(const Packager& p, bool skip) {
     auto members = renditions();
-    // Any rendition's change changes the reports: the cached text is valid for this stamp.
-    std::uint64_t stamp = 0;
-    for (const auto& m : members)
-        stamp += m.packager->version();
-    return const_cast<Packager&>(p).playlist(skip, stamp, [&] {
+    // Any rendition's change changes the reports (they share one change counter).
+    return const_cast<Packager&>(p).playlist(skip, [&] {
         std::vector<RenditionReport> reports;
         for (const auto& m : members) {
             if (m.packager.get() == &p || !m.packager->rendition()) continue;

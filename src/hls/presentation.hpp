@@ -48,6 +48,7 @@ private:
     util::Clock& clock_;
     RenditionConfig config_;
     std::shared_ptr<Timeline> timeline_;
+    std::shared_ptr<std::atomic<std::uint64_t>> changes_;  // of any rendition
     mutable std::mutex mu_;  // guards members_ (added from the transcoder, read by the origin)
     std::vector<Member> members_;
 };
