@@ -32,6 +32,12 @@ struct Config {
     int segment_target_ms = 2000;
     int threads = 0;  // 0 = one per core
     int db_readers = 2;
+    // Chat (docs/chat.md): per user per stream; the profanity filter.
+    int chat_rate = 3;                         // messages per second (token bucket, burst the same)
+    int reaction_rate = 5;                     // reactions per second
+    std::string profanity_mode = "mask";       // mask or reject
+    std::vector<std::string> profanity_words;  // added to the built-in list
+    bool profanity_builtin = true;             // false: only profanity_words
 
     std::string db_url() const;
     std::string effective_public_url() const;
