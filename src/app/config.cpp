@@ -172,6 +172,16 @@ void add_config_options(CLI::App& cmd, Config& cfg, bool serve) {
         "A word the chat filters, besides the built-in list (repeatable)");
     add(cmd, "profanity-builtin", cfg.profanity_builtin,
         "Filter the built-in list of common English profanity too");
+    add(cmd, "ws-ping-interval", cfg.ws_ping_interval,
+        "Seconds a WebSocket may stay silent before the server pings it (1-3600)");
+    add(cmd, "ws-ping-timeout", cfg.ws_ping_timeout,
+        "Seconds a ping may go unanswered before the connection is dropped (1-3600)");
+    add(cmd, "ws-auth-timeout", cfg.ws_auth_timeout,
+        "Seconds a WebSocket has to authenticate or subscribe (1-3600)");
+    add(cmd, "ws-max-connections", cfg.ws_max_connections,
+        "WebSocket connections this node accepts (1-1000000)");
+    add(cmd, "ws-send-queue-kb", cfg.ws_send_queue_kb,
+        "Unsent KiB per WebSocket before its events are dropped (16-65536)");
 }
 
 void finish_config(CLI::App& cmd, Config& cfg) {
@@ -206,7 +216,12 @@ void finish_config(CLI::App& cmd, Config& cfg) {
                                        "reaction_rate",
                                        "profanity_mode",
                                        "profanity_word",
-                                       "profanity_builtin"};
+                                       "profanity_builtin",
+                                       "ws_ping_interval",
+                                       "ws_ping_timeout",
+                                       "ws_auth_timeout",
+                                       "ws_max_connections",
+                                       "ws_send_queue_kb"};
         for (auto& [k, v] : t) {
             bool known = false;
             for (auto* name : kKnown) {
@@ -242,6 +257,11 @@ void finish_config(CLI::App& cmd, Config& cfg) {
             from_file(t, cmd, "profanity-mode", cfg.profanity_mode);
             from_file(t, cmd, "profanity-word", cfg.profanity_words);
             from_file(t, cmd, "profanity-builtin", cfg.profanity_builtin);
+            from_file(t, cmd, "ws-ping-interval", cfg.ws_ping_interval);
+            from_file(t, cmd, "ws-ping-timeout", cfg.ws_ping_timeout);
+            from_file(t, cmd, "ws-auth-timeout", cfg.ws_auth_timeout);
+            from_file(t, cmd, "ws-max-connections", cfg.ws_max_connections);
+            from_file(t, cmd, "ws-send-queue-kb", cfg.ws_send_queue_kb);
         }
     }
     static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -273,6 +293,20 @@ void finish_config(CLI::App& cmd, Config& cfg) {
         }
         if (cfg.profanity_mode != "mask" && cfg.profanity_mode != "reject") {
             throw std::runtime_error("profanity-mode: mask or reject");
+        }
+        auto in = [](int v, int lo, int hi) { return v >= lo && v <= hi; };
+        if (!in(cfg.ws_ping_interval, 1, 3600))
+            throw std::runtime_error("ws-ping-interval: 1-3600");
+        if (!in(cfg.ws_ping_timeout, 1, 3600)) throw std::runtime_error("ws-ping-timeout: 1-3600");
+        if (!in(cfg.ws_auth_timeout, 1, 3600)) throw std::runtime_error("ws-auth-timeout: 1-3600");
+        if (!in(cfg.ws_max_connections, 1, 1'000'000)) {
+            throw std::runtime_error("ws-max-connections: 1-1000000");
+        }
+        if (!in(cfg.ws_send_queue_kb, 16, 65536)) {
+            throw std::runtime_error("ws-send-queue-kb: 16-65536");
+        }
+        if (!cfg.redis.empty() && cfg.redis.rfind("redis://", 0) != 0) {
+            throw std::runtime_error("redis: expected redis://HOST:PORT");
         }
     }
     auto url = cfg.db_url();
