@@ -151,9 +151,17 @@ bool ProfanityFilter::matches_word(const std::u32string& text,
     if (end - begin > kMaxWord) return false;
     std::vector<Letters> word;
     word.reserve(end - begin);
-    for (std::size_t i = begin; i < end; ++i)
-        word.push_back(read(text[i]).letters);
+    std::size_t letters = 0;
+    Letters first = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+        auto l = read(text[i]).letters;
+        word.push_back(l);
+        if (l == 0) continue;
+        if (letters++ == 0) first = l;
+    }
     for (const auto& p : patterns_) {
+        // Cheap refusals first: every pattern letter needs a character, the first must fit.
+        if (p.size() > letters || !(first & bit(p[0]))) continue;
         if (spells(word, p)) return true;
     }
     return false;
