@@ -15,7 +15,7 @@ inline constexpr std::size_t kMaxMessageBytes = 16 * 1024;
 inline constexpr std::size_t kMaxSkippableMessageBytes = 1024 * 1024;
 // Bytes read from the socket per call while a message arrives; lives in the session's read
 // frame, so it is paid by every idle connection.
-inline constexpr std::size_t kReadChunk = 512;
+inline constexpr std::size_t kReadChunk = 256;
 // Bad frames (non-JSON, binary, unknown type, oversize) answered before the connection counts
 // as a flood and is closed (1008), per window.
 inline constexpr int kMaxBadFrames = 20;

@@ -58,17 +58,18 @@ void Session::start(http::RawRequest request) {
     error_code ec;
     // Writes are tried at once and never block (flush); reads stay asynchronous.
     socket().non_blocking(true, ec);
+    // Held apart from the coroutine frames, which live as long as the connection: freed once
+    // the handshake is answered.
+    request_ = std::make_unique<http::RawRequest>(std::move(request));
     net::co_spawn(
-        shard_.executor(),
-        [self = shared_from_this(), req = std::move(request)]() mutable {
-            return self->run(std::move(req));
-        },
-        net::detached);
+        shard_.executor(), [self = shared_from_this()]() { return self->run(); }, net::detached);
 }
 
-net::awaitable<void> Session::run(http::RawRequest request) {
+net::awaitable<void> Session::run() {
     try {
-        if (co_await handshake(request)) co_await read_loop();
+        bool open = co_await handshake(*request_);
+        request_.reset();
+        if (open) co_await read_loop();
     } catch (const std::exception& e) {
         ctx_->log->error("peer={} session failed: {}", peer_, e.what());
     }

@@ -62,7 +62,7 @@ private:
         std::vector<OutEventPtr> held;  // live events while the replay is read
     };
 
-    net::awaitable<void> run(http::RawRequest request);
+    net::awaitable<void> run();
     net::awaitable<bool> handshake(http::RawRequest& request);
     net::awaitable<void> read_loop();
     // session_requests.cpp
@@ -95,6 +95,7 @@ private:
     Shard& shard_;
     boost::beast::websocket::stream<OutSocket, false> ws_;
     FrameQueue out_;
+    std::unique_ptr<http::RawRequest> request_;  // until the handshake is answered
     std::optional<auth::Principal> who_;
     std::vector<Subscription> subs_;
     std::string peer_;
