@@ -32,7 +32,12 @@ std::optional<std::string_view> bearer(std::string_view header) {
 
 boost::asio::awaitable<std::optional<auth::Principal>> authenticate(ApiContext& ctx,
                                                                     const http::Request& req) {
-    auto header = req.header(http::bhttp::field::authorization);
+    std::string header(req.header(http::bhttp::field::authorization));
+    co_return co_await authenticate_header(ctx, std::move(header));
+}
+
+boost::asio::awaitable<std::optional<auth::Principal>> authenticate_header(ApiContext& ctx,
+                                                                           std::string header) {
     if (header.empty()) co_return std::nullopt;
     if (header.size() > kMaxAuthorizationBytes) throw unauthorized("Authorization header too long");
     auto token = bearer(header);

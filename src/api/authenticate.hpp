@@ -3,6 +3,7 @@
 // SHA-256), or a JWT signed with the configured HS256 secret. No header = anonymous; a header
 // that does not authenticate is always a 401, even where anonymous access would do.
 #include <optional>
+#include <string>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -14,6 +15,10 @@ namespace nchat::api {
 
 boost::asio::awaitable<std::optional<auth::Principal>> authenticate(ApiContext& ctx,
                                                                     const http::Request& req);
+// The same from the raw Authorization header value (empty = anonymous): how the WebSocket
+// layer authenticates its upgrade request and its `auth` message.
+boost::asio::awaitable<std::optional<auth::Principal>> authenticate_header(ApiContext& ctx,
+                                                                           std::string header);
 // As authenticate, but anonymous is a 401.
 boost::asio::awaitable<auth::Principal> require_principal(ApiContext& ctx,
                                                           const http::Request& req);

@@ -12,6 +12,9 @@ class Database;
 namespace nchat::util {
 class Clock;
 }
+namespace nchat::realtime {
+class Service;
+}
 
 namespace nchat::api {
 
@@ -27,6 +30,9 @@ struct ApiContext {
     std::function<void(const std::string& stream_id)> end_live;
     // Runs before /metrics is serialised, to refresh gauges that are read, not pushed.
     std::function<void()> before_scrape;
+    // Chat, reactions, Q&A and moderation (issue 6); the lifecycle tells it status changes.
+    // Null: those routes answer 503.
+    realtime::Service* realtime = nullptr;
 
     std::string hls_manifest_url(const std::string& stream_id) const {
         return public_url + "/hls/" + stream_id + "/master.m3u8";

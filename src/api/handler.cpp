@@ -2,6 +2,7 @@
 
 #include "api/errors.hpp"
 #include "api/validation.hpp"
+#include "realtime/errors.hpp"
 #include "store/store.hpp"
 
 namespace nchat::api {
@@ -12,6 +13,12 @@ boost::asio::awaitable<http::Response> run(ApiContext& ctx, ApiFn fn, http::Requ
         co_return co_await fn(ctx, req);
     } catch (const ValidationError& e) {
         throw HttpError(Status::bad_request, e.code, e.what(), e.field);
+    } catch (const realtime::Refusal& e) {
+        HttpError out(static_cast<Status>(e.http_status), e.code, e.what(), e.field);
+        if (e.retry_after_seconds) {
+            out.headers.emplace_back("Retry-After", std::to_string(*e.retry_after_seconds));
+        }
+        throw out;
     } catch (const store::Conflict& e) {
         throw conflict(e.what());
     } catch (const store::StoreError& e) {

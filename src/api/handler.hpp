@@ -1,7 +1,8 @@
 #pragma once
 // Adapts an API coroutine to an http::Handler, turning the control plane's exceptions into
-// DESIGN.md's errors: ValidationError → 400 (field named), store::Conflict → 409, storage
-// overload → 503. Anything else reaches the router (500, logged).
+// DESIGN.md's errors: ValidationError → 400 (field named), realtime::Refusal → its status, code,
+// field and Retry-After, store::Conflict → 409, storage overload → 503. Anything else reaches the
+// router (500, logged).
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 

@@ -1,60 +1,12 @@
 #include "api/openapi.hpp"
 
+#include "api/detail/openapi_builders.hpp"
+
 namespace nchat::api {
 namespace {
 
 using nlohmann::json;
-
-json ref(const char* name) {
-    return {{"$ref", std::string("#/components/schemas/") + name}};
-}
-
-json error_responses(std::initializer_list<int> codes) {
-    static const std::pair<int, const char*> kText[] = {
-        {400, "Validation failed (error.field names the field) or invalid JSON"},
-        {401, "Missing or invalid bearer token"},
-        {403, "Authenticated but not allowed"},
-        {404, "No such stream (or a private one you may not see)"},
-        {409, "Wrong state for this action"},
-        {413, "Body over 64 KiB"},
-        {415, "Body is not application/json"},
-        {503, "Storage overloaded; retry"}};
-    json out = json::object();
-    for (int c : codes) {
-        for (auto& [code, text] : kText) {
-            if (code == c) {
-                out[std::to_string(c)] = {
-                    {"description", text},
-                    {"content", {{"application/json", {{"schema", ref("Error")}}}}}};
-            }
-        }
-    }
-    return out;
-}
-
-json op(const char* summary,
-        json ok,
-        std::initializer_list<int> errors,
-        bool auth,
-        json body = nullptr,
-        int ok_status = 200) {
-    json o = {{"summary", summary}, {"responses", error_responses(errors)}};
-    o["responses"][std::to_string(ok_status)] = {
-        {"description", "OK"}, {"content", {{"application/json", {{"schema", std::move(ok)}}}}}};
-    if (auth) o["security"] = json::array({{{"bearer", json::array()}}});
-    if (!body.is_null()) {
-        o["requestBody"] = {{"required", true},
-                            {"content", {{"application/json", {{"schema", std::move(body)}}}}}};
-    }
-    return o;
-}
-
-json id_param(const char* name) {
-    return {{"name", name},
-            {"in", "path"},
-            {"required", true},
-            {"schema", {{"type", "string"}, {"format", "uuid"}}}};
-}
+using namespace detail;
 
 json stream_schema() {
     auto str = json{{"type", "string"}};
@@ -176,6 +128,10 @@ json openapi_document(const std::string& version, const std::string& server_url)
         {"summary", "Prometheus text exposition"},
         {"responses", {{"200", {{"description", "text/plain; version=0.0.4"}}}}}};
     paths["/api/openapi.json"]["get"] = op("This document", {{"type", "object"}}, {}, false);
+    json schemas = {{"Stream", stream_schema()},
+                    {"CreateStream", input_schema(true)},
+                    {"PatchStream", input_schema(false)}};
+    add_room_paths(paths, schemas);
 
     json error = {{"type", "object"},
                   {"required", {"error"}},
@@ -187,17 +143,14 @@ json openapi_document(const std::string& version, const std::string& server_url)
                        {{"code", {{"type", "string"}}},
                         {"message", {{"type", "string"}}},
                         {"field", {{"type", "string"}}}}}}}}}};
+    schemas["Error"] = error;
     return {
         {"openapi", "3.1.0"},
         {"info", {{"title", "nchat-live API"}, {"version", version}}},
         {"servers", {{{"url", server_url}}}},
         {"paths", paths},
         {"components",
-         {{"schemas",
-           {{"Stream", stream_schema()},
-            {"CreateStream", input_schema(true)},
-            {"PatchStream", input_schema(false)},
-            {"Error", error}}},
+         {{"schemas", schemas},
           {"securitySchemes",
            {{"bearer",
              {{"type", "http"},

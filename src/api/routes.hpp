@@ -7,10 +7,19 @@ namespace nchat::api {
 
 void add_stream_routes(http::Router& router, ApiContext& ctx);
 void add_system_routes(http::Router& router, ApiContext& ctx);
+// The room of a stream (issue 6): chat and reactions, moderation, Q&A; channel members.
+void add_chat_routes(http::Router& router, ApiContext& ctx);
+void add_moderation_routes(http::Router& router, ApiContext& ctx);
+void add_question_routes(http::Router& router, ApiContext& ctx);
+void add_channel_routes(http::Router& router, ApiContext& ctx);
 
 inline void add_routes(http::Router& router, ApiContext& ctx) {
     add_stream_routes(router, ctx);
     add_system_routes(router, ctx);
+    add_chat_routes(router, ctx);
+    add_moderation_routes(router, ctx);
+    add_question_routes(router, ctx);
+    add_channel_routes(router, ctx);
 }
 
 }  // namespace nchat::api

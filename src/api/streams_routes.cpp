@@ -11,6 +11,7 @@
 #include "api/stream_input.hpp"
 #include "api/stream_json.hpp"
 #include "auth/permissions.hpp"
+#include "realtime/service.hpp"
 #include "store/database.hpp"
 #include "util/ids.hpp"
 
@@ -177,11 +178,14 @@ net::awaitable<Response> transition(ApiContext& ctx, Request& req, LifecycleActi
     bool applied = true;
     auto id = l.stream.id;
     std::vector<store::StreamStatus> expected{l.stream.status};
+    // The final counters in the answer include the reactions still waiting to be stored.
+    if (action == LifecycleAction::end && ctx.realtime) co_await ctx.realtime->flush();
     auto s = co_await ctx.db.write(
         [&](Store& st) { return st.update_stream(id, patch, now, expected, &applied); });
     if (!s) throw not_found("no stream " + id);
     if (!applied) throw wrong_state("the stream changed state meanwhile; retry");
     if (action == LifecycleAction::end && ctx.end_live) ctx.end_live(id);
+    if (ctx.realtime) ctx.realtime->stream_status_changed(id, s->status);
     co_return json(req, Status::ok, stream_to_json(*s, true));
 }
 

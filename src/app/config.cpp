@@ -163,6 +163,25 @@ void add_config_options(CLI::App& cmd, Config& cfg, bool serve) {
     add(cmd, "segment-target-ms", cfg.segment_target_ms, "HLS segment target in ms (1000-10000)");
     add(cmd, "threads", cfg.threads, "Network threads (0 = one per core)");
     add(cmd, "db-readers", cfg.db_readers, "Database reader connections");
+    add(cmd, "chat-rate", cfg.chat_rate, "Chat messages per second per user per stream (1-10000)");
+    add(cmd, "reaction-rate", cfg.reaction_rate,
+        "Reactions per second per user per stream (1-10000)");
+    add(cmd, "profanity-mode", cfg.profanity_mode,
+        "What the chat does with a listed word: mask (asterisks) or reject (400 profanity)");
+    add(cmd, "profanity-word", cfg.profanity_words,
+        "A word the chat filters, besides the built-in list (repeatable)");
+    add(cmd, "profanity-builtin", cfg.profanity_builtin,
+        "Filter the built-in list of common English profanity too");
+    add(cmd, "ws-ping-interval", cfg.ws_ping_interval,
+        "Seconds a WebSocket may stay silent before the server pings it (1-3600)");
+    add(cmd, "ws-ping-timeout", cfg.ws_ping_timeout,
+        "Seconds a ping may go unanswered before the connection is dropped (1-3600)");
+    add(cmd, "ws-auth-timeout", cfg.ws_auth_timeout,
+        "Seconds a WebSocket has to authenticate or subscribe (1-3600)");
+    add(cmd, "ws-max-connections", cfg.ws_max_connections,
+        "WebSocket connections this node accepts (1-1000000)");
+    add(cmd, "ws-send-queue-kb", cfg.ws_send_queue_kb,
+        "Unsent KiB per WebSocket before its events are dropped (16-65536)");
 }
 
 void finish_config(CLI::App& cmd, Config& cfg) {
@@ -192,7 +211,17 @@ void finish_config(CLI::App& cmd, Config& cfg) {
                                        "auto_live",
                                        "reconnect_grace",
                                        "part_target_ms",
-                                       "segment_target_ms"};
+                                       "segment_target_ms",
+                                       "chat_rate",
+                                       "reaction_rate",
+                                       "profanity_mode",
+                                       "profanity_word",
+                                       "profanity_builtin",
+                                       "ws_ping_interval",
+                                       "ws_ping_timeout",
+                                       "ws_auth_timeout",
+                                       "ws_max_connections",
+                                       "ws_send_queue_kb"};
         for (auto& [k, v] : t) {
             bool known = false;
             for (auto* name : kKnown) {
@@ -223,6 +252,16 @@ void finish_config(CLI::App& cmd, Config& cfg) {
             from_file(t, cmd, "part-target-ms", cfg.part_target_ms);
             from_file(t, cmd, "segment-target-ms", cfg.segment_target_ms);
             from_file(t, cmd, "db-readers", cfg.db_readers);
+            from_file(t, cmd, "chat-rate", cfg.chat_rate);
+            from_file(t, cmd, "reaction-rate", cfg.reaction_rate);
+            from_file(t, cmd, "profanity-mode", cfg.profanity_mode);
+            from_file(t, cmd, "profanity-word", cfg.profanity_words);
+            from_file(t, cmd, "profanity-builtin", cfg.profanity_builtin);
+            from_file(t, cmd, "ws-ping-interval", cfg.ws_ping_interval);
+            from_file(t, cmd, "ws-ping-timeout", cfg.ws_ping_timeout);
+            from_file(t, cmd, "ws-auth-timeout", cfg.ws_auth_timeout);
+            from_file(t, cmd, "ws-max-connections", cfg.ws_max_connections);
+            from_file(t, cmd, "ws-send-queue-kb", cfg.ws_send_queue_kb);
         }
     }
     static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -245,6 +284,29 @@ void finish_config(CLI::App& cmd, Config& cfg) {
         if (cfg.segment_target_ms < 1000 || cfg.segment_target_ms > 10000 ||
             cfg.segment_target_ms < 2 * cfg.part_target_ms) {
             throw std::runtime_error("segment-target-ms: 1000-10000 and at least 2 parts");
+        }
+        if (cfg.chat_rate < 1 || cfg.chat_rate > 10000) {
+            throw std::runtime_error("chat-rate: 1-10000");
+        }
+        if (cfg.reaction_rate < 1 || cfg.reaction_rate > 10000) {
+            throw std::runtime_error("reaction-rate: 1-10000");
+        }
+        if (cfg.profanity_mode != "mask" && cfg.profanity_mode != "reject") {
+            throw std::runtime_error("profanity-mode: mask or reject");
+        }
+        auto in = [](int v, int lo, int hi) { return v >= lo && v <= hi; };
+        if (!in(cfg.ws_ping_interval, 1, 3600))
+            throw std::runtime_error("ws-ping-interval: 1-3600");
+        if (!in(cfg.ws_ping_timeout, 1, 3600)) throw std::runtime_error("ws-ping-timeout: 1-3600");
+        if (!in(cfg.ws_auth_timeout, 1, 3600)) throw std::runtime_error("ws-auth-timeout: 1-3600");
+        if (!in(cfg.ws_max_connections, 1, 1'000'000)) {
+            throw std::runtime_error("ws-max-connections: 1-1000000");
+        }
+        if (!in(cfg.ws_send_queue_kb, 16, 65536)) {
+            throw std::runtime_error("ws-send-queue-kb: 16-65536");
+        }
+        if (!cfg.redis.empty() && cfg.redis.rfind("redis://", 0) != 0) {
+            throw std::runtime_error("redis: expected redis://HOST:PORT");
         }
     }
     auto url = cfg.db_url();

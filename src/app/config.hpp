@@ -32,6 +32,18 @@ struct Config {
     int segment_target_ms = 2000;
     int threads = 0;  // 0 = one per core
     int db_readers = 2;
+    // Chat (docs/chat.md): per user per stream; the profanity filter.
+    int chat_rate = 3;                         // messages per second (token bucket, burst the same)
+    int reaction_rate = 5;                     // reactions per second
+    std::string profanity_mode = "mask";       // mask or reject
+    std::vector<std::string> profanity_words;  // added to the built-in list
+    bool profanity_builtin = true;             // false: only profanity_words
+    // Realtime WebSocket (docs/realtime.md, Limits and heartbeats).
+    int ws_ping_interval = 20;       // seconds of silence before the server pings
+    int ws_ping_timeout = 20;        // seconds a ping may go unanswered before the drop
+    int ws_auth_timeout = 30;        // seconds to authenticate or subscribe
+    int ws_max_connections = 20000;  // WebSocket connections on this node
+    int ws_send_queue_kb = 512;      // unsent bytes per connection before events are dropped
 
     std::string db_url() const;
     std::string effective_public_url() const;

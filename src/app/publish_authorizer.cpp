@@ -61,8 +61,10 @@ boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthor
         co_await db_.write([&](store::Store& s) {
             return s.update_stream(stream->id, patch, now, expected, &applied);
         });
-        if (applied)
+        if (applied) {
             util::logger("app")->info("stream={} live (publish from {})", stream->id, peer);
+            if (settings_.on_status) settings_.on_status(stream->id, StreamStatus::live);
+        }
     }
     co_return PublishGrant{stream->id, live};
 }

@@ -2,6 +2,8 @@
 // Decides whether an RTMP publish may go ahead (issue #4): the key selects the stream; an
 // ended or cancelled stream refuses; a second publisher is refused while the first is live.
 // On success the stream gets its HLS packager and, with auto-live, goes live in the store.
+#include <functional>
+
 #include "hls/origin.hpp"
 #include "ingest/rtmp/server.hpp"
 #include "live/registry.hpp"
@@ -13,6 +15,8 @@ struct PublishSettings {
     bool auto_live = true;
     std::string public_url;  // for hlsManifestUrl
     hls::RenditionConfig rendition;
+    // Told when a publish moves a stream to live (the room announces stream.status).
+    std::function<void(const std::string& stream_id, store::StreamStatus)> on_status;
 };
 
 class PublishAuthorizer final : public ingest::rtmp::PublishAuthorizer {

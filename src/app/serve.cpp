@@ -1,6 +1,7 @@
 // `nchat-live serve`: wires storage, the API, the HTTP server, RTMP ingest, the live streams
 // and their HLS packagers; runs the network threads; shuts down gracefully on SIGINT/SIGTERM
 // (stop accepting, finish in-flight requests, flush storage) within 5 s.
+#include <atomic>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -13,6 +14,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include "api/authenticate.hpp"
 #include "api/context.hpp"
 #include "api/routes.hpp"
 #include "app/commands.hpp"
@@ -24,6 +26,12 @@
 #include "http/server.hpp"
 #include "ingest/rtmp/server.hpp"
 #include "live/registry.hpp"
+#include "realtime/hub.hpp"
+#include "realtime/metrics.hpp"
+#include "realtime/pubsub/in_process_bus.hpp"
+#include "realtime/pubsub/redis_bus.hpp"
+#include "realtime/service.hpp"
+#include "realtime/ws/server.hpp"
 #include "store/database.hpp"
 #include "util/clock.hpp"
 #include "util/ids.hpp"
@@ -57,8 +65,13 @@ void ensure_admin(store::Database& db, util::Clock& clock) {
               << std::flush;
 }
 
-// The live media of a stream ended (grace period over, or POST /end): the store says ended.
-net::awaitable<void> mark_ended(store::Database& db, util::Clock& clock, std::string id) {
+// The live media of a stream ended (grace period over, or POST /end): the store says ended, with
+// the reactions still queued counted, and the stream's room hears it.
+net::awaitable<void> mark_ended(store::Database& db,
+                                util::Clock& clock,
+                                std::string id,
+                                realtime::Service* chat) {
+    if (chat) co_await chat->flush();
     store::StreamPatch patch;
     patch.status = store::StreamStatus::ended;
     auto now = clock.now();
@@ -69,9 +82,21 @@ net::awaitable<void> mark_ended(store::Database& db, util::Clock& clock, std::st
         co_await db.write(
             [&](store::Store& s) { return s.update_stream(id, patch, now, expected, &applied); });
         if (applied) util::logger("app")->info("stream={} ended (publisher gone)", id);
+        if (applied && chat) chat->stream_status_changed(id, store::StreamStatus::ended);
     } catch (const std::exception& e) {
         util::logger("app")->error("stream={} could not be marked ended: {}", id, e.what());
     }
+}
+
+realtime::ServiceConfig chat_config(const Config& cfg) {
+    realtime::ServiceConfig c;
+    c.chat = {double(cfg.chat_rate), double(cfg.chat_rate)};
+    c.reactions = {double(cfg.reaction_rate), double(cfg.reaction_rate)};
+    c.profanity_words = cfg.profanity_words;
+    c.profanity_builtin = cfg.profanity_builtin;
+    c.profanity_mode = cfg.profanity_mode == "reject" ? realtime::ProfanityMode::reject
+                                                      : realtime::ProfanityMode::mask;
+    return c;
 }
 
 std::string host_port(const std::string& host, unsigned short port) {
@@ -102,9 +127,10 @@ int serve(const Config& cfg) {
     prometheus::Registry registry;
 
     hls::Origin origin;
+    realtime::Service* chat_service = nullptr;  // set once the bus exists, before any publish
     live::Registry streams(
         ioc.get_executor(), std::chrono::seconds(cfg.reconnect_grace), [&](const std::string& id) {
-            net::co_spawn(ioc, mark_ended(db, clock, id), net::detached);
+            net::co_spawn(ioc, mark_ended(db, clock, id, chat_service), net::detached);
             auto pres = origin.find(id);
             auto t = std::make_shared<net::steady_timer>(ioc, kEndedRetention);
             t->async_wait([&origin, id, pres, t](auto) { origin.remove(id, pres); });
@@ -129,6 +155,25 @@ int serve(const Config& cfg) {
                   orphans.size(), cfg.reconnect_grace);
     }
 
+    // Realtime (issue 6): this node's rooms, sharded over the network threads, and the bus the
+    // chat service publishes to (Redis when several nodes share the work).
+    realtime::HubOptions hub_opts;
+    hub_opts.shards = threads;
+    realtime::Hub hub(ioc, hub_opts);
+    std::unique_ptr<realtime::RedisBus> redis_bus;
+    std::unique_ptr<realtime::EventBus> local_bus;
+    if (!cfg.redis.empty()) {
+        realtime::RedisBusOptions ro;
+        ro.url = cfg.redis;
+        redis_bus = std::make_unique<realtime::RedisBus>(hub, ro);
+    } else {
+        local_bus = std::make_unique<realtime::InProcessBus>(hub);
+    }
+    realtime::EventBus& bus = redis_bus ? static_cast<realtime::EventBus&>(*redis_bus) : *local_bus;
+    // Chat, reactions, Q&A and moderation (docs/chat.md): one service behind REST and WebSocket.
+    realtime::Service chat(db, clock, bus, chat_config(cfg));
+    chat_service = &chat;
+
     api::ApiContext ctx{db,
                         clock,
                         registry,
@@ -146,9 +191,32 @@ int serve(const Config& cfg) {
                            .Register(registry)
                            .Add({});
     ctx.before_scrape = [&] { live_gauge.Set(static_cast<double>(streams.size())); };
+    ctx.realtime = &chat;
+    chat.start(ioc.get_executor());
     http::Router router;
     api::add_routes(router, ctx);
     origin.add_routes(router);
+
+    // GET /api/realtime: the WebSocket protocol (docs/realtime.md). Authentication is the API's,
+    // injected: the realtime module does not depend on api.
+    realtime::ws::Options wso;
+    wso.ping_interval = std::chrono::seconds(cfg.ws_ping_interval);
+    wso.ping_timeout = std::chrono::seconds(cfg.ws_ping_timeout);
+    wso.auth_timeout = std::chrono::seconds(cfg.ws_auth_timeout);
+    wso.max_connections = std::size_t(cfg.ws_max_connections);
+    wso.max_queued_bytes = std::size_t(cfg.ws_send_queue_kb) * 1024;
+    realtime::ws::Server realtime_ws(
+        hub, ctx.realtime,
+        [&ctx](std::string header) { return api::authenticate_header(ctx, std::move(header)); },
+        wso);
+    router.add_upgrade("/api/realtime", realtime_ws.upgrade_handler());
+    realtime::Metrics realtime_metrics(registry, hub, realtime_ws, redis_bus.get());
+    ctx.before_scrape = [&, before = ctx.before_scrape] {
+        if (before) before();
+        realtime_metrics.refresh();
+    };
+    hub.start();
+    if (redis_bus) redis_bus->start();
 
     auto hp = parse_host_port(cfg.http, "http");
     http::ServerOptions opts;
@@ -164,6 +232,9 @@ int serve(const Config& cfg) {
     ps.auto_live = cfg.auto_live;
     ps.rendition.part_target = std::chrono::milliseconds(cfg.part_target_ms);
     ps.rendition.segment_target = std::chrono::milliseconds(cfg.segment_target_ms);
+    ps.on_status = [&chat](const std::string& id, store::StreamStatus st) {
+        chat.stream_status_changed(id, st);
+    };
     PublishAuthorizer authorizer(db, streams, origin, clock, ps);
     auto rp = parse_host_port(cfg.rtmp, "rtmp");
     ingest::rtmp::ServerOptions ro;
@@ -210,12 +281,21 @@ int serve(const Config& cfg) {
             stopping = true;
             log->info("signal {}: shutting down", sig);
             rtmp.stop();
-            server.stop(kShutdownGrace, [&io] { io.stop(); });
+            // The HTTP server and the WebSocket sessions drain side by side.
+            auto pending = std::make_shared<std::atomic<int>>(2);
+            auto drained = [&io, pending] {
+                if (pending->fetch_sub(1) == 1) io.stop();
+            };
+            server.stop(kShutdownGrace, drained);
+            realtime_ws.stop(kShutdownGrace, drained);
+            hub.stop();
             signals.async_wait(on_signal);
         };
     signals.async_wait(on_signal);
 
     io.run();
+    chat.flush_sync();  // reactions still queued
+    if (redis_bus) redis_bus->stop();
     db.stop();
     log->info("stopped");
     return 0;

@@ -5,6 +5,7 @@
 //
 // Control plane: failures throw store::StoreError (a message naming the operation); a
 // unique-constraint violation throws store::Conflict.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -78,6 +79,96 @@ public:
     virtual bool has_channel_relation(Relation r,
                                       const std::string& channel_id,
                                       const std::string& user_id) = 0;
+    // Oldest first.
+    virtual std::vector<ChannelMember> list_channel_relation(Relation r,
+                                                             const std::string& channel_id,
+                                                             std::int64_t limit,
+                                                             std::int64_t offset) = 0;
+
+    // Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    // Store methods called inside join it instead of opening their own.
+    virtual void transaction(const std::function<void()>& body) = 0;
+
+    // Chat (issue 6; docs/chat.md). Messages of a stream are ordered by the order they were
+    // stored (a sequence number of the store), which list and resume follow.
+    // Stores the messages in order, in one transaction, with their questions
+    // (is_question) and the streams' total_chat_messages counters.
+    virtual void insert_chat_messages(const std::vector<ChatMessage>& batch) = 0;
+    virtual std::optional<ChatMessage> get_chat_message(const std::string& stream_id,
+                                                        const std::string& id) = 0;
+    // The `limit` messages before the `offset` newest, oldest first (newest last).
+    virtual std::vector<ChatMessage> list_chat(const std::string& stream_id,
+                                               std::int64_t limit,
+                                               std::int64_t offset,
+                                               bool include_deleted) = 0;
+    // Messages stored after `after_id`, oldest first, deleted ones left out; nullopt when
+    // `after_id` is not a message of this stream.
+    virtual std::optional<std::vector<ChatMessage>> chat_after(const std::string& stream_id,
+                                                               const std::string& after_id,
+                                                               std::int64_t limit) = 0;
+    // Marks it deleted (and unpinned); false when there is no such message or it was deleted.
+    virtual bool delete_chat_message(const std::string& stream_id,
+                                     const std::string& id,
+                                     const std::string& deleted_by,
+                                     Time at) = 0;
+    // Pins it and unpins any other message of the stream; false when no such live message.
+    virtual bool pin_chat_message(const std::string& stream_id, const std::string& id) = 0;
+    // false when it was not pinned.
+    virtual bool unpin_chat_message(const std::string& stream_id, const std::string& id) = 0;
+    // Marks every message of the stream deleted; returns how many were not yet.
+    virtual std::int64_t clear_chat(const std::string& stream_id,
+                                    const std::string& deleted_by,
+                                    Time at) = 0;
+
+    // Reactions: stored in order, in one transaction, with total_reactions.
+    virtual void insert_reactions(const std::vector<Reaction>& batch) = 0;
+    // The `limit` newest, newest last.
+    virtual std::vector<Reaction> recent_reactions(const std::string& stream_id,
+                                                   std::int64_t limit) = 0;
+
+    // Q&A. `voter_id` (may be empty) decides Question::has_voted.
+    virtual std::optional<Question> get_question(const std::string& stream_id,
+                                                 const std::string& id,
+                                                 const std::string& voter_id) = 0;
+    // Most votes first, then oldest first; deleted questions left out.
+    virtual std::vector<Question> list_questions(const std::string& stream_id,
+                                                 std::optional<QuestionStatus> status,
+                                                 const std::string& voter_id,
+                                                 std::int64_t limit,
+                                                 std::int64_t offset) = 0;
+    // true when the vote was added (false: it was there already).
+    virtual bool add_question_vote(const std::string& question_id,
+                                   const std::string& user_id,
+                                   Time at) = 0;
+    // true when a vote was removed.
+    virtual bool remove_question_vote(const std::string& question_id,
+                                      const std::string& user_id) = 0;
+    // answered_at is set when it becomes answered (cleared otherwise); false when no such
+    // question.
+    virtual bool set_question_status(const std::string& stream_id,
+                                     const std::string& id,
+                                     QuestionStatus status,
+                                     Time at) = 0;
+
+    // Bans and timeouts. put_ban replaces the user's previous ban in the stream.
+    virtual void put_ban(const Ban& b) = 0;
+    virtual bool remove_ban(const std::string& stream_id, const std::string& user_id) = 0;
+    // The ban in force at `now` (an expired timeout is none).
+    virtual std::optional<Ban> active_ban(const std::string& stream_id,
+                                          const std::string& user_id,
+                                          Time now) = 0;
+    // Newest first.
+    virtual std::vector<Ban> list_bans(const std::string& stream_id, Time now) = 0;
+
+    // Slow mode: seconds between two messages of one user; 0 = off (also when never set).
+    virtual void set_slow_mode(const std::string& stream_id, int seconds, Time at) = 0;
+    virtual int slow_mode(const std::string& stream_id) = 0;
+
+    // The moderation log; `e.id` is ignored (assigned). Newest first.
+    virtual void add_moderation_entry(const ModerationEntry& e) = 0;
+    virtual std::vector<ModerationEntry> moderation_log(const std::string& stream_id,
+                                                        std::int64_t limit,
+                                                        std::int64_t offset) = 0;
 };
 
 // Opens one connection. `url` is "sqlite:PATH" (":memory:" allowed) or "postgres://…" /

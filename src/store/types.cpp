@@ -19,6 +19,11 @@ constexpr std::array<std::pair<StreamStatus, std::string_view>, 5> kStatuses{{
     {StreamStatus::ended, "ended"},
     {StreamStatus::cancelled, "cancelled"},
 }};
+constexpr std::array<std::pair<QuestionStatus, std::string_view>, 3> kQuestionStatuses{{
+    {QuestionStatus::open, "open"},
+    {QuestionStatus::answered, "answered"},
+    {QuestionStatus::dismissed, "dismissed"},
+}};
 
 }  // namespace
 
@@ -45,6 +50,20 @@ std::string_view to_string(StreamStatus s) {
 
 std::optional<StreamStatus> parse_stream_status(std::string_view s) {
     for (auto& [k, v] : kStatuses) {
+        if (v == s) return k;
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(QuestionStatus s) {
+    for (auto& [k, v] : kQuestionStatuses) {
+        if (k == s) return v;
+    }
+    return "open";
+}
+
+std::optional<QuestionStatus> parse_question_status(std::string_view s) {
+    for (auto& [k, v] : kQuestionStatuses) {
         if (v == s) return k;
     }
     return std::nullopt;

@@ -93,4 +93,71 @@ struct LiveStreamRow {
     std::int64_t current_viewers = 0;  // from nchat_live_streams
 };
 
+// nchat_stream_chat_messages. Messages are never removed by moderation, only marked deleted.
+struct ChatMessage {
+    std::string id;  // UUID
+    std::string stream_id;
+    std::string user_id;
+    std::string user_name;
+    std::string content;  // sanitised and filtered before it gets here
+    bool is_pinned = false;
+    bool is_deleted = false;
+    bool is_question = false;
+    Time created_at{};
+};
+
+enum class QuestionStatus { open, answered, dismissed };
+std::string_view to_string(QuestionStatus s);
+std::optional<QuestionStatus> parse_question_status(std::string_view s);
+
+// A chat message sent as a question (nchat_stream_questions), as one voter sees it.
+struct Question {
+    ChatMessage message;
+    QuestionStatus status = QuestionStatus::open;
+    std::int64_t votes = 0;
+    bool has_voted = false;  // by the user the question was read for
+    std::optional<Time> answered_at;
+};
+
+// nchat_stream_reactions.
+struct Reaction {
+    std::string id;  // UUID
+    std::string stream_id;
+    std::optional<std::string> user_id;
+    std::string emoji;
+    double position_x = 0;  // 0-100
+    double position_y = 0;
+    Time created_at{};
+};
+
+// nchat_stream_bans: a user may not chat or react in the stream's room until expires_at (a
+// timeout) or until unbanned (expires_at unset).
+struct Ban {
+    std::string stream_id;
+    std::string user_id;
+    std::string banned_by;
+    std::optional<std::string> reason;
+    std::optional<Time> expires_at;
+    Time created_at{};
+};
+
+// nchat_stream_moderation_log: who did what to whom, when.
+struct ModerationEntry {
+    std::int64_t id = 0;  // assigned by the store, grows with time
+    std::string stream_id;
+    std::string actor_id;
+    std::string actor_name;
+    std::string action;  // delete_message, pin, unpin, clear_chat, ban, timeout, unban, ...
+    std::optional<std::string> target_user_id;
+    std::optional<std::string> target_message_id;
+    std::string details = "{}";  // a JSON object
+    Time created_at{};
+};
+
+// A row of nchat_channel_{moderators,followers,subscribers}.
+struct ChannelMember {
+    std::string user_id;
+    Time created_at{};
+};
+
 }  // namespace nchat::store

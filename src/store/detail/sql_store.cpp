@@ -176,4 +176,42 @@ bool SqlStore::has_channel_relation(Relation r,
                 .empty();
 }
 
+std::vector<ChannelMember> SqlStore::list_channel_relation(Relation r,
+                                                           const std::string& channel_id,
+                                                           std::int64_t limit,
+                                                           std::int64_t offset) {
+    std::vector<ChannelMember> out;
+    if (!is_uuid(channel_id)) return out;
+    auto rows = query("SELECT user_id, " + time_column(dialect_, "created_at") + " FROM " +
+                          relation_table(r) +
+                          " WHERE channel_id = ? ORDER BY created_at, user_id LIMIT ? OFFSET ?",
+                      {channel_id, clamp_limit(limit), clamp_offset(offset)});
+    for (const auto& row : rows)
+        out.push_back({text_at(row, 0), time_at(row, 1)});
+    return out;
+}
+
+void SqlStore::transaction(const std::function<void()>& body) {
+    if (transaction_depth_ > 0) {  // joins the caller's transaction
+        body();
+        return;
+    }
+    // IMMEDIATE: SQLite takes the write lock now, not at the first write, so a transaction
+    // that reads before it writes never fails with SQLITE_BUSY halfway.
+    execute_script(dialect_ == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    ++transaction_depth_;
+    try {
+        body();
+        --transaction_depth_;
+        execute_script("COMMIT");
+    } catch (...) {
+        transaction_depth_ = 0;
+        try {
+            execute_script("ROLLBACK");
+        } catch (const std::exception&) {  // the connection is gone; the server rolled back
+        }
+        throw;
+    }
+}
+
 }  // namespace nchat::store::detail

@@ -52,6 +52,66 @@ public:
     bool has_channel_relation(Relation r,
                               const std::string& channel_id,
                               const std::string& user_id) override;
+    std::vector<ChannelMember> list_channel_relation(Relation r,
+                                                     const std::string& channel_id,
+                                                     std::int64_t limit,
+                                                     std::int64_t offset) override;
+
+    void transaction(const std::function<void()>& body) override;
+
+    // sql_store_chat.cpp
+    void insert_chat_messages(const std::vector<ChatMessage>& batch) override;
+    std::optional<ChatMessage> get_chat_message(const std::string& stream_id,
+                                                const std::string& id) override;
+    std::vector<ChatMessage> list_chat(const std::string& stream_id,
+                                       std::int64_t limit,
+                                       std::int64_t offset,
+                                       bool include_deleted) override;
+    std::optional<std::vector<ChatMessage>> chat_after(const std::string& stream_id,
+                                                       const std::string& after_id,
+                                                       std::int64_t limit) override;
+    bool delete_chat_message(const std::string& stream_id,
+                             const std::string& id,
+                             const std::string& deleted_by,
+                             Time at) override;
+    bool pin_chat_message(const std::string& stream_id, const std::string& id) override;
+    bool unpin_chat_message(const std::string& stream_id, const std::string& id) override;
+    std::int64_t clear_chat(const std::string& stream_id,
+                            const std::string& deleted_by,
+                            Time at) override;
+    void insert_reactions(const std::vector<Reaction>& batch) override;
+    std::vector<Reaction> recent_reactions(const std::string& stream_id,
+                                           std::int64_t limit) override;
+
+    // sql_store_moderation.cpp
+    std::optional<Question> get_question(const std::string& stream_id,
+                                         const std::string& id,
+                                         const std::string& voter_id) override;
+    std::vector<Question> list_questions(const std::string& stream_id,
+                                         std::optional<QuestionStatus> status,
+                                         const std::string& voter_id,
+                                         std::int64_t limit,
+                                         std::int64_t offset) override;
+    bool add_question_vote(const std::string& question_id,
+                           const std::string& user_id,
+                           Time at) override;
+    bool remove_question_vote(const std::string& question_id, const std::string& user_id) override;
+    bool set_question_status(const std::string& stream_id,
+                             const std::string& id,
+                             QuestionStatus status,
+                             Time at) override;
+    void put_ban(const Ban& b) override;
+    bool remove_ban(const std::string& stream_id, const std::string& user_id) override;
+    std::optional<Ban> active_ban(const std::string& stream_id,
+                                  const std::string& user_id,
+                                  Time now) override;
+    std::vector<Ban> list_bans(const std::string& stream_id, Time now) override;
+    void set_slow_mode(const std::string& stream_id, int seconds, Time at) override;
+    int slow_mode(const std::string& stream_id) override;
+    void add_moderation_entry(const ModerationEntry& e) override;
+    std::vector<ModerationEntry> moderation_log(const std::string& stream_id,
+                                                std::int64_t limit,
+                                                std::int64_t offset) override;
 
 protected:
     explicit SqlStore(Dialect d) : dialect_(d) {}
@@ -70,7 +130,22 @@ private:
     bool migrate_one(int version, std::string_view name, std::string_view sql);
     std::optional<Stream> one_stream(const std::string& where_column, const std::string& value);
 
+    std::vector<Question> questions_where(const std::string& where,
+                                          std::vector<Value> params,
+                                          const std::string& voter_id);
+
     Dialect dialect_;
+    int transaction_depth_ = 0;
 };
+
+// Bounds a page the caller did not validate; the database would reject a negative LIMIT.
+std::int64_t clamp_limit(std::int64_t v);
+std::int64_t clamp_offset(std::int64_t v);
+
+// A chat message's select list over `nchat_stream_chat_messages m` (kChatColumns columns, in
+// the order chat_from_row reads them).
+std::string chat_columns(Dialect d);
+inline constexpr std::size_t kChatColumns = 9;
+ChatMessage chat_from_row(const Row& r);
 
 }  // namespace nchat::store::detail

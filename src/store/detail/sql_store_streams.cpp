@@ -14,15 +14,14 @@ std::vector<Stream> streams_from(const Rows& rows) {
     return out;
 }
 
-// Bounds a page the caller did not validate; the database would reject a negative LIMIT.
+}  // namespace
+
 std::int64_t clamp_limit(std::int64_t v) {
     return std::clamp<std::int64_t>(v, 0, 1000);
 }
 std::int64_t clamp_offset(std::int64_t v) {
     return std::max<std::int64_t>(v, 0);
 }
-
-}  // namespace
 
 void SqlStore::create_stream(const Stream& s) {
     require_uuid("stream id", s.id);

@@ -1,0 +1,27 @@
+#pragma once
+// Reading the requests of the room routes (chat, reactions, Q&A, moderation, channels): query
+// parameters and typed body fields the generic Fields reader (validation.hpp) does not cover.
+// Every failure is a 400 naming the parameter or field.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "http/router.hpp"
+
+namespace nchat::api {
+
+// ?key=N within [min, max], `def` when absent.
+int query_int(const http::Request& req, std::string_view key, int def, int min, int max);
+// ?key=true|false, `def` when absent.
+bool query_bool(const http::Request& req, std::string_view key, bool def);
+
+// An integer field (a JSON integer, not 1.5 or "1"); nullopt when absent or null.
+std::optional<int> optional_int_field(const nlohmann::json& obj, std::string_view key);
+// A number field; nullopt when absent or null.
+std::optional<double> optional_number_field(const nlohmann::json& obj, std::string_view key);
+// A string field taken as is (the service sanitises it); required.
+std::string raw_string_field(const nlohmann::json& obj, std::string_view key);
+
+}  // namespace nchat::api

@@ -1,0 +1,371 @@
+#include "realtime/pubsub/redis_bus.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include <hiredis/hiredis.h>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+
+#include "realtime/hub.hpp"
+#include "util/ids.hpp"
+#include "util/log.hpp"
+
+namespace nchat::realtime {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+struct ContextFree {
+    void operator()(redisContext* c) const { redisFree(c); }
+};
+using ContextPtr = std::unique_ptr<redisContext, ContextFree>;
+struct ReplyFree {
+    void operator()(void* r) const { freeReplyObject(r); }
+};
+using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
+
+constexpr auto kMinBackoff = 100ms;
+constexpr auto kMaxBackoff = 5000ms;
+constexpr timeval kIoTimeout{2, 0};
+// Each PUBLISH batch at most this many commands, so one slow batch does not hold the rest.
+constexpr std::size_t kMaxBatch = 1000;
+
+ContextPtr connect(const RedisUrl& url, std::string& error) {
+    ContextPtr c(redisConnectWithTimeout(url.host.c_str(), url.port, kIoTimeout));
+    if (!c) {
+        error = "cannot allocate a Redis context";
+        return nullptr;
+    }
+    if (c->err) {
+        error = c->errstr;
+        return nullptr;
+    }
+    redisSetTimeout(c.get(), kIoTimeout);
+    redisEnableKeepAlive(c.get());
+    if (!url.password.empty()) {
+        ReplyPtr r(
+            static_cast<redisReply*>(redisCommand(c.get(), "AUTH %s", url.password.c_str())));
+        if (!r || r->type == REDIS_REPLY_ERROR) {
+            error = r ? std::string(r->str, r->len) : std::string(c->errstr);
+            return nullptr;
+        }
+    }
+    return c;
+}
+
+}  // namespace
+
+RedisUrl parse_redis_url(const std::string& url) {
+    constexpr std::string_view kScheme = "redis://";
+    std::string_view s = url;
+    if (s.substr(0, kScheme.size()) != kScheme) {
+        throw std::invalid_argument("redis: expected redis://HOST[:PORT], got '" + url + "'");
+    }
+    s.remove_prefix(kScheme.size());
+    RedisUrl out;
+    if (auto at = s.rfind('@'); at != std::string_view::npos) {
+        auto userinfo = s.substr(0, at);
+        auto colon = userinfo.find(':');
+        out.password =
+            std::string(colon == std::string_view::npos ? userinfo : userinfo.substr(colon + 1));
+        s.remove_prefix(at + 1);
+    }
+    if (auto slash = s.find('/'); slash != std::string_view::npos) s = s.substr(0, slash);
+    std::string_view host = s, port;
+    if (!s.empty() && s.front() == '[') {
+        auto close = s.find(']');
+        if (close == std::string_view::npos)
+            throw std::invalid_argument("redis: bad host in '" + url + "'");
+        host = s.substr(1, close - 1);
+        if (close + 1 < s.size()) {
+            if (s[close + 1] != ':')
+                throw std::invalid_argument("redis: bad port in '" + url + "'");
+            port = s.substr(close + 2);
+        }
+    } else if (auto colon = s.rfind(':'); colon != std::string_view::npos) {
+        host = s.substr(0, colon);
+        port = s.substr(colon + 1);
+    }
+    if (host.empty()) throw std::invalid_argument("redis: no host in '" + url + "'");
+    out.host = std::string(host);
+    if (!port.empty()) {
+        int p = 0;
+        auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+        if (ec != std::errc{} || end != port.data() + port.size() || p <= 0 || p > 65535) {
+            throw std::invalid_argument("redis: bad port in '" + url + "'");
+        }
+        out.port = p;
+    }
+    return out;
+}
+
+std::string encode_bus_event(const std::string& node, const Event& e) {
+    json j = {{"node", node}, {"streamId", e.stream_id}, {"type", e.type}, {"data", e.data}};
+    if (e.user_id) j["userId"] = *e.user_id;
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<BusEvent> decode_bus_event(std::string_view payload) {
+    auto j = json::parse(payload, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    auto node = j.find("node"), stream = j.find("streamId"), type = j.find("type");
+    if (node == j.end() || !node->is_string() || stream == j.end() || !stream->is_string() ||
+        type == j.end() || !type->is_string()) {
+        return std::nullopt;
+    }
+    BusEvent out;
+    out.node = node->get<std::string>();
+    out.event.stream_id = stream->get<std::string>();
+    out.event.type = type->get<std::string>();
+    if (auto d = j.find("data"); d != j.end()) out.event.data = std::move(*d);
+    if (auto u = j.find("userId"); u != j.end() && u->is_string()) {
+        out.event.user_id = u->get<std::string>();
+    }
+    return out;
+}
+
+std::string encode_presence(const std::string& node, const RoomCounts& counts) {
+    json c = json::object();
+    for (const auto& [stream, n] : counts)
+        c[stream] = n;
+    return json{{"node", node}, {"counts", std::move(c)}}.dump(-1, ' ', false,
+                                                               json::error_handler_t::replace);
+}
+
+std::optional<std::pair<std::string, RoomCounts>> decode_presence(std::string_view payload) {
+    auto j = json::parse(payload, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    auto node = j.find("node"), counts = j.find("counts");
+    if (node == j.end() || !node->is_string() || counts == j.end() || !counts->is_object()) {
+        return std::nullopt;
+    }
+    RoomCounts out;
+    for (auto it = counts->begin(); it != counts->end(); ++it) {
+        if (it.value().is_number_integer())
+            out.emplace_back(it.key(), it.value().get<std::int64_t>());
+    }
+    return std::make_pair(node->get<std::string>(), std::move(out));
+}
+
+RedisBus::RedisBus(Hub& hub, RedisBusOptions opts)
+    : hub_(hub),
+      opts_(std::move(opts)),
+      url_(parse_redis_url(opts_.url)),
+      events_channel_(opts_.prefix + ":events"),
+      presence_channel_(opts_.prefix + ":presence") {
+    if (opts_.node_id.empty()) opts_.node_id = util::new_uuid();
+    hub_.set_presence_publisher([this](const RoomCounts& counts) {
+        enqueue(presence_channel_, encode_presence(opts_.node_id, counts));
+    });
+}
+
+RedisBus::~RedisBus() {
+    stop();
+}
+
+void RedisBus::start() {
+    publisher_ = std::thread([this] { publisher_loop(); });
+    subscriber_ = std::thread([this] { subscriber_loop(); });
+}
+
+void RedisBus::stop() {
+    {
+        std::lock_guard lock(mu_);
+        if (stop_ && !publisher_.joinable() && !subscriber_.joinable()) return;
+        stop_ = true;
+    }
+    stopping_ = true;
+    cv_.notify_all();
+    if (publisher_.joinable()) publisher_.join();
+    if (subscriber_.joinable()) subscriber_.join();
+}
+
+void RedisBus::publish(Event e) {
+    // This node's rooms first, at once; the other nodes through Redis.
+    hub_.deliver(e);
+    enqueue(events_channel_, encode_bus_event(opts_.node_id, e));
+}
+
+void RedisBus::enqueue(const std::string& channel, std::string payload) {
+    {
+        std::lock_guard lock(mu_);
+        if (queue_.size() >= opts_.max_queue) {
+            dropped_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        queue_.push_back({&channel, std::move(payload)});
+    }
+    cv_.notify_one();
+}
+
+bool RedisBus::pause(std::chrono::milliseconds d) {
+    std::unique_lock lock(mu_);
+    return !cv_.wait_for(lock, d, [this] { return stop_; });
+}
+
+RedisBusStats RedisBus::stats() const {
+    RedisBusStats s;
+    s.published = published_.load();
+    s.publish_dropped = dropped_.load();
+    s.received = received_.load();
+    s.own_echoes = echoes_.load();
+    s.bad_messages = bad_.load();
+    s.reconnects = reconnects_.load();
+    s.subscribed = subscribed_.load();
+    return s;
+}
+
+void RedisBus::publisher_loop() {
+    auto log = util::logger("realtime");
+    ContextPtr c;
+    auto backoff = kMinBackoff;
+    bool warned = false;
+    for (;;) {
+        if (!c) {
+            if (stopping_) {
+                std::lock_guard lock(mu_);
+                dropped_.fetch_add(queue_.size());
+                queue_.clear();
+                return;
+            }
+            std::string error;
+            c = connect(url_, error);
+            if (!c) {
+                if (!warned) log->warn("redis {}:{} (publish): {}", url_.host, url_.port, error);
+                warned = true;
+                pause(backoff);
+                backoff = std::min(backoff * 2, kMaxBackoff);
+                continue;
+            }
+            if (warned) log->info("redis {}:{} (publish): connected", url_.host, url_.port);
+            warned = false;
+            backoff = kMinBackoff;
+        }
+        std::vector<Outgoing> batch;
+        {
+            std::unique_lock lock(mu_);
+            cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping, and everything is sent
+            while (!queue_.empty() && batch.size() < kMaxBatch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        // Pipelined: every PUBLISH goes out, then the answers are read.
+        for (const auto& m : batch) {
+            const char* argv[3] = {"PUBLISH", m.channel->c_str(), m.payload.data()};
+            size_t lens[3] = {7, m.channel->size(), m.payload.size()};
+            redisAppendCommandArgv(c.get(), 3, argv, lens);
+        }
+        std::size_t ok = 0;
+        for (; ok < batch.size(); ++ok) {
+            void* r = nullptr;
+            if (redisGetReply(c.get(), &r) != REDIS_OK) break;
+            freeReplyObject(r);
+        }
+        published_.fetch_add(ok);
+        if (ok < batch.size()) {
+            dropped_.fetch_add(batch.size() - ok);
+            log->warn("redis {}:{} (publish): {}; reconnecting", url_.host, url_.port,
+                      c->errstr[0] ? c->errstr : "connection lost");
+            warned = true;
+            reconnects_.fetch_add(1);
+            c.reset();
+        }
+    }
+}
+
+void RedisBus::subscriber_loop() {
+    auto log = util::logger("realtime");
+    auto backoff = kMinBackoff;
+    bool warned = false;
+    while (!stopping_) {
+        std::string error;
+        auto c = connect(url_, error);
+        if (c) {
+            const char* argv[3] = {"SUBSCRIBE", events_channel_.c_str(), presence_channel_.c_str()};
+            size_t lens[3] = {9, events_channel_.size(), presence_channel_.size()};
+            redisAppendCommandArgv(c.get(), 3, argv, lens);
+            int done = 0;
+            while (!done) {
+                if (redisBufferWrite(c.get(), &done) != REDIS_OK) break;
+            }
+            if (!done) {
+                error = c->errstr;
+                c.reset();
+            }
+        }
+        if (!c) {
+            if (!warned) log->warn("redis {}:{} (subscribe): {}", url_.host, url_.port, error);
+            warned = true;
+            pause(backoff);
+            backoff = std::min(backoff * 2, kMaxBackoff);
+            continue;
+        }
+        log->info("redis {}:{}: subscribed to {} and {}", url_.host, url_.port, events_channel_,
+                  presence_channel_);
+        warned = false;
+        backoff = kMinBackoff;
+        // Poll with a short timeout so stop() is noticed; parse whatever has arrived.
+        while (!stopping_) {
+            void* raw = nullptr;
+            if (redisGetReplyFromReader(c.get(), &raw) != REDIS_OK) break;
+            if (raw) {
+                ReplyPtr r(static_cast<redisReply*>(raw));
+                if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+                    r->element[0]->type == REDIS_REPLY_STRING) {
+                    std::string_view kind(r->element[0]->str, r->element[0]->len);
+                    if (kind == "subscribe") {
+                        subscribed_ = true;
+                    } else if (kind == "message" && r->element[1]->type == REDIS_REPLY_STRING &&
+                               r->element[2]->type == REDIS_REPLY_STRING) {
+                        on_message({r->element[1]->str, r->element[1]->len},
+                                   {r->element[2]->str, r->element[2]->len});
+                    }
+                }
+                continue;
+            }
+            pollfd p{c->fd, POLLIN, 0};
+            int n = ::poll(&p, 1, 200);
+            if (n < 0 && errno != EINTR) break;
+            if (n <= 0) continue;
+            if (redisBufferRead(c.get()) != REDIS_OK) break;
+        }
+        subscribed_ = false;
+        if (!stopping_) {
+            log->warn("redis {}:{} (subscribe): {}; reconnecting", url_.host, url_.port,
+                      c->errstr[0] ? c->errstr : "connection lost");
+            reconnects_.fetch_add(1);
+            warned = true;
+        }
+    }
+}
+
+void RedisBus::on_message(std::string_view channel, std::string_view payload) {
+    if (channel == events_channel_) {
+        auto e = decode_bus_event(payload);
+        if (!e) {
+            bad_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        if (e->node == opts_.node_id) {
+            echoes_.fetch_add(1, std::memory_order_relaxed);  // delivered here already
+            return;
+        }
+        received_.fetch_add(1, std::memory_order_relaxed);
+        hub_.deliver(e->event);
+    } else if (channel == presence_channel_) {
+        auto p = decode_presence(payload);
+        if (!p) {
+            bad_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        if (p->first == opts_.node_id) return;
+        hub_.presence().apply_remote(p->first, std::move(p->second),
+                                     std::chrono::steady_clock::now());
+    }
+}
+
+}  // namespace nchat::realtime

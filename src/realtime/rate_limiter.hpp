@@ -1,0 +1,41 @@
+#pragma once
+// Token buckets per key (a user in a stream): `per_second` tokens come back each second up to
+// `burst`; an action takes one or is refused with the time until one is back. Thread-safe (one
+// mutex, held for a map lookup). Memory is bounded: at most `max_keys` buckets; a full bucket
+// is the same as none, so idle ones are dropped first when the map is full.
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace nchat::realtime {
+
+class RateLimiter {
+public:
+    using TimePoint = std::chrono::steady_clock::time_point;
+
+    RateLimiter(double per_second, double burst, std::size_t max_keys);
+
+    struct Decision {
+        bool allowed = true;
+        std::chrono::milliseconds retry_after{0};  // when refused: until a token is back
+    };
+    Decision take(const std::string& key, TimePoint now);
+
+    std::size_t size() const;
+
+private:
+    struct Bucket {
+        double tokens;
+        TimePoint at;  // when `tokens` was computed
+    };
+    void make_room(TimePoint now);  // mutex_ held
+
+    const double per_second_;
+    const double burst_;
+    const std::size_t max_keys_;
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, Bucket> buckets_;  // guarded by mutex_
+};
+
+}  // namespace nchat::realtime

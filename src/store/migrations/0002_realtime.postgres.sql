@@ -1,0 +1,60 @@
+-- Chat, reactions, Q&A and moderation (issue 6, docs/chat.md). PostgreSQL dialect (see 0001).
+
+-- The order messages were stored in, per stream: list and resume follow it, and it is the order
+-- their chat.message events were published. A sequence assigns it.
+ALTER TABLE nchat_stream_chat_messages ADD COLUMN seq BIGSERIAL;
+CREATE INDEX nchat_stream_chat_messages_seq_idx ON nchat_stream_chat_messages (stream_id, seq);
+
+-- A chat message sent as a question, with its Q&A state; votes is the count of its rows in
+-- nchat_stream_question_votes, kept beside it so the list sorts without counting.
+CREATE TABLE nchat_stream_questions (
+  message_id UUID PRIMARY KEY REFERENCES nchat_stream_chat_messages (id) ON DELETE CASCADE,
+  stream_id UUID NOT NULL REFERENCES nchat_streams (id) ON DELETE CASCADE,
+  status VARCHAR(20) NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'dismissed')),
+  votes INTEGER NOT NULL DEFAULT 0,
+  answered_at TIMESTAMPTZ,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX nchat_stream_questions_stream_idx ON nchat_stream_questions (stream_id, votes DESC);
+INSERT INTO nchat_stream_questions (message_id, stream_id, updated_at)
+  SELECT id, stream_id, created_at FROM nchat_stream_chat_messages WHERE is_question;
+
+CREATE TABLE nchat_stream_question_votes (
+  message_id UUID NOT NULL REFERENCES nchat_stream_questions (message_id) ON DELETE CASCADE,
+  user_id UUID NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (message_id, user_id)
+);
+
+-- A user barred from a stream's chat and reactions; expires_at NULL = until unbanned.
+CREATE TABLE nchat_stream_bans (
+  stream_id UUID NOT NULL REFERENCES nchat_streams (id) ON DELETE CASCADE,
+  user_id UUID NOT NULL,
+  banned_by UUID NOT NULL,
+  reason TEXT,
+  expires_at TIMESTAMPTZ,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (stream_id, user_id)
+);
+
+-- Per-stream chat settings changed by moderators while the stream runs.
+CREATE TABLE nchat_stream_chat_settings (
+  stream_id UUID PRIMARY KEY REFERENCES nchat_streams (id) ON DELETE CASCADE,
+  slow_mode_seconds INTEGER NOT NULL DEFAULT 0 CHECK (slow_mode_seconds >= 0),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- Every moderation action: who (actor), what (action, details as a JSON object), to whom
+-- (target user and/or message), when.
+CREATE TABLE nchat_stream_moderation_log (
+  id BIGSERIAL PRIMARY KEY,
+  stream_id UUID NOT NULL REFERENCES nchat_streams (id) ON DELETE CASCADE,
+  actor_id UUID NOT NULL,
+  actor_name TEXT NOT NULL,
+  action VARCHAR(30) NOT NULL,
+  target_user_id UUID,
+  target_message_id UUID,
+  details TEXT NOT NULL DEFAULT '{}',
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX nchat_stream_moderation_log_stream_idx ON nchat_stream_moderation_log (stream_id, id);
