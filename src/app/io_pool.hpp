@@ -42,6 +42,8 @@ public:
 
     // The first context: listeners, signals, timers of the server itself.
     boost::asio::io_context& main() { return *contexts_.front(); }
+    std::size_t size() const { return contexts_.size(); }
+    boost::asio::io_context& context(std::size_t i) { return *contexts_.at(i); }
     // Round-robin: where the next connection runs.
     boost::asio::any_io_executor next() {
         auto i = next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size();

@@ -159,6 +159,8 @@ int serve(const Config& cfg) {
     // chat service publishes to (Redis when several nodes share the work).
     realtime::HubOptions hub_opts;
     hub_opts.shards = threads;
+    for (std::size_t i = 0; i < io.size(); ++i)
+        hub_opts.shard_contexts.push_back(&io.context(i));
     realtime::Hub hub(ioc, hub_opts);
     std::unique_ptr<realtime::RedisBus> redis_bus;
     std::unique_ptr<realtime::EventBus> local_bus;

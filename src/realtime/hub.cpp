@@ -54,8 +54,12 @@ void Shard::shutdown_all(bool now) {
 Hub::Hub(net::io_context& ioc, HubOptions opts)
     : ioc_(ioc), opts_(opts), strand_(net::make_strand(ioc)), timer_(strand_) {
     if (opts_.shards == 0) opts_.shards = 1;
-    for (unsigned i = 0; i < opts_.shards; ++i)
-        shards_.push_back(std::make_unique<Shard>(ioc, presence_));
+    for (unsigned i = 0; i < opts_.shards; ++i) {
+        auto& c = opts_.shard_contexts.empty()
+                      ? ioc
+                      : *opts_.shard_contexts[i % opts_.shard_contexts.size()];
+        shards_.push_back(std::make_unique<Shard>(c, presence_));
+    }
 }
 
 Hub::~Hub() = default;

@@ -66,6 +66,9 @@ private:
 struct HubOptions {
     unsigned shards = 2;  // one per network thread
     std::chrono::milliseconds tick{1000};
+    // Where shard i runs: shard_contexts[i % size]; empty = all on the Hub's io_context. With one
+    // io_context per network thread (app/io_pool.hpp) each shard gets its own thread.
+    std::vector<net::io_context*> shard_contexts{};
 };
 
 struct HubTotals {
