@@ -31,12 +31,23 @@ std::vector<std::uint8_t> opus_head_from_dops(const std::vector<std::uint8_t>& d
     const std::uint8_t channels = dops[1];
     const std::uint8_t family = dops[10];
     if (family != 0 && dops.size() < 13u + channels) return {};
-    std::vector<std::uint8_t> h = {'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1, channels};
-    h.insert(h.end(), {dops[3], dops[2]});                    // pre-skip
-    h.insert(h.end(), {dops[7], dops[6], dops[5], dops[4]});  // input sample rate
-    h.insert(h.end(), {dops[9], dops[8]});                    // output gain
-    h.push_back(family);
-    if (family != 0) h.insert(h.end(), dops.begin() + 11, dops.begin() + 13 + channels);
+    std::vector<std::uint8_t> h(19);
+    std::memcpy(h.data(), "OpusHead", 8);
+    h[8] = 1;
+    h[9] = channels;
+    h[10] = dops[3];  // pre-skip
+    h[11] = dops[2];
+    h[12] = dops[7];  // input sample rate
+    h[13] = dops[6];
+    h[14] = dops[5];
+    h[15] = dops[4];
+    h[16] = dops[9];  // output gain
+    h[17] = dops[8];
+    h[18] = family;
+    if (family != 0) {
+        for (std::size_t i = 11; i < 13u + channels; ++i)
+            h.push_back(dops[i]);
+    }
     return h;
 }
 
