@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "transcode/ladder.hpp"
+
 namespace CLI {
 class App;
 }
@@ -32,8 +34,22 @@ struct Config {
     int segment_target_ms = 2000;
     int threads = 0;  // 0 = one per core
     int db_readers = 2;
+    // Transcoding ladder (issue 5, docs/transcode.md); defaults from transcode::LadderConfig.
+    bool transcode = true;
+    std::string transcode_top_rung = "auto";
+    std::string transcode_encoder = "libx264";
+    std::string transcode_preset = "veryfast";
+    std::string transcode_tune;
+    std::string transcode_profile = "high";
+    std::string transcode_x264_params;
+    std::string transcode_keyframes = "source";
+    int transcode_threads = 1;
+    int transcode_max_concurrent = 2;
+    int transcode_shed_lag_ms = 1000;
 
     std::string db_url() const;
+    // The transcode-* keys as the transcoder takes them (validated by finish_config).
+    transcode::LadderConfig ladder_config() const;
     std::string effective_public_url() const;
     std::string effective_ingest_url() const;
 };
