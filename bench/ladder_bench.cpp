@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
     transcode::route_ffmpeg_logs(AV_LOG_ERROR);
     spdlog::set_level(args.verbose ? spdlog::level::info : spdlog::level::warn);
     const bench::Source src = bench::read_source(args.file);
+    if (!args.out.empty()) std::filesystem::create_directories(args.out);
     const std::int64_t target_ms =
         args.seconds > 0 ? static_cast<std::int64_t>(args.seconds * 1000) : src.duration_ms;
 

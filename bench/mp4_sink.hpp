@@ -69,6 +69,12 @@ public:
         pkt->pts = p.pts;
         pkt->dts = p.dts;
         if (p.keyframe) pkt->flags |= AV_PKT_FLAG_KEY;
+        // The muxer takes each sample's duration from the next dts, except the last one's:
+        // without this the last frame falls outside the edit list.
+        const auto& t = tracks_[p.track];
+        pkt->duration = t.kind == media::TrackKind::audio ? 1024
+                        : t.frame_rate > 0 ? static_cast<std::int64_t>(90000 / t.frame_rate)
+                                           : 3000;
         av_packet_rescale_ts(pkt, AVRational{1, static_cast<int>(tracks_[p.track].timescale)},
                              oc_->streams[p.track]->time_base);
         av_interleaved_write_frame(oc_, pkt);
