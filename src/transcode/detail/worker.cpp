@@ -219,7 +219,15 @@ void Worker::update_rungs(TracksChange& change, bool video_changed) {
             continue;
         }
         std::vector<media::TrackInfo> tracks;
-        if (video_) tracks.push_back(*video_);
+        if (video_) {
+            // The source's own track, with the rung's nominal bitrate and rate when the
+            // source did not say (the multivariant playlist needs them).
+            auto v = *video_;
+            if (v.bitrate == 0)
+                v.bitrate = static_cast<std::uint32_t>(r->ro.rung.video_kbps) * 1000;
+            if (v.frame_rate <= 0) v.frame_rate = r->ro.rung.fps;
+            tracks.push_back(std::move(v));
+        }
         if (out_audio_) tracks.push_back(*out_audio_);
         if (tracks.empty() || (!force && same_tracks(tracks, r->sent_tracks))) continue;
         r->sent_tracks = tracks;

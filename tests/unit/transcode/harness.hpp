@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -314,12 +315,15 @@ public:
     }
     // Feeds packets on the strand; with `realtime`, at the pace of their timestamps, else as
     // fast as the transcoder takes them (keeping its queue under `max_depth`).
-    void feed(Transcoder& tc,
-              const std::vector<media::MediaPacket>& packets,
-              const std::vector<media::TrackInfo>& tracks,
-              bool realtime,
-              std::size_t max_depth = 64) {
-        const auto start = std::chrono::steady_clock::now();
+    // `origin`: the wall time of dts 0 when pacing (a second call continues the first).
+    std::chrono::steady_clock::time_point feed(
+        Transcoder& tc,
+        const std::vector<media::MediaPacket>& packets,
+        const std::vector<media::TrackInfo>& tracks,
+        bool realtime,
+        std::optional<std::chrono::steady_clock::time_point> origin = std::nullopt,
+        std::size_t max_depth = 64) {
+        const auto start = origin.value_or(std::chrono::steady_clock::now());
         for (const auto& p : packets) {
             if (realtime) {
                 const auto scale = tracks[p.track].timescale;
@@ -331,6 +335,7 @@ public:
             }
             on_strand([&] { tc.on_packet(p); });
         }
+        return start;
     }
     // Waits (bounded) until the transcoder finished and every output it made was ended.
     bool wait_finished(Transcoder& tc, std::chrono::seconds limit = std::chrono::seconds(30)) {

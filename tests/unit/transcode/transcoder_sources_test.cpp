@@ -1,5 +1,7 @@
 // The Transcoder with sources that change or differ: a mid-stream resolution change, a
 // publisher reconnect, Opus audio, audio only, and the concurrent-transcode limit.
+#include <tuple>
+
 #include <gtest/gtest.h>
 
 #include "media/aac.hpp"
@@ -74,6 +76,36 @@ TEST(TranscoderSources, MidStreamResolutionChangeReplansAndKeepsOutputsByName) {
     for (const auto& p : p144)
         idr_at_change |= p.keyframe && p.pts == vb.packets.front().pts;
     EXPECT_TRUE(idr_at_change);
+}
+
+TEST(TranscoderSources, AnOddSizedSourceGetsEvenRungsThatDecode) {
+    test::VideoSpec vs;
+    vs.width = 850;  // neither a multiple of 16 nor of the ladder's aspect
+    vs.height = 478;
+    vs.seconds = 1;
+    const auto v = test::make_h264(vs);
+    Rig rig;
+    auto tc =
+        std::make_unique<Transcoder>(rig.strand, small_ladder(), "", rig.factory(), own_slots());
+    rig.on_strand([&] { tc->on_tracks({v.track}); });
+    rig.feed(*tc, test::interleave(v, nullptr), {v.track}, false);
+    rig.on_strand([&] { tc->on_end(); });
+    ASSERT_TRUE(rig.wait_finished(*tc));
+    ASSERT_EQ(rig.made.size(), 4u);  // 478p passthrough, 360p, 240p, 144p
+    for (const auto& [name, w, h] : {std::tuple{"360p", 640, 360}, std::tuple{"240p", 426, 240},
+                                     std::tuple{"144p", 256, 144}}) {
+        auto o = rig.output(name);
+        ASSERT_TRUE(o) << name;
+        const auto d = test::decode_video(o->tracks[0][0], o->of_track(0));
+        EXPECT_EQ(d.width, w) << name;
+        EXPECT_EQ(d.height, h) << name;
+        EXPECT_EQ(d.errors, 0) << name;
+        EXPECT_GT(d.frames, 10) << name;
+    }
+    auto top = rig.output("478p");
+    ASSERT_TRUE(top);
+    EXPECT_TRUE(top->rung.passthrough);
+    EXPECT_EQ(top->tracks[0][0].bitrate, 600000u);  // unknown: the rung's nominal rate
 }
 
 TEST(TranscoderSources, PublisherReconnectPassesTheDiscontinuityAndRetellsTracks) {

@@ -1,6 +1,7 @@
 #include "transcode/transcoder.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -194,6 +195,51 @@ TEST(TranscoderOverload, ShedsTheLowestRungFirstAndKeepsTheTopRungFlowing) {
     // The passthrough rung got every frame; the shed one far fewer than its 60.
     EXPECT_EQ(rig.output("360p")->of_track(0).size(), v.packets.size());
     EXPECT_LT(rig.output("144p")->of_track(0).size(), 50u);
+}
+
+TEST(TranscoderOverload, AShedRungComesBackAtAnIdrOnceTheLoadIsGone) {
+    test::VideoSpec vs;
+    vs.seconds = 5;
+    vs.gop = 15;  // an IDR every 0.5 s to resume at
+    const auto v = test::make_h264(vs);
+    const std::vector<media::TrackInfo> tracks{v.track};
+    auto cfg = small_ladder();
+    cfg.shed_lag_ms = 250;
+    cfg.shed_cooldown_ms = 400;
+    cfg.recover_lag_ms = 150;
+    cfg.recover_after_ms = 700;
+    auto opts = own_slots();
+    std::atomic<bool> slow{true};
+    opts.before_encode = [&](const Rung& r) {
+        if (slow.load() && r.name == "144p") {
+            std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        }
+    };
+    Rig rig;
+    auto tc = std::make_unique<Transcoder>(rig.strand, cfg, "", rig.factory(), opts);
+    rig.on_strand([&] { tc->on_tracks(tracks); });
+    const auto packets = test::interleave(v, nullptr);
+    const auto half = packets.begin() + static_cast<std::ptrdiff_t>(packets.size() * 2 / 5);
+    const auto origin = rig.feed(*tc, {packets.begin(), half}, tracks, true);
+    slow.store(false);  // the load is gone
+    rig.feed(*tc, {half, packets.end()}, tracks, true, origin);
+    rig.on_strand([&] { tc->on_end(); });
+    ASSERT_TRUE(rig.wait_finished(*tc));
+    const auto s = tc->stats();
+    ASSERT_GE(s.events.size(), 2u);
+    EXPECT_EQ(s.events[0], "shed 144p");
+    EXPECT_NE(std::find(s.events.begin(), s.events.end(), "resumed 144p"), s.events.end());
+    EXPECT_FALSE(s.renditions[2].shed);
+    // After the gap, the rung starts again on an IDR and decodes.
+    auto o = rig.output("144p");
+    const auto p = o->of_track(0);
+    std::int64_t gap_end = -1;
+    for (std::size_t i = 1; i < p.size(); ++i) {
+        if (p[i].pts - p[i - 1].pts > 45000) gap_end = static_cast<std::int64_t>(i);
+    }
+    ASSERT_GT(gap_end, 0);
+    EXPECT_TRUE(p[static_cast<std::size_t>(gap_end)].keyframe);
+    EXPECT_EQ(test::decode_video(o->tracks[0][0], p).errors, 0);
 }
 
 TEST(TranscoderOverload, InputQueueStaysBoundedWhenTheWorkerStalls) {
