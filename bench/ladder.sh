@@ -66,8 +66,11 @@ measure() {
   awk -v m=$media_s -v f=$frames '{printf "%.3f %.1f %.2f %.2f %.2f\n", ($1+$2)/m, f/$3, $1, $2, $3}' "$t"
 }
 
-ffmpeg_ladder() {  # $1 = threads, $2 = out dir, $3 = top: enc|copy, $4 = scale flags
+ffmpeg_ladder() {  # $1 = threads, $2 = out dir, $3 = top: enc|copy, $4 = scale flags,
+  # $5 = "defaults" for x264's own veryfast (B-frames, lookahead: the issue's baseline form)
   local t=$1 out=$2 top=$3 flags=$4 top_args graph
+  local x264=("${x264[@]}")
+  [ "${5:-}" = defaults ] && x264=(-c:v libx264 -preset veryfast -profile:v high)
   mkdir -p "$out"
   # 30 -> 24 fps by dropping every 5th frame with `select` (what fps=24 does to a 30 fps source,
   # but keeping the source's timestamps, so psnr pairs each frame with its source frame).
@@ -117,6 +120,8 @@ throughput() {
   read -r ff0 ff0_fps u s w < <(measure ffmpeg_ladder 0 "$work/ff0" enc bicubic)
   log "throughput: ffmpeg, x264 threads 1, area scaling (our scaler)"
   read -r ffa ffa_fps u s w < <(measure ffmpeg_ladder 1 "$work/ffa" enc area)
+  log "throughput: ffmpeg, x264's own veryfast defaults (the issue's baseline form), threads auto"
+  read -r ffd ffd_fps u s w < <(measure ffmpeg_ladder 0 "$work/ffd" enc bicubic defaults)
   log "throughput: ffmpeg passthrough ladder, threads 1"
   read -r ffp ffp_fps u s w < <(measure ffmpeg_ladder 1 "$work/ffp" copy bicubic)
   log "throughput: nginx-rtmp exec ffmpeg form"
@@ -134,6 +139,7 @@ throughput() {
   row "(b) ffmpeg split + cascade, same x264 settings, threads 1" "$ff1" "$ff1_fps" "$(ratio "$ours_full" "$ff1")"
   row "(b) ffmpeg split + cascade, same x264 settings, threads auto" "$ff0" "$ff0_fps" "$(ratio "$ours_full" "$ff0")"
   row "(b') the same, threads 1, with our area scaling" "$ffa" "$ffa_fps" "$(ratio "$ours_full" "$ffa")"
+  row "(b'') ffmpeg split + cascade, x264 veryfast defaults (B-frames, lookahead 10), threads auto" "$ffd" "$ffd_fps" "$(ratio "$ours_full" "$ffd")"
   row "(c) product spec nginx-rtmp exec ffmpeg (4 × -s)" "$ng" "$ng_fps" "$(ratio "$ours_full" "$ng")"
   row "(a) nchat Transcoder, 1080p passthrough ladder" "$ours_pass" "$ours_pass_fps" "—"
   row "(b) ffmpeg, 1080p copied + split + cascade, threads 1" "$ffp" "$ffp_fps" "$(ratio "$ours_pass" "$ffp")"
