@@ -182,9 +182,11 @@ int main(int argc, char** argv) {
             if (args.realtime) {
                 std::this_thread::sleep_until(t0 + std::chrono::milliseconds(ms));
             } else {
-                // Keep the transcoder's queue fed but never full (nothing may be dropped).
-                while (inflight.load() > 8 || tc->stats().queue_depth > 64)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                // Keep the transcoder's queue fed (~2 s of media) but never full: nothing may
+                // be dropped. Coarse polling: the feeder's own wake-ups are not the
+                // transcoder's cost.
+                while (inflight.load() > 64 || tc->stats().queue_depth > 150)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
             }
             frames_fed += p.track == 0;
             inflight.fetch_add(1);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -15,6 +16,13 @@
 
 namespace nchat::transcode::detail {
 
+struct OutputEvent {
+    enum class Kind : std::uint8_t { tracks, packet, discontinuity, end };
+    Kind kind = Kind::packet;
+    media::MediaPacket packet;
+    std::vector<media::TrackInfo> tracks;
+};
+
 class Emitter : public std::enable_shared_from_this<Emitter> {
 public:
     Emitter(boost::asio::any_io_executor strand, std::size_t max_pending);
@@ -24,6 +32,9 @@ public:
     void packet(std::shared_ptr<live::Consumer> out, media::MediaPacket p);
     void discontinuity(std::shared_ptr<live::Consumer> out);
     void end(std::shared_ptr<live::Consumer> out);
+    // Several events for one output in one visit to the strand (a frame and the audio that
+    // came before it): fewer wake-ups of the network thread.
+    void send(std::shared_ptr<live::Consumer> out, std::vector<OutputEvent> events);
 
     // Worker threads, before producing more: waits while `max_pending` events are still
     // queued for the strand (a starved strand must not grow our output without bound), or
@@ -33,8 +44,8 @@ public:
 
 private:
     template <class F>
-    void post(F&& f);
-    void done();
+    void post(F&& f, std::size_t events = 1);
+    void done(std::size_t events);
 
     boost::asio::any_io_executor strand_;
     const std::size_t max_pending_;

@@ -46,8 +46,9 @@ void Lane::push(LaneEvent ev) {
         ++frames_;
         counters_->queue_depth.store(frames_);
     }
+    const bool wake = ev.kind != LaneEvent::Kind::audio;  // audio can wait for the next frame
     events_.push_back(std::move(ev));
-    cv_.notify_all();
+    if (wake) cv_.notify_all();
 }
 
 std::uint64_t Lane::clear_frames() {
@@ -120,25 +121,34 @@ void Lane::run() {
             case LaneEvent::Kind::audio:
                 if (!sent_tracks_.empty()) {
                     ev.audio.track = 1;
-                    emitter_->packet(out_, std::move(ev.audio));
+                    add(OutputEvent::Kind::packet, std::move(ev.audio));
                 }
                 break;
             case LaneEvent::Kind::discontinuity:
                 drain();
                 // The new timeline starts over: x264 wants rising pts, so a fresh encoder.
                 encoder_.reset();
-                emitter_->discontinuity(out_);
+                add(OutputEvent::Kind::discontinuity);
                 break;
             case LaneEvent::Kind::end:
                 drain();
                 encoder_.reset();
-                emitter_->end(out_);
+                add(OutputEvent::Kind::end);
+                flush();
                 ended_ = true;
                 return;
         }
-        std::lock_guard lock(mu_);
-        busy_since_.reset();
+        bool more = false;
+        {
+            std::lock_guard lock(mu_);
+            busy_since_.reset();
+            more = !events_.empty();
+        }
+        // Audio waits for the frame after it (or for the queue to run dry): one strand visit
+        // per frame rather than per packet.
+        if (ev.kind != LaneEvent::Kind::audio || !more) flush();
     }
+    flush();
     std::lock_guard lock(mu_);
     if (!ended_ && !keep_output_open_) emitter_->end(out_);
 }
@@ -162,7 +172,23 @@ void Lane::emit_tracks(bool force) {
     if (audio_track_) tracks.push_back(*audio_track_);
     if (!force && same_tracks(tracks, sent_tracks_)) return;
     sent_tracks_ = tracks;
-    emitter_->tracks(out_, std::move(tracks));
+    OutputEvent e;
+    e.kind = OutputEvent::Kind::tracks;
+    e.tracks = std::move(tracks);
+    batch_.push_back(std::move(e));
+}
+
+void Lane::add(OutputEvent::Kind kind, media::MediaPacket p) {
+    OutputEvent e;
+    e.kind = kind;
+    e.packet = std::move(p);
+    batch_.push_back(std::move(e));
+}
+
+void Lane::flush() {
+    if (batch_.empty()) return;
+    emitter_->send(out_, std::move(batch_));
+    batch_.clear();
 }
 
 void Lane::encode(LaneEvent& ev) {
@@ -191,7 +217,7 @@ void Lane::encode(LaneEvent& ev) {
     for (auto& p : packets_) {
         p.track = 0;
         counters_->frames_out.fetch_add(1);
-        emitter_->packet(out_, std::move(p));
+        add(OutputEvent::Kind::packet, std::move(p));
     }
 }
 
@@ -202,7 +228,7 @@ void Lane::drain() {
     for (auto& p : packets_) {
         p.track = 0;
         counters_->frames_out.fetch_add(1);
-        emitter_->packet(out_, std::move(p));
+        add(OutputEvent::Kind::packet, std::move(p));
     }
 }
 

@@ -70,6 +70,8 @@ private:
     void emit_tracks(bool force);
     void encode(LaneEvent& ev);
     void drain();
+    void add(OutputEvent::Kind kind, media::MediaPacket p = {});
+    void flush();  // what this lane produced so far, to the strand in one visit
 
     const Rung rung_;
     const std::shared_ptr<live::Consumer> out_;
@@ -95,6 +97,7 @@ private:
     std::vector<media::TrackInfo> sent_tracks_;
     bool ended_ = false;
     std::vector<media::MediaPacket> packets_;
+    std::vector<OutputEvent> batch_;
 
     std::thread thread_;
 };
