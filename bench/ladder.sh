@@ -55,15 +55,35 @@ fi
 x264=(-c:v libx264 -preset veryfast -profile:v high -x264-params bframes=0:rc-lookahead=0:scenecut=0:keyint=infinite)
 rate() { echo "-b:v $1k -maxrate $1k -bufsize $(($1 * 2))k"; }
 
+# CPU time the whole machine has been busy, in seconds (all cores, every process).
+busy_s() { awk '/^cpu /{print ($2+$3+$4+$7+$8+$9)/100}' /proc/stat; }
+
+# Waits (up to 20 min) until other processes leave the cores alone: this machine is shared
+# with builds, and a busy neighbour halves real-time capacity. Set QUIET=0 to skip.
+wait_quiet() {
+  [ "${QUIET:-1}" = 0 ] && return 0
+  local i a b
+  for ((i = 0; i < 400; i++)); do
+    a=$(busy_s); sleep 3; b=$(busy_s)
+    awk -v a="$a" -v b="$b" 'BEGIN{exit !((b-a)/3 < 0.15)}' && return 0
+  done
+  log "the machine did not get quiet; measuring anyway"
+}
+
 # Runs a command or function, timed by bash (user and sys of it and all its children);
-# prints "cpu_per_media_s fps user sys wall".
+# prints "cpu_per_media_s fps user sys wall other", other = cores that other processes kept
+# busy meanwhile (0 on a quiet machine).
 measure() {
-  local t=$work/time.txt TIMEFORMAT='%U %S %R'
+  local t=$work/time.txt TIMEFORMAT='%U %S %R' b0 b1
+  wait_quiet
+  b0=$(busy_s)
   { time "$@" >"$work/last.out" 2>"$work/last.err"; } 2>"$t" || {
     cat "$work/last.err" >&2
     return 1
   }
-  awk -v m=$media_s -v f=$frames '{printf "%.3f %.1f %.2f %.2f %.2f\n", ($1+$2)/m, f/$3, $1, $2, $3}' "$t"
+  b1=$(busy_s)
+  awk -v m="$media_s" -v f="$frames" -v b0="$b0" -v b1="$b1" \
+    '{printf "%.3f %.1f %.2f %.2f %.2f %.2f\n", ($1+$2)/m, f/$3, $1, $2, $3, (b1-b0-$1-$2)/$3}' "$t"
 }
 
 ffmpeg_ladder() {  # $1 = threads, $2 = out dir, $3 = top: enc|copy, $4 = scale flags,
@@ -110,39 +130,39 @@ psnr() {  # $1 = output file, $2 = WxH; main and reference both start at 0, and 
 throughput() {
   local h
   log "throughput: ours (full ladder)"
-  read -r ours_full ours_full_fps u s w < <(measure "$bin" "$src" --top transcode --out "$work/ours_full" --id full)
+  read -r ours_full ours_full_fps u s w o_ours_full < <(measure "$bin" "$src" --top transcode --out "$work/ours_full" --id full)
   grep -h '^RUNG' "$work/last.out" >"$work/ours_full.rungs"
   log "throughput: ours (1080p passthrough)"
-  read -r ours_pass ours_pass_fps u s w < <(measure "$bin" "$src" --top passthrough --out "$work/ours_pass" --id pass)
+  read -r ours_pass ours_pass_fps u s w o_ours_pass < <(measure "$bin" "$src" --top passthrough --out "$work/ours_pass" --id pass)
   log "throughput: ffmpeg, x264 threads 1"
-  read -r ff1 ff1_fps u s w < <(measure ffmpeg_ladder 1 "$work/ff1" enc bicubic)
+  read -r ff1 ff1_fps u s w o_ff1 < <(measure ffmpeg_ladder 1 "$work/ff1" enc bicubic)
   log "throughput: ffmpeg, x264 threads auto"
-  read -r ff0 ff0_fps u s w < <(measure ffmpeg_ladder 0 "$work/ff0" enc bicubic)
+  read -r ff0 ff0_fps u s w o_ff0 < <(measure ffmpeg_ladder 0 "$work/ff0" enc bicubic)
   log "throughput: ffmpeg, x264 threads 1, area scaling (our scaler)"
-  read -r ffa ffa_fps u s w < <(measure ffmpeg_ladder 1 "$work/ffa" enc area)
+  read -r ffa ffa_fps u s w o_ffa < <(measure ffmpeg_ladder 1 "$work/ffa" enc area)
   log "throughput: ffmpeg, x264's own veryfast defaults (the issue's baseline form), threads auto"
-  read -r ffd ffd_fps u s w < <(measure ffmpeg_ladder 0 "$work/ffd" enc bicubic defaults)
+  read -r ffd ffd_fps u s w o_ffd < <(measure ffmpeg_ladder 0 "$work/ffd" enc bicubic defaults)
   log "throughput: ffmpeg passthrough ladder, threads 1"
-  read -r ffp ffp_fps u s w < <(measure ffmpeg_ladder 1 "$work/ffp" copy bicubic)
+  read -r ffp ffp_fps u s w o_ffp < <(measure ffmpeg_ladder 1 "$work/ffp" copy bicubic)
   log "throughput: nginx-rtmp exec ffmpeg form"
-  read -r ng ng_fps u s w < <(measure nginx_form "$work/nginx")
+  read -r ng ng_fps u s w o_ng < <(measure nginx_form "$work/nginx")
   local best=$ff1 best_name="threads 1"
   if awk -v a="$ff0" -v b="$ff1" 'BEGIN{exit !(a<b)}'; then best=$ff0; best_name="threads auto"; fi
 
   echo "### Throughput: \`bench/ladder.sh throughput\` ($(date +%F), load before: $(cut -d' ' -f1-3 /proc/loadavg))"
   echo
-  echo "| contender | CPU-s per media-s | frames/s | ours ÷ it |"
-  echo "|---|---|---|---|"
-  row() { printf '| %s | %.3f | %.1f | %s |\n' "$1" "$2" "$3" "$4"; }
+  echo "| contender | CPU-s per media-s | frames/s | ours ÷ it | other load (cores) |"
+  echo "|---|---|---|---|---|"
+  row() { printf '| %s | %.3f | %.1f | %s | %.2f |\n' "$1" "$2" "$3" "$4" "$5"; }
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", a/b}'; }
-  row "(a) nchat Transcoder, full ladder (1080p encoded)" "$ours_full" "$ours_full_fps" "—"
-  row "(b) ffmpeg split + cascade, same x264 settings, threads 1" "$ff1" "$ff1_fps" "$(ratio "$ours_full" "$ff1")"
-  row "(b) ffmpeg split + cascade, same x264 settings, threads auto" "$ff0" "$ff0_fps" "$(ratio "$ours_full" "$ff0")"
-  row "(b') the same, threads 1, with our area scaling" "$ffa" "$ffa_fps" "$(ratio "$ours_full" "$ffa")"
-  row "(b'') ffmpeg split + cascade, x264 veryfast defaults (B-frames, lookahead 10), threads auto" "$ffd" "$ffd_fps" "$(ratio "$ours_full" "$ffd")"
-  row "(c) product spec nginx-rtmp exec ffmpeg (4 × -s)" "$ng" "$ng_fps" "$(ratio "$ours_full" "$ng")"
-  row "(a) nchat Transcoder, 1080p passthrough ladder" "$ours_pass" "$ours_pass_fps" "—"
-  row "(b) ffmpeg, 1080p copied + split + cascade, threads 1" "$ffp" "$ffp_fps" "$(ratio "$ours_pass" "$ffp")"
+  row "(a) nchat Transcoder, full ladder (1080p encoded)" "$ours_full" "$ours_full_fps" "—" "$o_ours_full"
+  row "(b) ffmpeg split + cascade, same x264 settings, threads 1" "$ff1" "$ff1_fps" "$(ratio "$ours_full" "$ff1")" "$o_ff1"
+  row "(b) ffmpeg split + cascade, same x264 settings, threads auto" "$ff0" "$ff0_fps" "$(ratio "$ours_full" "$ff0")" "$o_ff0"
+  row "(b') the same, threads 1, with our area scaling" "$ffa" "$ffa_fps" "$(ratio "$ours_full" "$ffa")" "$o_ffa"
+  row "(b'') ffmpeg split + cascade, x264 veryfast defaults (B-frames, lookahead 10), threads auto" "$ffd" "$ffd_fps" "$(ratio "$ours_full" "$ffd")" "$o_ffd"
+  row "(c) product spec nginx-rtmp exec ffmpeg (4 × -s)" "$ng" "$ng_fps" "$(ratio "$ours_full" "$ng")" "$o_ng"
+  row "(a) nchat Transcoder, 1080p passthrough ladder" "$ours_pass" "$ours_pass_fps" "—" "$o_ours_pass"
+  row "(b) ffmpeg, 1080p copied + split + cascade, threads 1" "$ffp" "$ffp_fps" "$(ratio "$ours_pass" "$ffp")" "$o_ffp"
   echo
   echo "Best ffmpeg command (b): $best_name. Targets: ours ≤ 0.95 × (b) → $(ratio "$ours_full" "$best"); ours ≤ 0.85 × (c) → $(ratio "$ours_full" "$ng")."
   echo
@@ -162,16 +182,21 @@ realtime() {  # $1 = source, $2 = label; N instances paced at real time, N = 1..
   local s=$1 label=$2 n i
   echo "### Real time, $label: \`bench/ladder.sh realtime\` (${rt_seconds} s each, load before: $(cut -d' ' -f1-3 /proc/loadavg))"
   echo
-  echo "| ladders | max lag (ms) | lag at end (ms) | streams that shed | shed events | input dropped | CPU-s per media-s per ladder |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| ladders | max lag (ms) | lag at end (ms) | streams that shed | shed events | input dropped | CPU-s per media-s per ladder | other load (cores) |"
+  echo "|---|---|---|---|---|---|---|---|"
   for ((n = 1; n <= rt_max; n++)); do
-    local pids=()
+    local pids=() b0 b1 t0 t1
     rm -f "$work"/rt_"${n}"_*.out
+    wait_quiet
+    b0=$(busy_s)
+    t0=$(date +%s.%N)
     for ((i = 1; i <= n; i++)); do
       "$bin" "$s" --realtime --seconds "$rt_seconds" --id "s$i" >"$work/rt_${n}_${i}.out" 2>"$work/rt_${n}_${i}.err" &
       pids+=($!)
     done
     for p in "${pids[@]}"; do wait "$p"; done
+    b1=$(busy_s)
+    t1=$(date +%s.%N)
     local all max_lag end_lag shed events dropped cpu
     all=$(cat "$work"/rt_"${n}"_*.out)
     field() { echo "$all" | awk -v k="$1" '/^RESULT/{for(i=1;i<=NF;i++){split($i,a,"=");if(a[1]==k)print a[2]}}'; }
@@ -181,8 +206,11 @@ realtime() {  # $1 = source, $2 = label; N instances paced at real time, N = 1..
     cpu=$(field cpu_per_media_s | awk '{s+=$1} END{printf "%.3f", s/NR}')
     shed=$(echo "$all" | awk '/^EVENT/ && / shed /{print $2}' | sort -u | wc -l)
     events=$(echo "$all" | awk '/^EVENT/{sub("id=","",$2); $1=""; print substr($0,2)}' | paste -sd ';' - | sed 's/;/; /g')
-    printf '| %d | %s | %s | %d of %d | %s | %s | %s |\n' "$n" "$max_lag" "$end_lag" "$shed" "$n" \
-      "${events:-none}" "$dropped" "$cpu"
+    local ours_cpu other
+    ours_cpu=$(field cpu_s | awk '{s+=$1} END{print s+0}')
+    other=$(awk -v a="$b0" -v b="$b1" -v o="$ours_cpu" -v t0="$t0" -v t1="$t1" 'BEGIN{printf "%.2f", (b-a-o)/(t1-t0)}')
+    printf '| %d | %s | %s | %d of %d | %s | %s | %s | %s |\n' "$n" "$max_lag" "$end_lag" "$shed" "$n" \
+      "${events:-none}" "$dropped" "$cpu" "$other"
   done
   echo
 }
