@@ -50,7 +50,7 @@ nginx -p "$work/ng" -c "$work/ng/nginx.conf" -g "daemon off; pid $work/ng/nginx.
 pids+=($!)
 
 "$bin" serve --http "127.0.0.1:$http_port" --rtmp "127.0.0.1:$rtmp_port" --udp "127.0.0.1:$udp_port" \
-  --data-dir "$work/data" --access-log false >"$work/server.out" 2>"$work/server.log" &
+  --data-dir "$work/data" --access-log false --transcode=false >"$work/server.out" 2>"$work/server.log" &
 pids+=($!)
 for _ in $(seq 100); do grep -q "listening on" "$work/server.out" 2>/dev/null && break; sleep 0.1; done
 token=$(grep -oE 'ncl_[A-Za-z0-9_-]+' "$work/server.out" | head -n 1)

@@ -59,7 +59,7 @@ pids+=($!)
 ng_pid=$!
 
 "$bin" serve --http "127.0.0.1:$http_port" --rtmp "127.0.0.1:$rtmp_port" --udp "127.0.0.1:$udp_port" \
-  --data-dir "$work/data" --access-log false >"$work/server.out" 2>"$work/server.log" &
+  --data-dir "$work/data" --access-log false --transcode=false >"$work/server.out" 2>"$work/server.log" &
 pids+=($!)
 nchat_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/server.out" 2>/dev/null && break; sleep 0.1; done

@@ -3,6 +3,8 @@
 #include <functional>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace prometheus {
 class Registry;
 }
@@ -33,6 +35,9 @@ struct ApiContext {
     // Chat, reactions, Q&A and moderation (issue 6); the lifecycle tells it status changes.
     // Null: those routes answer 503.
     realtime::Service* realtime = nullptr;
+    // What this node knows of a live stream's media (publishing, transcoder, renditions), as
+    // fields of GET /api/streams/{id}/health; empty: only the stored status is reported.
+    std::function<nlohmann::json(const std::string& stream_id)> media_health;
 
     std::string hls_manifest_url(const std::string& stream_id) const {
         return public_url + "/hls/" + stream_id + "/master.m3u8";

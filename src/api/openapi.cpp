@@ -117,6 +117,12 @@ json openapi_document(const std::string& version, const std::string& server_url)
         paths[path]["parameters"] = {id_param("id")};
         paths[path]["post"] = op(summary, stream, {401, 403, 404, 409}, true);
     }
+    paths["/api/streams/{id}/health"]["parameters"] = {id_param("id")};
+    paths["/api/streams/{id}/health"]["get"] =
+        op("The stream's media on this node: publishing, renditions, transcoder health",
+           {{"type", "object"},
+            {"required", {"streamId", "status", "publishing", "renditions", "transcode"}}},
+           {401, 403, 404}, true);
     auto& access = paths["/api/streams/{id}/access/{userId}"];
     access["parameters"] = {id_param("id"), id_param("userId")};
     access["put"] = op("Let a user see a private stream", success, {400, 401, 403, 404}, true);

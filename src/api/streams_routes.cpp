@@ -208,6 +208,18 @@ net::awaitable<Response> regenerate_key(ApiContext& ctx, Request& req) {
     co_return json(req, Status::ok, stream_to_json(*s, true));
 }
 
+// The broadcaster's view of a stream's media (issue 5: the transcoder's health; docs/api.md).
+net::awaitable<Response> stream_health(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, true);
+    nlohmann::json out = {{"streamId", l.stream.id},
+                          {"status", store::to_string(l.stream.status)},
+                          {"publishing", false},
+                          {"renditions", nlohmann::json::array()},
+                          {"transcode", nullptr}};
+    if (ctx.media_health) out.update(ctx.media_health(l.stream.id));
+    co_return json(req, Status::ok, out);
+}
+
 net::awaitable<Response> list_streams(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     store::StreamFilter f;
@@ -287,6 +299,7 @@ void add_stream_routes(http::Router& r, ApiContext& ctx) {
     r.add(Verb::post, "/api/streams/{id}/start", handler(ctx, start_stream));
     r.add(Verb::post, "/api/streams/{id}/end", handler(ctx, end_stream));
     r.add(Verb::post, "/api/streams/{id}/key", handler(ctx, regenerate_key));
+    r.add(Verb::get, "/api/streams/{id}/health", handler(ctx, stream_health));
     r.add(Verb::put, "/api/streams/{id}/access/{userId}", handler(ctx, grant_access));
     r.add(Verb::delete_, "/api/streams/{id}/access/{userId}", handler(ctx, revoke_access));
 }

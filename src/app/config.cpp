@@ -65,6 +65,57 @@ void from_file(const toml::table& t, CLI::App& cmd, const std::string& key, T& o
     }
 }
 
+bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
+    for (const char* a : allowed) {
+        if (v == a) return true;
+    }
+    return false;
+}
+
+void validate_transcode(const Config& cfg) {
+    if (!transcode::parse_top_rung_mode(cfg.transcode_top_rung)) {
+        throw std::runtime_error("transcode-top-rung: auto, passthrough or transcode");
+    }
+    if (!transcode::parse_keyframe_policy(cfg.transcode_keyframes)) {
+        throw std::runtime_error("transcode-keyframes: source or 0.5-10 (seconds)");
+    }
+    if (!one_of(cfg.transcode_encoder, {"libx264", "h264_nvenc", "h264_qsv", "h264_vaapi"})) {
+        throw std::runtime_error("transcode-encoder: libx264, h264_nvenc, h264_qsv or h264_vaapi");
+    }
+    if (cfg.transcode && !transcode::encoder_available(cfg.transcode_encoder)) {
+        throw std::runtime_error("transcode-encoder: " + cfg.transcode_encoder +
+                                 " is not in this FFmpeg build");
+    }
+    if (cfg.transcode_encoder == "libx264" &&
+        !one_of(cfg.transcode_preset, {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                       "medium", "slow", "slower", "veryslow", "placebo"})) {
+        throw std::runtime_error("transcode-preset: an x264 preset, ultrafast … placebo");
+    }
+    std::size_t start = 0;
+    while (!cfg.transcode_tune.empty() && start <= cfg.transcode_tune.size()) {
+        const auto comma = cfg.transcode_tune.find(',', start);
+        const auto t = cfg.transcode_tune.substr(start, comma - start);
+        if (!one_of(t, {"film", "animation", "grain", "stillimage", "psnr", "ssim", "fastdecode",
+                        "zerolatency"})) {
+            throw std::runtime_error("transcode-tune: unknown x264 tune '" + t + "'");
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    if (!one_of(cfg.transcode_profile, {"baseline", "main", "high"})) {
+        throw std::runtime_error("transcode-profile: baseline, main or high");
+    }
+    if (cfg.transcode_threads < 1 || cfg.transcode_threads > 16) {
+        throw std::runtime_error("transcode-threads: 1-16");
+    }
+    if (cfg.transcode_max_concurrent < 0 || cfg.transcode_max_concurrent > 256) {
+        throw std::runtime_error("transcode-max-concurrent: 0-256 (0 = no limit)");
+    }
+    if (cfg.transcode_shed_lag_ms < 0 || cfg.transcode_shed_lag_ms > 60000) {
+        throw std::runtime_error("transcode-shed-lag-ms: 0-60000");
+    }
+}
+
 }  // namespace
 
 HostPort parse_host_port(const std::string& s, const std::string& key) {
@@ -93,6 +144,21 @@ HostPort parse_host_port(const std::string& s, const std::string& key) {
     }
     hp.port = static_cast<unsigned short>(value);
     return hp;
+}
+
+transcode::LadderConfig Config::ladder_config() const {
+    transcode::LadderConfig c;
+    c.top_rung = transcode::parse_top_rung_mode(transcode_top_rung).value_or(c.top_rung);
+    c.encoder = transcode_encoder;
+    c.preset = transcode_preset;
+    c.tune = transcode_tune;
+    c.profile = transcode_profile;
+    c.x264_params = transcode_x264_params;
+    c.keyframe_interval = transcode::parse_keyframe_policy(transcode_keyframes).value_or(0);
+    c.encoder_threads = transcode_threads;
+    c.max_concurrent = transcode_max_concurrent;
+    c.shed_lag_ms = transcode_shed_lag_ms;
+    return c;
 }
 
 std::string Config::db_url() const {
@@ -182,6 +248,26 @@ void add_config_options(CLI::App& cmd, Config& cfg, bool serve) {
         "WebSocket connections this node accepts (1-1000000)");
     add(cmd, "ws-send-queue-kb", cfg.ws_send_queue_kb,
         "Unsent KiB per WebSocket before its events are dropped (16-65536)");
+    add(cmd, "transcode", cfg.transcode,
+        "Transcode each live stream into the quality ladder (false: the source only)");
+    add(cmd, "transcode-top-rung", cfg.transcode_top_rung,
+        "Top rendition: auto (the source when within 2x the rung's bitrate), passthrough or "
+        "transcode");
+    add(cmd, "transcode-encoder", cfg.transcode_encoder,
+        "H.264 encoder: libx264, or h264_nvenc / h264_qsv where FFmpeg has them");
+    add(cmd, "transcode-preset", cfg.transcode_preset, "x264 preset (ultrafast … placebo)");
+    add(cmd, "transcode-tune", cfg.transcode_tune, "x264 tune (empty = none; e.g. zerolatency)");
+    add(cmd, "transcode-profile", cfg.transcode_profile, "H.264 profile: baseline, main or high");
+    add(cmd, "transcode-x264-params", cfg.transcode_x264_params,
+        "Extra x264 options key=value:key=value, applied last");
+    add(cmd, "transcode-keyframes", cfg.transcode_keyframes,
+        "IDR placement: source (at the source's keyframes) or a cadence in seconds (0.5-10)");
+    add(cmd, "transcode-threads", cfg.transcode_threads,
+        "x264 threads per rendition (rungs already encode in parallel)");
+    add(cmd, "transcode-max-concurrent", cfg.transcode_max_concurrent,
+        "Streams transcoded at once; more get the source only (0 = no limit)");
+    add(cmd, "transcode-shed-lag-ms", cfg.transcode_shed_lag_ms,
+        "Lag behind real time at which the transcoder sheds its lowest rung (0 = never)");
 }
 
 void finish_config(CLI::App& cmd, Config& cfg) {
@@ -221,7 +307,18 @@ void finish_config(CLI::App& cmd, Config& cfg) {
                                        "ws_ping_timeout",
                                        "ws_auth_timeout",
                                        "ws_max_connections",
-                                       "ws_send_queue_kb"};
+                                       "ws_send_queue_kb",
+                                       "transcode",
+                                       "transcode_top_rung",
+                                       "transcode_encoder",
+                                       "transcode_preset",
+                                       "transcode_tune",
+                                       "transcode_profile",
+                                       "transcode_x264_params",
+                                       "transcode_keyframes",
+                                       "transcode_threads",
+                                       "transcode_max_concurrent",
+                                       "transcode_shed_lag_ms"};
         for (auto& [k, v] : t) {
             bool known = false;
             for (auto* name : kKnown) {
@@ -262,6 +359,17 @@ void finish_config(CLI::App& cmd, Config& cfg) {
             from_file(t, cmd, "ws-auth-timeout", cfg.ws_auth_timeout);
             from_file(t, cmd, "ws-max-connections", cfg.ws_max_connections);
             from_file(t, cmd, "ws-send-queue-kb", cfg.ws_send_queue_kb);
+            from_file(t, cmd, "transcode", cfg.transcode);
+            from_file(t, cmd, "transcode-top-rung", cfg.transcode_top_rung);
+            from_file(t, cmd, "transcode-encoder", cfg.transcode_encoder);
+            from_file(t, cmd, "transcode-preset", cfg.transcode_preset);
+            from_file(t, cmd, "transcode-tune", cfg.transcode_tune);
+            from_file(t, cmd, "transcode-profile", cfg.transcode_profile);
+            from_file(t, cmd, "transcode-x264-params", cfg.transcode_x264_params);
+            from_file(t, cmd, "transcode-keyframes", cfg.transcode_keyframes);
+            from_file(t, cmd, "transcode-threads", cfg.transcode_threads);
+            from_file(t, cmd, "transcode-max-concurrent", cfg.transcode_max_concurrent);
+            from_file(t, cmd, "transcode-shed-lag-ms", cfg.transcode_shed_lag_ms);
         }
     }
     static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -308,6 +416,7 @@ void finish_config(CLI::App& cmd, Config& cfg) {
         if (!cfg.redis.empty() && cfg.redis.rfind("redis://", 0) != 0) {
             throw std::runtime_error("redis: expected redis://HOST:PORT");
         }
+        validate_transcode(cfg);
     }
     auto url = cfg.db_url();
     if (url.rfind("sqlite:", 0) != 0 && url.rfind("postgres://", 0) != 0 &&

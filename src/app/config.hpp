@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "transcode/ladder.hpp"
+
 namespace CLI {
 class App;
 }
@@ -44,8 +46,22 @@ struct Config {
     int ws_auth_timeout = 30;        // seconds to authenticate or subscribe
     int ws_max_connections = 20000;  // WebSocket connections on this node
     int ws_send_queue_kb = 512;      // unsent bytes per connection before events are dropped
+    // Transcoding ladder (issue 5, docs/transcode.md); defaults from transcode::LadderConfig.
+    bool transcode = true;
+    std::string transcode_top_rung = "auto";
+    std::string transcode_encoder = "libx264";
+    std::string transcode_preset = "veryfast";
+    std::string transcode_tune;
+    std::string transcode_profile = "high";
+    std::string transcode_x264_params;
+    std::string transcode_keyframes = "source";
+    int transcode_threads = 1;
+    int transcode_max_concurrent = 2;
+    int transcode_shed_lag_ms = 1000;
 
     std::string db_url() const;
+    // The transcode-* keys as the transcoder takes them (validated by finish_config).
+    transcode::LadderConfig ladder_config() const;
     std::string effective_public_url() const;
     std::string effective_ingest_url() const;
 };

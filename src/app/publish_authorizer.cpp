@@ -4,6 +4,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "app/transcoding.hpp"
 #include "util/log.hpp"
 
 namespace nchat::app {
@@ -46,7 +47,12 @@ boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthor
     if (!origin_.find(stream->id)) {
         auto pres =
             std::make_shared<hls::Presentation>(live->strand(), clock_, settings_.rendition);
-        live->add_consumer(pres->add_rendition(hls::kSourceRendition));
+        if (settings_.transcoding) {
+            live->add_consumer(
+                settings_.transcoding->attach(stream->id, stream->max_resolution, pres));
+        } else {
+            live->add_consumer(pres->add_rendition(hls::kSourceRendition));
+        }
         origin_.add(stream->id, pres);
     }
     if (settings_.auto_live &&

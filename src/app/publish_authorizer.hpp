@@ -15,6 +15,8 @@ struct PublishSettings {
     bool auto_live = true;
     std::string public_url;  // for hlsManifestUrl
     hls::RenditionConfig rendition;
+    // The quality ladder (issue 5); null: the stream is packaged as published ("source").
+    class Transcoding* transcoding = nullptr;
     // Told when a publish moves a stream to live (the room announces stream.status).
     std::function<void(const std::string& stream_id, store::StreamStatus)> on_status;
 };

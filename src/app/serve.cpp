@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
@@ -20,6 +21,7 @@
 #include "app/commands.hpp"
 #include "app/io_pool.hpp"
 #include "app/publish_authorizer.hpp"
+#include "app/transcoding.hpp"
 #include "auth/token.hpp"
 #include "hls/origin.hpp"
 #include "http/router.hpp"
@@ -33,9 +35,14 @@
 #include "realtime/service.hpp"
 #include "realtime/ws/server.hpp"
 #include "store/database.hpp"
+#include "transcode/ffmpeg_log.hpp"
 #include "util/clock.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
+
+extern "C" {
+#include <libavutil/log.h>
+}
 
 namespace nchat::app {
 namespace {
@@ -194,6 +201,29 @@ int serve(const Config& cfg) {
                            .Add({});
     ctx.before_scrape = [&] { live_gauge.Set(static_cast<double>(streams.size())); };
     ctx.realtime = &chat;
+    // The quality ladder (issue 5, docs/transcode.md): a transcoder per published stream.
+    std::unique_ptr<Transcoding> transcoding;
+    if (cfg.transcode) {
+        transcode::route_ffmpeg_logs(AV_LOG_WARNING);
+        transcoding = std::make_unique<Transcoding>(cfg.ladder_config(), registry);
+        ctx.before_scrape = [&, before = ctx.before_scrape] {
+            if (before) before();
+            transcoding->refresh_metrics();
+        };
+    }
+    ctx.media_health = [&](const std::string& id) {
+        nlohmann::json out = nlohmann::json::object();
+        auto live = streams.find(id);
+        out["publishing"] = live && !live->ended();
+        auto names = nlohmann::json::array();
+        if (auto pres = origin.find(id)) {
+            for (const auto& m : pres->renditions())
+                names.push_back(m.name);
+        }
+        out["renditions"] = std::move(names);
+        out["transcode"] = transcoding ? transcoding->health(id) : nlohmann::json(nullptr);
+        return out;
+    };
     chat.start(ioc.get_executor());
     http::Router router;
     api::add_routes(router, ctx);
@@ -232,6 +262,7 @@ int serve(const Config& cfg) {
 
     PublishSettings ps;
     ps.auto_live = cfg.auto_live;
+    if (transcoding) ps.transcoding = transcoding.get();
     ps.rendition.part_target = std::chrono::milliseconds(cfg.part_target_ms);
     ps.rendition.segment_target = std::chrono::milliseconds(cfg.segment_target_ms);
     ps.on_status = [&chat](const std::string& id, store::StreamStatus st) {

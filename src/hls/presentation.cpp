@@ -34,6 +34,11 @@ std::shared_ptr<Packager> Presentation::find(std::string_view name) const {
     return nullptr;
 }
 
+void Presentation::remove_rendition(std::string_view name) {
+    std::lock_guard lock(mu_);
+    std::erase_if(members_, [&](const Member& m) { return m.name == name; });
+}
+
 std::vector<Presentation::Member> Presentation::renditions() const {
     std::lock_guard lock(mu_);
     return members_;

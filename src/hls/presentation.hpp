@@ -27,6 +27,10 @@ public:
     // timeline; listed in the order added (the best first). Same name again: the same packager.
     std::shared_ptr<Packager> add_rendition(const std::string& name);
     std::shared_ptr<Packager> find(std::string_view name) const;
+    // Any thread. The rendition leaves the multivariant playlist and its URLs answer 404 (the
+    // transcoder's plan dropped it: the source got smaller). Its packager lives on with the
+    // consumers that hold it.
+    void remove_rendition(std::string_view name);
     struct Member {
         std::string name;
         std::shared_ptr<Packager> packager;

@@ -48,7 +48,9 @@ export class Server {
   async start(extraArgs = []) {
     const args = ['serve', '--http', '127.0.0.1:0', '--rtmp', '127.0.0.1:0', '--data-dir', this.dataDir,
       '--db', this.dbUrl(), '--web-root', this.opts.webRoot ?? join(this.dataDir, 'no-web'),
-      '--jwt-secret', this.opts.jwtSecret ?? 'integration-secret', '--log-level', 'info', ...extraArgs];
+      '--jwt-secret', this.opts.jwtSecret ?? 'integration-secret', '--log-level', 'info',
+      // The ladder costs a core or more per stream: only the tests about it turn it on.
+      ...(this.opts.transcode ? [] : ['--transcode=false']), ...extraArgs];
     this.proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0' } });
     this.proc.stdout.on('data', (d) => { this.stdout += d; });

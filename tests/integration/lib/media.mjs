@@ -55,3 +55,26 @@ export function haveGstreamer() {
   const x = spawnSync('gst-inspect-1.0', ['x264enc'], { encoding: 'utf8' });
   return r.status === 0 && x.status === 0;
 }
+
+// Encodes a synthetic H.264+AAC source into an FLV file once (fast: ultrafast), so that a test
+// can then publish it in real time with -c copy and leave the cores to the server.
+export function encodeFile(path, { seconds = 10, size = '1920x1080', rate = 30, kbps = 3000, gop = 60 } = {}) {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`,
+    '-g', String(gop), '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-f', 'flv', path],
+  { encoding: 'utf8', timeout: 120000 });
+  if (r.status !== 0) throw new Error(`ffmpeg could not encode ${path}: ${r.stderr}`);
+  return path;
+}
+
+// Publishes a file in real time without re-encoding it.
+export function publishFile(url, path) {
+  const proc = spawn('ffmpeg', ['-hide_banner', '-v', 'error', '-re', '-i', path, '-c', 'copy', '-f', 'flv', url],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const done = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  return { proc, done, stop: () => { proc.kill('SIGKILL'); return done; } };
+}

@@ -1,5 +1,10 @@
 #include "app/config.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+
+#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 
 namespace nchat::app {
@@ -32,6 +37,65 @@ TEST(Config, DerivedUrls) {
     EXPECT_EQ(c.effective_ingest_url(), "rtmp://[2001:db8::1]:1936/live");
     c.db = "postgres://u@h/db";
     EXPECT_EQ(c.db_url(), "postgres://u@h/db");
+}
+
+}  // namespace
+}  // namespace nchat::app
+
+namespace nchat::app {
+namespace {
+
+// Parses `args` (argv[0] excluded) as `serve` would.
+Config parse_serve(std::vector<std::string> args) {
+    CLI::App app;
+    Config cfg;
+    add_config_options(app, cfg, true);
+    std::reverse(args.begin(), args.end());  // CLI11 takes them back to front
+    app.parse(args);
+    finish_config(app, cfg);
+    return cfg;
+}
+
+TEST(ConfigTranscode, DefaultsFlagsEnvironmentAndFile) {
+    auto d = parse_serve({}).ladder_config();
+    EXPECT_EQ(d.top_rung, transcode::TopRungMode::automatic);
+    EXPECT_EQ(d.preset, "veryfast");
+    EXPECT_EQ(d.keyframe_interval, 0);
+    EXPECT_EQ(d.encoder_threads, 1);
+
+    const std::string path = ::testing::TempDir() + "/transcode.toml";
+    {
+        std::ofstream f(path);
+        f << "transcode_preset = \"faster\"\ntranscode_keyframes = \"2\"\n"
+             "transcode_top_rung = \"transcode\"\ntranscode_max_concurrent = 3\n";
+    }
+    ::setenv("NCHAT_LIVE_TRANSCODE_PRESET", "superfast", 1);
+    auto c = parse_serve({"--config", path, "--transcode-tune", "zerolatency"});
+    ::unsetenv("NCHAT_LIVE_TRANSCODE_PRESET");
+    auto l = c.ladder_config();
+    EXPECT_EQ(l.preset, "superfast");  // environment beats the file
+    EXPECT_EQ(l.tune, "zerolatency");
+    EXPECT_EQ(l.keyframe_interval, 2);
+    EXPECT_EQ(l.top_rung, transcode::TopRungMode::transcode);
+    EXPECT_EQ(l.max_concurrent, 3);
+}
+
+TEST(ConfigTranscode, RejectsBadValuesNamingTheKey) {
+    for (const auto& bad :
+         std::vector<std::vector<std::string>>{{"--transcode-top-rung", "maybe"},
+                                               {"--transcode-keyframes", "sometimes"},
+                                               {"--transcode-preset", "warp"},
+                                               {"--transcode-tune", "film,nope"},
+                                               {"--transcode-encoder", "h265"},
+                                               {"--transcode-threads", "0"},
+                                               {"--transcode-shed-lag-ms", "-1"}}) {
+        try {
+            parse_serve(bad);
+            ADD_FAILURE() << bad[0] << " accepted";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find(bad[0].substr(2)), std::string::npos) << e.what();
+        }
+    }
 }
 
 }  // namespace

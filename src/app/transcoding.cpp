@@ -1,0 +1,270 @@
+#include "app/transcoding.hpp"
+
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include "transcode/transcoder.hpp"
+
+namespace nchat::app {
+
+using prometheus::Counter;
+using prometheus::Family;
+using prometheus::Gauge;
+
+// The per-rendition and per-stream series; rows come and go with the transcoders.
+struct Transcoding::Series {
+    struct Rendition {
+        Counter* frames_in;
+        Counter* frames_out;
+        Counter* dropped;
+        Counter* times_shed;
+        Gauge* encode_seconds;
+        Gauge* queue_depth;
+        Gauge* shed;
+        // Totals already carried into the counters (the transcoder counts from its start).
+        std::uint64_t in = 0, out = 0, drop = 0, shed_count = 0;
+    };
+    struct Stream {
+        Gauge* lag;
+        Gauge* speed;
+        Gauge* queue_depth;
+        Counter* input_dropped;
+        std::uint64_t dropped = 0;
+    };
+
+    explicit Series(prometheus::Registry& r)
+        : frames_in(counter(r,
+                            "nchat_transcode_frames_in_total",
+                            "Source frames offered to a rendition while it was encoded")),
+          frames_out(counter(r,
+                             "nchat_transcode_frames_out_total",
+                             "Video frames a rendition delivered to its packager")),
+          dropped(counter(r,
+                          "nchat_transcode_frames_dropped_total",
+                          "Frames of a rendition lost to overload (shed or frame-drop mode)")),
+          times_shed(counter(r,
+                             "nchat_transcode_shed_total",
+                             "Times a rendition was shed because the transcoder fell behind")),
+          encode_seconds(gauge(r,
+                               "nchat_transcode_encode_seconds_per_frame",
+                               "Moving average wall time of one encode call")),
+          queue_depth(gauge(r,
+                            "nchat_transcode_queue_depth",
+                            "Frames waiting for a rendition's encoder")),
+          shed(gauge(r, "nchat_transcode_shed", "1 while a rendition is shed (not encoded)")),
+          lag(gauge(r,
+                    "nchat_transcode_lag_seconds",
+                    "Age of the oldest frame not yet out of a stream's transcoder")),
+          speed(gauge(r,
+                      "nchat_transcode_speed",
+                      "Media seconds transcoded per second of busy worker time (>1 keeps up)")),
+          input_depth(gauge(r,
+                            "nchat_transcode_input_queue_depth",
+                            "Packets waiting for a stream's transcoder")),
+          input_dropped(counter(r,
+                                "nchat_transcode_input_dropped_total",
+                                "Packets dropped because a transcoder's input queue was full")) {}
+
+    static Family<Counter>& counter(prometheus::Registry& r, const char* name, const char* help) {
+        return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+    }
+    static Family<Gauge>& gauge(prometheus::Registry& r, const char* name, const char* help) {
+        return prometheus::BuildGauge().Name(name).Help(help).Register(r);
+    }
+    static void carry(Counter* c, std::uint64_t total, std::uint64_t& seen) {
+        // A rendition that left the plan and came back counts from zero again.
+        if (total < seen) seen = 0;
+        c->Increment(static_cast<double>(total - seen));
+        seen = total;
+    }
+
+    void update(const std::string& stream_id, const transcode::TranscoderStats& s) {
+        auto [sit, fresh] = streams.try_emplace(stream_id);
+        auto& st = sit->second;
+        if (fresh) {
+            std::map<std::string, std::string> l{{"stream", stream_id}};
+            st.lag = &lag.Add(l);
+            st.speed = &speed.Add(l);
+            st.queue_depth = &input_depth.Add(l);
+            st.input_dropped = &input_dropped.Add(l);
+        }
+        st.lag->Set(s.lag_ms / 1000.0);
+        st.speed->Set(s.speed);
+        st.queue_depth->Set(static_cast<double>(s.queue_depth));
+        carry(st.input_dropped, s.input_dropped, st.dropped);
+        for (const auto& r : s.renditions) {
+            auto key = std::make_pair(stream_id, r.name);
+            auto [it, added] = renditions.try_emplace(key);
+            auto& row = it->second;
+            if (added) {
+                std::map<std::string, std::string> l{{"stream", stream_id}, {"rendition", r.name}};
+                row.frames_in = &frames_in.Add(l);
+                row.frames_out = &frames_out.Add(l);
+                row.dropped = &dropped.Add(l);
+                row.times_shed = &times_shed.Add(l);
+                row.encode_seconds = &encode_seconds.Add(l);
+                row.queue_depth = &queue_depth.Add(l);
+                row.shed = &shed.Add(l);
+            }
+            carry(row.frames_in, r.frames_in, row.in);
+            carry(row.frames_out, r.frames_out, row.out);
+            carry(row.dropped, r.dropped, row.drop);
+            carry(row.times_shed, r.times_shed, row.shed_count);
+            row.encode_seconds->Set(r.encode_us_per_frame / 1e6);
+            row.queue_depth->Set(static_cast<double>(r.queue_depth));
+            row.shed->Set(r.shed ? 1 : 0);
+        }
+    }
+
+    // Drops the rows of streams and renditions that are gone.
+    void retain(const std::set<std::pair<std::string, std::string>>& live_renditions,
+                const std::set<std::string>& live_streams) {
+        for (auto it = renditions.begin(); it != renditions.end();) {
+            if (live_renditions.count(it->first)) {
+                ++it;
+                continue;
+            }
+            auto& row = it->second;
+            frames_in.Remove(row.frames_in);
+            frames_out.Remove(row.frames_out);
+            dropped.Remove(row.dropped);
+            times_shed.Remove(row.times_shed);
+            encode_seconds.Remove(row.encode_seconds);
+            queue_depth.Remove(row.queue_depth);
+            shed.Remove(row.shed);
+            it = renditions.erase(it);
+        }
+        for (auto it = streams.begin(); it != streams.end();) {
+            if (live_streams.count(it->first)) {
+                ++it;
+                continue;
+            }
+            lag.Remove(it->second.lag);
+            speed.Remove(it->second.speed);
+            input_depth.Remove(it->second.queue_depth);
+            input_dropped.Remove(it->second.input_dropped);
+            it = streams.erase(it);
+        }
+    }
+
+    Family<Counter>& frames_in;
+    Family<Counter>& frames_out;
+    Family<Counter>& dropped;
+    Family<Counter>& times_shed;
+    Family<Gauge>& encode_seconds;
+    Family<Gauge>& queue_depth;
+    Family<Gauge>& shed;
+    Family<Gauge>& lag;
+    Family<Gauge>& speed;
+    Family<Gauge>& input_depth;
+    Family<Counter>& input_dropped;
+    std::map<std::pair<std::string, std::string>, Rendition> renditions;
+    std::map<std::string, Stream> streams;
+};
+
+Transcoding::Transcoding(transcode::LadderConfig config, prometheus::Registry& metrics)
+    : config_(std::move(config)), series_(std::make_unique<Series>(metrics)) {}
+
+Transcoding::~Transcoding() = default;
+
+std::shared_ptr<live::Consumer> Transcoding::attach(
+    const std::string& stream_id,
+    const std::string& max_resolution,
+    const std::shared_ptr<hls::Presentation>& pres) {
+    transcode::TranscoderOptions opts;
+    opts.stream_id = stream_id;
+    std::weak_ptr<hls::Presentation> weak = pres;
+    opts.on_rendition_removed = [weak](const transcode::Rung& r) {
+        if (auto p = weak.lock()) p->remove_rendition(r.name);
+    };
+    auto t = std::make_shared<transcode::Transcoder>(
+        pres->strand(), config_, max_resolution,
+        [weak](const transcode::Rung& r) -> std::shared_ptr<live::Consumer> {
+            auto p = weak.lock();
+            return p ? p->add_rendition(r.name) : nullptr;
+        },
+        std::move(opts));
+    std::lock_guard lock(mu_);
+    std::erase_if(running_, [](const auto& kv) { return kv.second.expired(); });
+    running_[stream_id] = t;
+    return t;
+}
+
+std::optional<transcode::TranscoderStats> Transcoding::stats(const std::string& stream_id) {
+    std::shared_ptr<transcode::Transcoder> t;
+    {
+        std::lock_guard lock(mu_);
+        auto it = running_.find(stream_id);
+        if (it != running_.end()) t = it->second.lock();
+    }
+    if (!t || t->finished()) return std::nullopt;
+    return t->stats();
+}
+
+nlohmann::json Transcoding::health(const std::string& stream_id) {
+    auto s = stats(stream_id);
+    if (!s) return nullptr;
+    auto renditions = nlohmann::json::array();
+    for (const auto& r : s->renditions) {
+        renditions.push_back({{"name", r.name},
+                              {"width", r.width},
+                              {"height", r.height},
+                              {"videoKbps", r.video_kbps},
+                              {"fps", r.fps},
+                              {"passthrough", r.passthrough},
+                              {"framesIn", r.frames_in},
+                              {"framesOut", r.frames_out},
+                              {"dropped", r.dropped},
+                              {"shed", r.shed},
+                              {"timesShed", r.times_shed},
+                              {"encodeMsPerFrame", r.encode_us_per_frame / 1000.0},
+                              {"queueDepth", r.queue_depth}});
+    }
+    return {{"renditions", std::move(renditions)},
+            {"lagMs", s->lag_ms},
+            {"speed", s->speed},
+            {"queueDepth", s->queue_depth},
+            {"queueCapacity", s->queue_capacity},
+            {"inputDropped", s->input_dropped},
+            {"limited", s->limited},
+            {"shedLevel", s->shed_level},
+            {"frameDropLevel", s->frame_drop_level},
+            {"events", s->events},
+            {"error", s->error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s->error)}};
+}
+
+void Transcoding::refresh_metrics() {
+    std::vector<std::pair<std::string, std::shared_ptr<transcode::Transcoder>>> live;
+    {
+        std::lock_guard lock(mu_);
+        for (auto it = running_.begin(); it != running_.end();) {
+            if (auto t = it->second.lock()) {
+                live.emplace_back(it->first, std::move(t));
+                ++it;
+            } else {
+                it = running_.erase(it);
+            }
+        }
+    }
+    std::set<std::pair<std::string, std::string>> renditions;
+    std::set<std::string> streams;
+    std::lock_guard metrics_lock(metrics_mu_);
+    for (const auto& [id, t] : live) {
+        if (t->finished()) continue;
+        auto s = t->stats();
+        series_->update(id, s);
+        streams.insert(id);
+        for (const auto& r : s.renditions)
+            renditions.emplace(id, r.name);
+    }
+    series_->retain(renditions, streams);
+}
+
+}  // namespace nchat::app
