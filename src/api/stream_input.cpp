@@ -8,6 +8,7 @@ namespace nchat::api {
 namespace {
 
 constexpr std::array<std::string_view, 4> kResolutions = {"1080p", "720p", "480p", "360p"};
+constexpr std::array<std::string_view, 3> kTopRungs = {"auto", "passthrough", "transcode"};
 constexpr std::array<std::string_view, 4> kChatModes = {"open", "followers", "subscribers",
                                                         "disabled"};
 constexpr Fields::Text kTitle{.min = 1, .max = kMaxTitleLength};
@@ -19,7 +20,8 @@ CreateStreamInput parse_create_stream(std::string_view body) {
     auto obj = parse_object(body);
     Fields f(obj);
     f.only({"channelId", "title", "description", "thumbnailUrl", "scheduledAt", "maxResolution",
-            "enableChat", "enableReactions", "enableQa", "chatMode", "tags", "isPrivate"});
+            "topRung", "enableChat", "enableReactions", "enableQa", "chatMode", "tags",
+            "isPrivate"});
     CreateStreamInput in;
     in.channel_id = f.uuid("channelId");
     in.title = f.text("title", kTitle);
@@ -27,6 +29,7 @@ CreateStreamInput parse_create_stream(std::string_view body) {
     in.thumbnail_url = f.optional_url("thumbnailUrl");
     in.scheduled_at = f.optional_time("scheduledAt");
     if (f.present("maxResolution")) in.max_resolution = f.one_of("maxResolution", kResolutions);
+    if (f.present("topRung") && !f.is_null("topRung")) in.top_rung = f.one_of("topRung", kTopRungs);
     if (f.present("enableChat")) in.enable_chat = f.boolean("enableChat");
     if (f.present("enableReactions")) in.enable_reactions = f.boolean("enableReactions");
     if (f.present("enableQa")) in.enable_qa = f.boolean("enableQa");
@@ -39,8 +42,8 @@ CreateStreamInput parse_create_stream(std::string_view body) {
 store::StreamPatch parse_stream_patch(std::string_view body) {
     auto obj = parse_object(body);
     Fields f(obj);
-    f.only({"title", "description", "thumbnailUrl", "scheduledAt", "maxResolution", "enableChat",
-            "enableReactions", "enableQa", "chatMode", "tags", "isPrivate"},
+    f.only({"title", "description", "thumbnailUrl", "scheduledAt", "maxResolution", "topRung",
+            "enableChat", "enableReactions", "enableQa", "chatMode", "tags", "isPrivate"},
            {"id", "channelId", "broadcasterId", "startedAt", "endedAt", "status", "streamKey",
             "ingestUrl", "hlsManifestUrl", "peakViewerCount", "totalViewCount", "totalChatMessages",
             "totalReactions", "createdAt", "updatedAt"});
@@ -50,6 +53,10 @@ store::StreamPatch parse_stream_patch(std::string_view body) {
     if (f.present("thumbnailUrl")) p.thumbnail_url = f.optional_url("thumbnailUrl");
     if (f.present("scheduledAt")) p.scheduled_at = f.optional_time("scheduledAt");
     if (f.present("maxResolution")) p.max_resolution = f.one_of("maxResolution", kResolutions);
+    if (f.present("topRung")) {
+        p.top_rung = f.is_null("topRung") ? std::optional<std::string>()
+                                          : std::optional(f.one_of("topRung", kTopRungs));
+    }
     if (f.present("enableChat")) p.enable_chat = f.boolean("enableChat");
     if (f.present("enableReactions")) p.enable_reactions = f.boolean("enableReactions");
     if (f.present("enableQa")) p.enable_qa = f.boolean("enableQa");

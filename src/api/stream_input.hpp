@@ -13,6 +13,7 @@ struct CreateStreamInput {
     std::optional<std::string> thumbnail_url;
     std::optional<util::Time> scheduled_at;
     std::string max_resolution = "1080p";
+    std::optional<std::string> top_rung;  // null: the server's --transcode-top-rung
     bool enable_chat = true;
     bool enable_reactions = true;
     bool enable_qa = false;

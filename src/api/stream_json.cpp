@@ -29,6 +29,7 @@ nlohmann::json stream_to_json(const store::Stream& s, bool with_key) {
         {"ingestUrl", s.ingest_url},
         {"hlsManifestUrl", opt(s.hls_manifest_url)},
         {"maxResolution", s.max_resolution},
+        {"topRung", opt(s.top_rung)},
         {"peakViewerCount", s.peak_viewer_count},
         {"totalViewCount", s.total_view_count},
         {"totalChatMessages", s.total_chat_messages},

@@ -104,6 +104,7 @@ net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
     s.stream_key = util::new_secret();
     s.ingest_url = ctx.ingest_url;
     s.max_resolution = in.max_resolution;
+    s.top_rung = in.top_rung;
     s.enable_chat = in.enable_chat;
     s.enable_reactions = in.enable_reactions;
     s.enable_qa = in.enable_qa;

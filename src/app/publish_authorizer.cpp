@@ -48,8 +48,8 @@ boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthor
         auto pres =
             std::make_shared<hls::Presentation>(live->strand(), clock_, settings_.rendition);
         if (settings_.transcoding) {
-            live->add_consumer(
-                settings_.transcoding->attach(stream->id, stream->max_resolution, pres));
+            live->add_consumer(settings_.transcoding->attach(stream->id, stream->max_resolution,
+                                                             stream->top_rung, pres));
         } else {
             live->add_consumer(pres->add_rendition(hls::kSourceRendition));
         }

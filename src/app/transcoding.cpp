@@ -55,9 +55,8 @@ struct Transcoding::Series {
           encode_seconds(gauge(r,
                                "nchat_transcode_encode_seconds_per_frame",
                                "Moving average wall time of one encode call")),
-          queue_depth(gauge(r,
-                            "nchat_transcode_queue_depth",
-                            "Frames waiting for a rendition's encoder")),
+          queue_depth(
+              gauge(r, "nchat_transcode_queue_depth", "Frames waiting for a rendition's encoder")),
           shed(gauge(r, "nchat_transcode_shed", "1 while a rendition is shed (not encoded)")),
           lag(gauge(r,
                     "nchat_transcode_lag_seconds",
@@ -65,9 +64,8 @@ struct Transcoding::Series {
           speed(gauge(r,
                       "nchat_transcode_speed",
                       "Media seconds transcoded per second of busy worker time (>1 keeps up)")),
-          input_depth(gauge(r,
-                            "nchat_transcode_input_queue_depth",
-                            "Packets waiting for a stream's transcoder")),
+          input_depth(gauge(
+              r, "nchat_transcode_input_queue_depth", "Packets waiting for a stream's transcoder")),
           input_dropped(counter(r,
                                 "nchat_transcode_input_dropped_total",
                                 "Packets dropped because a transcoder's input queue was full")) {}
@@ -177,7 +175,12 @@ Transcoding::~Transcoding() = default;
 std::shared_ptr<live::Consumer> Transcoding::attach(
     const std::string& stream_id,
     const std::string& max_resolution,
+    const std::optional<std::string>& top_rung,
     const std::shared_ptr<hls::Presentation>& pres) {
+    auto config = config_;
+    if (top_rung) {
+        if (auto mode = transcode::parse_top_rung_mode(*top_rung)) config.top_rung = *mode;
+    }
     transcode::TranscoderOptions opts;
     opts.stream_id = stream_id;
     std::weak_ptr<hls::Presentation> weak = pres;
@@ -185,7 +188,7 @@ std::shared_ptr<live::Consumer> Transcoding::attach(
         if (auto p = weak.lock()) p->remove_rendition(r.name);
     };
     auto t = std::make_shared<transcode::Transcoder>(
-        pres->strand(), config_, max_resolution,
+        pres->strand(), std::move(config), max_resolution,
         [weak](const transcode::Rung& r) -> std::shared_ptr<live::Consumer> {
             auto p = weak.lock();
             return p ? p->add_rendition(r.name) : nullptr;

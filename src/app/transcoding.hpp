@@ -36,10 +36,12 @@ public:
     Transcoding(const Transcoding&) = delete;
     Transcoding& operator=(const Transcoding&) = delete;
 
-    // On the stream strand (the publish): the consumer to add to the LiveStream. Its renditions
-    // are added to `pres` as the transcoder plans them (and removed when a re-plan drops them).
+    // At the publish: the consumer to add to the LiveStream. Its renditions are added to `pres`
+    // as the transcoder plans them (and removed when a re-plan drops them). `top_rung`: the
+    // stream's own setting ("auto", "passthrough", "transcode"), else the server's.
     std::shared_ptr<live::Consumer> attach(const std::string& stream_id,
                                            const std::string& max_resolution,
+                                           const std::optional<std::string>& top_rung,
                                            const std::shared_ptr<hls::Presentation>& pres);
 
     // Any thread. The stream's transcoder on this node, if it has one that still runs.

@@ -42,6 +42,8 @@ struct Stream {
     std::string ingest_url;
     std::optional<std::string> hls_manifest_url;
     std::string max_resolution = "1080p";
+    // The top rendition (issue 5): "auto", "passthrough" or "transcode"; empty: the server's.
+    std::optional<std::string> top_rung;
     std::int64_t peak_viewer_count = 0;
     std::int64_t total_view_count = 0;
     std::int64_t total_chat_messages = 0;
@@ -64,6 +66,7 @@ struct StreamPatch {
     std::optional<std::optional<std::string>> thumbnail_url;
     std::optional<std::optional<Time>> scheduled_at;
     std::optional<std::string> max_resolution;
+    std::optional<std::optional<std::string>> top_rung;
     std::optional<bool> enable_chat;
     std::optional<bool> enable_reactions;
     std::optional<bool> enable_qa;

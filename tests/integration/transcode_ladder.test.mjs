@@ -147,11 +147,17 @@ describe('transcoding ladder', () => {
     await pub.stop();
   });
 
-  it('leaves out the rungs above a 720p source: 3 renditions', async () => {
-    const s = await t.newStream();
+  it('leaves out the rungs above a 720p source: 3 renditions; topRung "transcode" re-encodes the top one', async () => {
+    const bad = await srv.req('POST', '/api/streams/create', { token: t.alice.token, body: { channelId: uuid(), title: 'x', topRung: 'best' } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.error.field, 'topRung');
+    const s = await t.newStream({ topRung: 'transcode' });
+    assert.equal(s.topRung, 'transcode');
     const pub = publishFile(`${t.rtmpUrl()}/${s.streamKey}`, src720);
     const v = await t.master(s.id, 3);
     assert.deepEqual(v.map((x) => x.resolution), ['1280x720', '854x480', '640x360']);
+    const health = (await srv.req('GET', `/api/streams/${s.id}/health`, { token: t.alice.token })).json;
+    assert.deepEqual(health.transcode.renditions.map((r) => [r.name, r.passthrough]), [['720p', false], ['480p', false], ['360p', false]]);
     await pub.stop();
   });
 

@@ -37,6 +37,7 @@ constexpr std::array<std::string_view, kStreamColumns> kColumns{
     "is_private",
     "created_at",
     "updated_at",
+    "top_rung",
 };
 
 bool is_time_column(std::string_view c) {
@@ -105,6 +106,7 @@ Stream stream_from_row(const Row& r) {
     s.is_private = bool_at(r, 23, false);
     s.created_at = time_at(r, 24);
     s.updated_at = time_at(r, 25);
+    s.top_rung = opt_text_at(r, 26);
     return s;
 }
 
@@ -148,7 +150,8 @@ std::vector<Value> stream_insert_values(const Stream& s) {
             tags_to_json(s.tags),
             s.is_private,
             time_value(s.created_at),
-            time_value(s.updated_at)};
+            time_value(s.updated_at),
+            text_value(s.top_rung)};
 }
 
 Assignments stream_patch_assignments(const StreamPatch& p, util::Time now) {
@@ -162,6 +165,7 @@ Assignments stream_patch_assignments(const StreamPatch& p, util::Time now) {
     if (p.thumbnail_url) set("thumbnail_url", text_value(*p.thumbnail_url));
     if (p.scheduled_at) set("scheduled_at", time_value(*p.scheduled_at));
     if (p.max_resolution) set("max_resolution", *p.max_resolution);
+    if (p.top_rung) set("top_rung", text_value(*p.top_rung));
     if (p.enable_chat) set("enable_chat", *p.enable_chat);
     if (p.enable_reactions) set("enable_reactions", *p.enable_reactions);
     if (p.enable_qa) set("enable_qa", *p.enable_qa);
