@@ -76,6 +76,12 @@ void validate_transcode(const Config& cfg) {
     if (!transcode::parse_top_rung_mode(cfg.transcode_top_rung)) {
         throw std::runtime_error("transcode-top-rung: auto, passthrough or transcode");
     }
+    if (!cfg.transcode_ladder.empty()) {
+        std::string why;
+        if (!transcode::parse_ladder(cfg.transcode_ladder, &why)) {
+            throw std::runtime_error("transcode-ladder: " + why);
+        }
+    }
     if (!transcode::parse_keyframe_policy(cfg.transcode_keyframes)) {
         throw std::runtime_error("transcode-keyframes: source or 0.5-10 (seconds)");
     }
@@ -148,6 +154,9 @@ HostPort parse_host_port(const std::string& s, const std::string& key) {
 
 transcode::LadderConfig Config::ladder_config() const {
     transcode::LadderConfig c;
+    if (!transcode_ladder.empty()) {
+        c.ladder = transcode::parse_ladder(transcode_ladder, nullptr).value_or(c.ladder);
+    }
     c.top_rung = transcode::parse_top_rung_mode(transcode_top_rung).value_or(c.top_rung);
     c.encoder = transcode_encoder;
     c.preset = transcode_preset;
@@ -250,6 +259,9 @@ void add_config_options(CLI::App& cmd, Config& cfg, bool serve) {
         "Unsent KiB per WebSocket before its events are dropped (16-65536)");
     add(cmd, "transcode", cfg.transcode,
         "Transcode each live stream into the quality ladder (false: the source only)");
+    add(cmd, "transcode-ladder", cfg.transcode_ladder,
+        "The ladder as name:kbps:fps,... (empty: 1080p:3000:30,720p:1500:30,480p:800:24,"
+        "360p:400:24)");
     add(cmd, "transcode-top-rung", cfg.transcode_top_rung,
         "Top rendition: auto (the source when within 2x the rung's bitrate), passthrough or "
         "transcode");
@@ -309,6 +321,7 @@ void finish_config(CLI::App& cmd, Config& cfg) {
                                        "ws_max_connections",
                                        "ws_send_queue_kb",
                                        "transcode",
+                                       "transcode_ladder",
                                        "transcode_top_rung",
                                        "transcode_encoder",
                                        "transcode_preset",
@@ -360,6 +373,7 @@ void finish_config(CLI::App& cmd, Config& cfg) {
             from_file(t, cmd, "ws-max-connections", cfg.ws_max_connections);
             from_file(t, cmd, "ws-send-queue-kb", cfg.ws_send_queue_kb);
             from_file(t, cmd, "transcode", cfg.transcode);
+            from_file(t, cmd, "transcode-ladder", cfg.transcode_ladder);
             from_file(t, cmd, "transcode-top-rung", cfg.transcode_top_rung);
             from_file(t, cmd, "transcode-encoder", cfg.transcode_encoder);
             from_file(t, cmd, "transcode-preset", cfg.transcode_preset);

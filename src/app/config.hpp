@@ -48,6 +48,7 @@ struct Config {
     int ws_send_queue_kb = 512;      // unsent bytes per connection before events are dropped
     // Transcoding ladder (issue 5, docs/transcode.md); defaults from transcode::LadderConfig.
     bool transcode = true;
+    std::string transcode_ladder;  // name:kbps:fps,…; empty = the product spec's table
     std::string transcode_top_rung = "auto";
     std::string transcode_encoder = "libx264";
     std::string transcode_preset = "veryfast";

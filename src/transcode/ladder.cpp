@@ -70,6 +70,50 @@ std::optional<double> parse_keyframe_policy(std::string_view s) {
     return v;
 }
 
+std::optional<std::vector<LadderStep>> parse_ladder(std::string_view s, std::string* error) {
+    auto fail = [&](std::string why) -> std::optional<std::vector<LadderStep>> {
+        if (error) *error = std::move(why);
+        return std::nullopt;
+    };
+    std::vector<LadderStep> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        auto comma = s.find(',', start);
+        auto item = s.substr(start, comma == std::string_view::npos ? s.npos : comma - start);
+        if (out.size() == 8) return fail("at most 8 rungs");
+        auto c1 = item.find(':');
+        auto c2 = c1 == item.npos ? item.npos : item.find(':', c1 + 1);
+        if (c2 == item.npos) return fail("'" + std::string(item) + "' is not name:kbps:fps");
+        auto name = item.substr(0, c1);
+        auto side = parse_resolution(name);
+        if (!side || *side < 144 || *side > 4320 || *side % 2) {
+            return fail("'" + std::string(name) +
+                        "': a rung is named by an even short side, 144p-4320p");
+        }
+        int kbps = 0;
+        auto kb = item.substr(c1 + 1, c2 - c1 - 1);
+        auto [kend, kec] = std::from_chars(kb.data(), kb.data() + kb.size(), kbps);
+        if (kec != std::errc{} || kend != kb.data() + kb.size() || kbps < 100 || kbps > 100000) {
+            return fail("'" + std::string(item) + "': kbps 100-100000");
+        }
+        double fps = 0;
+        auto fs = item.substr(c2 + 1);
+        auto [fend, fec] = std::from_chars(fs.data(), fs.data() + fs.size(), fps);
+        if (fec != std::errc{} || fend != fs.data() + fs.size() || !(fps >= 1 && fps <= 120)) {
+            return fail("'" + std::string(item) + "': fps 1-120");
+        }
+        for (const auto& o : out) {
+            if (o.short_side == *side) return fail("'" + std::string(name) + "' twice");
+        }
+        out.push_back({std::string(name), *side, kbps, fps});
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    std::sort(out.begin(), out.end(),
+              [](const LadderStep& a, const LadderStep& b) { return a.short_side > b.short_side; });
+    return out;
+}
+
 bool encoder_available(const std::string& name) {
     return avcodec_find_encoder_by_name(name.c_str()) != nullptr;
 }

@@ -90,6 +90,10 @@ std::optional<int> parse_resolution(std::string_view name);
 // "auto" | "passthrough" | "transcode".
 std::optional<TopRungMode> parse_top_rung_mode(std::string_view s);
 std::string_view to_string(TopRungMode m);
+// "1080p:3000:30,720p:1500:30,…" (name:kbps:fps; the name's number is the short side) → the
+// steps, largest first. 1-8 rungs, short side 144-4320 and even, 100-100000 kb/s, 1-120 fps,
+// each short side once. nullopt (and *error says why) otherwise.
+std::optional<std::vector<LadderStep>> parse_ladder(std::string_view s, std::string* error);
 // "source" → 0; "2" / "2.5" → seconds (0.5-10); nullopt otherwise.
 std::optional<double> parse_keyframe_policy(std::string_view s);
 // True when this FFmpeg build has an encoder of that name (avcodec_find_encoder_by_name).

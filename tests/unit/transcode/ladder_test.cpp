@@ -112,5 +112,34 @@ TEST(LadderConfigParse, NamesAndPolicies) {
     EXPECT_FALSE(encoder_available("no_such_encoder"));
 }
 
+TEST(LadderParse, ParsesSortsAndFeedsThePlan) {
+    std::string why;
+    auto steps = parse_ladder("360p:400:24,1440p:9000:60,720p:1500:30", &why);
+    ASSERT_TRUE(steps) << why;
+    ASSERT_EQ(steps->size(), 3u);
+    EXPECT_EQ((*steps)[0].name, "1440p");
+    EXPECT_EQ((*steps)[0].video_kbps, 9000);
+    EXPECT_EQ((*steps)[0].fps, 60);
+    EXPECT_EQ((*steps)[2].short_side, 360);
+    LadderConfig c;
+    c.ladder = *steps;
+    c.top_rung = TopRungMode::transcode;
+    EXPECT_EQ(sizes(plan_ladder(source(1920, 1080), "", c)), "720p:1280x720 360p:640x360");
+}
+
+TEST(LadderParse, RefusesWhatItCannotUseAndSaysWhy) {
+    for (const char* bad :
+         {"", "720p", "720p:1500", "720p:x:30", "720p:1500:0", "721p:1500:30", "96p:100:30",
+          "720p:50:30", "720p:1500:30,720p:800:24", "a:1:1", "720p:1500:30,"}) {
+        std::string why;
+        EXPECT_FALSE(parse_ladder(bad, &why)) << bad;
+        EXPECT_FALSE(why.empty()) << bad;
+    }
+    std::string nine;
+    for (int i = 0; i < 9; ++i)
+        nine += (i ? "," : "") + std::to_string(200 + 100 * i) + "p:500:30";
+    EXPECT_FALSE(parse_ladder(nine, nullptr));
+}
+
 }  // namespace
 }  // namespace nchat::transcode
