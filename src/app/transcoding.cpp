@@ -55,9 +55,8 @@ struct Transcoding::Series {
           encode_seconds(gauge(r,
                                "nchat_transcode_encode_seconds_per_frame",
                                "Moving average wall time of one encode call")),
-          queue_depth(gauge(r,
-                            "nchat_transcode_queue_depth",
-                            "Frames waiting for a rendition's encoder")),
+          queue_depth(
+              gauge(r, "nchat_transcode_queue_depth", "Frames waiting for a rendition's encoder")),
           shed(gauge(r, "nchat_transcode_shed", "1 while a rendition is shed (not encoded)")),
           lag(gauge(r,
                     "nchat_transcode_lag_seconds",
@@ -65,9 +64,8 @@ struct Transcoding::Series {
           speed(gauge(r,
                       "nchat_transcode_speed",
                       "Media seconds transcoded per second of busy worker time (>1 keeps up)")),
-          input_depth(gauge(r,
-                            "nchat_transcode_input_queue_depth",
-                            "Packets waiting for a stream's transcoder")),
+          input_depth(gauge(
+              r, "nchat_transcode_input_queue_depth", "Packets waiting for a stream's transcoder")),
           input_dropped(counter(r,
                                 "nchat_transcode_input_dropped_total",
                                 "Packets dropped because a transcoder's input queue was full")) {}
