@@ -33,6 +33,7 @@
 #include "realtime/pubsub/in_process_bus.hpp"
 #include "realtime/pubsub/redis_bus.hpp"
 #include "realtime/service.hpp"
+#include "realtime/viewer_sessions.hpp"
 #include "realtime/ws/server.hpp"
 #include "store/database.hpp"
 #include "transcode/ffmpeg_log.hpp"
@@ -73,7 +74,8 @@ void ensure_admin(store::Database& db, util::Clock& clock) {
 }
 
 // The live media of a stream ended (grace period over, or POST /end): the store says ended, with
-// the reactions still queued counted, and the stream's room hears it.
+// the reactions and viewer sessions still queued counted (and its open sessions closed), and
+// the stream's room hears it.
 net::awaitable<void> mark_ended(store::Database& db,
                                 util::Clock& clock,
                                 std::string id,
@@ -168,12 +170,18 @@ int serve(const Config& cfg) {
     hub_opts.shards = threads;
     for (std::size_t i = 0; i < io.size(); ++i)
         hub_opts.shard_contexts.push_back(&io.context(i));
+    // Viewer sessions of this node's rooms (nchat_stream_viewers), stored by the chat service's
+    // flush; the node id names them, and this node on Redis.
+    const std::string node_id = util::new_uuid();
+    realtime::ViewerSessions viewer_sessions(clock, node_id);
     realtime::Hub hub(ioc, hub_opts);
+    hub.presence().record_sessions(&viewer_sessions);
     std::unique_ptr<realtime::RedisBus> redis_bus;
     std::unique_ptr<realtime::EventBus> local_bus;
     if (!cfg.redis.empty()) {
         realtime::RedisBusOptions ro;
         ro.url = cfg.redis;
+        ro.node_id = node_id;
         redis_bus = std::make_unique<realtime::RedisBus>(hub, ro);
     } else {
         local_bus = std::make_unique<realtime::InProcessBus>(hub);
@@ -181,6 +189,7 @@ int serve(const Config& cfg) {
     realtime::EventBus& bus = redis_bus ? static_cast<realtime::EventBus&>(*redis_bus) : *local_bus;
     // Chat, reactions, Q&A and moderation (docs/chat.md): one service behind REST and WebSocket.
     realtime::Service chat(db, clock, bus, chat_config(cfg));
+    chat.record_viewers(viewer_sessions);
     chat_service = &chat;
 
     api::ApiContext ctx{db,
@@ -242,7 +251,8 @@ int serve(const Config& cfg) {
         [&ctx](std::string header) { return api::authenticate_header(ctx, std::move(header)); },
         wso);
     router.add_upgrade("/api/realtime", realtime_ws.upgrade_handler());
-    realtime::Metrics realtime_metrics(registry, hub, realtime_ws, redis_bus.get());
+    realtime::Metrics realtime_metrics(registry, hub, realtime_ws, redis_bus.get(),
+                                       &viewer_sessions);
     ctx.before_scrape = [&, before = ctx.before_scrape] {
         if (before) before();
         realtime_metrics.refresh();
@@ -327,7 +337,7 @@ int serve(const Config& cfg) {
     signals.async_wait(on_signal);
 
     io.run();
-    chat.flush_sync();  // reactions still queued
+    chat.flush_sync();  // reactions and viewer sessions still queued; open sessions end
     if (redis_bus) redis_bus->stop();
     db.stop();
     log->info("stopped");

@@ -6,7 +6,8 @@
 //
 // The hub also ticks: once a second every shard checks its connections' heartbeats and
 // deadlines, and the viewer counts that changed are announced in their rooms (`viewers`, at
-// most once a second per room) and, with several nodes, published for the others.
+// most once a second per room), noted as peaks for the viewer sessions (Presence) and, with
+// several nodes, published for the others.
 #include <atomic>
 #include <chrono>
 #include <cstdint>

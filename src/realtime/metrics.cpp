@@ -6,6 +6,7 @@
 
 #include "realtime/hub.hpp"
 #include "realtime/pubsub/redis_bus.hpp"
+#include "realtime/viewer_sessions.hpp"
 #include "realtime/ws/server.hpp"
 
 namespace nchat::realtime {
@@ -20,8 +21,9 @@ prometheus::Counter& counter(prometheus::Registry& r, const char* name, const ch
 Metrics::Metrics(prometheus::Registry& registry,
                  Hub& hub,
                  ws::Server& server,
-                 const RedisBus* redis)
-    : hub_(hub), server_(server), redis_(redis) {
+                 const RedisBus* redis,
+                 const ViewerSessions* sessions)
+    : hub_(hub), server_(server), redis_(redis), sessions_(sessions) {
     auto& r = registry;
     counters_[events] = &counter(r, "nchat_realtime_events_total",
                                  "Room events fanned out (each shard counts each event)");
@@ -44,6 +46,18 @@ Metrics::Metrics(prometheus::Registry& registry,
                         .Help("Open WebSocket connections on this node")
                         .Register(r)
                         .Add({});
+    if (sessions_) {
+        counters_[viewer_sessions] = &counter(r, "nchat_realtime_viewer_sessions_total",
+                                              "Viewer sessions started and queued for storage");
+        counters_[viewer_sessions_dropped] =
+            &counter(r, "nchat_realtime_viewer_sessions_dropped_total",
+                     "Viewer session rows not stored (queue full or storage failed)");
+        open_sessions_ = &prometheus::BuildGauge()
+                              .Name("nchat_realtime_viewer_sessions_open")
+                              .Help("Viewer sessions open on this node")
+                              .Register(r)
+                              .Add({});
+    }
     if (redis_) {
         counters_[redis_published] =
             &counter(r, "nchat_realtime_redis_published_total", "Messages published to Redis");
@@ -78,6 +92,12 @@ void Metrics::refresh() {
     add(accepted, s.accepted);
     add(rejected, s.rejected);
     connections_->Set(double(s.open));
+    if (sessions_) {
+        auto v = sessions_->stats();
+        add(viewer_sessions, v.started);
+        add(viewer_sessions_dropped, v.dropped);
+        open_sessions_->Set(double(v.open));
+    }
     if (redis_) {
         auto r = redis_->stats();
         add(redis_published, r.published);

@@ -14,14 +14,19 @@ namespace nchat::realtime {
 
 class Hub;
 class RedisBus;
+class ViewerSessions;
 namespace ws {
 class Server;
 }
 
 class Metrics {
 public:
-    // `redis` may be null (one node).
-    Metrics(prometheus::Registry& registry, Hub& hub, ws::Server& server, const RedisBus* redis);
+    // `redis` may be null (one node); so may `sessions` (not recorded).
+    Metrics(prometheus::Registry& registry,
+            Hub& hub,
+            ws::Server& server,
+            const RedisBus* redis,
+            const ViewerSessions* sessions = nullptr);
     void refresh();
 
 private:
@@ -37,6 +42,8 @@ private:
         redis_published,
         redis_dropped,
         redis_received,
+        viewer_sessions,
+        viewer_sessions_dropped,
         count_
     };
     void add(Counter c, std::uint64_t total);
@@ -44,10 +51,12 @@ private:
     Hub& hub_;
     ws::Server& server_;
     const RedisBus* redis_;
+    const ViewerSessions* sessions_;
     std::array<prometheus::Counter*, count_> counters_{};
     std::array<std::uint64_t, count_> seen_{};
     prometheus::Gauge* connections_ = nullptr;
     prometheus::Gauge* redis_up_ = nullptr;
+    prometheus::Gauge* open_sessions_ = nullptr;
 };
 
 }  // namespace nchat::realtime

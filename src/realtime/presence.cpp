@@ -1,31 +1,45 @@
 #include "realtime/presence.hpp"
 
+#include "realtime/viewer_sessions.hpp"
+
 namespace nchat::realtime {
 
-void Presence::join(const std::string& stream_id, const std::string* user_id) {
+void Presence::join(const std::string& stream_id,
+                    const std::string* user_id,
+                    std::uint64_t connection) {
     std::lock_guard lock(mu_);
     auto& l = local_[stream_id];
+    bool arrived = true;
     if (user_id) {
-        ++l.users[*user_id];
+        arrived = ++l.users[*user_id] == 1;
     } else {
         ++l.anonymous;
     }
     dirty_[stream_id] = true;
+    if (arrived && sessions_) sessions_->started(stream_id, user_id, connection);
 }
 
-void Presence::leave(const std::string& stream_id, const std::string* user_id) {
+void Presence::leave(const std::string& stream_id,
+                     const std::string* user_id,
+                     std::uint64_t connection) {
     std::lock_guard lock(mu_);
     auto it = local_.find(stream_id);
     if (it == local_.end()) return;
     auto& l = it->second;
+    bool departed = false;
     if (user_id) {
         auto u = l.users.find(*user_id);
-        if (u != l.users.end() && --u->second <= 0) l.users.erase(u);
+        if (u != l.users.end() && --u->second <= 0) {
+            l.users.erase(u);
+            departed = true;
+        }
     } else if (l.anonymous > 0) {
         --l.anonymous;
+        departed = true;
     }
     if (l.count() == 0) local_.erase(it);
     dirty_[stream_id] = true;
+    if (departed && sessions_) sessions_->ended(stream_id, user_id, connection);
 }
 
 void Presence::apply_remote(const std::string& node, RoomCounts counts, TimePoint now) {
@@ -89,6 +103,7 @@ RoomCounts Presence::take_changes(TimePoint now) {
         std::int64_t before = a == announced_.end() ? 0 : a->second;
         if (n == before) continue;
         out.emplace_back(stream, n);
+        if (sessions_) sessions_->saw(stream, n);
         if (n == 0) {
             announced_.erase(stream);
         } else {

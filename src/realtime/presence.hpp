@@ -7,6 +7,10 @@
 // Across nodes each node publishes its local counts every second and sums the others' latest;
 // a node not heard from for `remote_ttl` is forgotten (it died). A user connected to two nodes
 // counts twice: distinctness holds per node.
+//
+// With a ViewerSessions attached, a viewer's arrival in a room (a user's first connection, an
+// anonymous connection) starts a session there and its departure ends it, told under the lock
+// so a start and its end never cross; the totals take_changes() computes are the peaks.
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -19,6 +23,8 @@ namespace nchat::realtime {
 
 using RoomCounts = std::vector<std::pair<std::string, std::int64_t>>;
 
+class ViewerSessions;
+
 class Presence {
 public:
     using TimePoint = std::chrono::steady_clock::time_point;
@@ -26,9 +32,17 @@ public:
     explicit Presence(std::chrono::milliseconds remote_ttl = std::chrono::seconds(5))
         : remote_ttl_(remote_ttl) {}
 
-    // user_id nullptr: an anonymous connection.
-    void join(const std::string& stream_id, const std::string* user_id);
-    void leave(const std::string& stream_id, const std::string* user_id);
+    // Before any join: where viewer sessions go (not owned; outlives this). Optional.
+    void record_sessions(ViewerSessions* sessions) { sessions_ = sessions; }
+
+    // user_id nullptr: an anonymous connection. `connection`: this process's number for the
+    // connection (Member::connection()), which tells anonymous sessions apart.
+    void join(const std::string& stream_id,
+              const std::string* user_id,
+              std::uint64_t connection = 0);
+    void leave(const std::string& stream_id,
+               const std::string* user_id,
+               std::uint64_t connection = 0);
 
     // Another node's counts now (its rooms not listed have none).
     void apply_remote(const std::string& node, RoomCounts counts, TimePoint now);
@@ -59,6 +73,7 @@ private:
     std::unordered_map<std::string, Remote> remote_;  // by node id
     std::unordered_map<std::string, std::int64_t> announced_;
     std::unordered_map<std::string, bool> dirty_;  // rooms to look at in take_changes
+    ViewerSessions* sessions_ = nullptr;
 };
 
 }  // namespace nchat::realtime

@@ -1,11 +1,18 @@
 #include "realtime/rooms.hpp"
 
+#include <atomic>
 #include <cassert>
 
 #include "realtime/presence.hpp"
 #include "realtime/protocol.hpp"
 
 namespace nchat::realtime {
+
+namespace {
+std::atomic<std::uint64_t> next_connection{1};
+}  // namespace
+
+Member::Member() : connection_(next_connection.fetch_add(1, std::memory_order_relaxed)) {}
 
 OutEventPtr make_out_event(const Event& e) {
     auto out = std::make_shared<OutEvent>();
@@ -25,7 +32,7 @@ Joined Rooms::join(const std::string& stream_id, Member& m) {
     if (it == rooms_.end()) it = rooms_.try_emplace(stream_id, stream_id).first;
     auto& room = it->second;
     room.members_.push_back(&m);
-    if (presence_) presence_->join(stream_id, m.user_id());
+    if (presence_) presence_->join(stream_id, m.user_id(), m.connection());
     return {&room, room.members_.size() - 1};
 }
 
@@ -38,7 +45,7 @@ void Rooms::leave(Room& room, std::size_t index) {
         v[index]->moved(room, index);
     }
     v.pop_back();
-    if (presence_) presence_->leave(room.stream_id_, leaving->user_id());
+    if (presence_) presence_->leave(room.stream_id_, leaving->user_id(), leaving->connection());
     if (v.empty()) rooms_.erase(rooms_.find(room.stream_id_));  // `room` is gone after this
 }
 

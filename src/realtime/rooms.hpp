@@ -37,7 +37,10 @@ class Shard;
 // A connection as its shard sees it. Every call is on the shard's strand.
 class Member {
 public:
+    Member();
     virtual ~Member() = default;
+    // This process's number for the connection, unique while it runs (viewer sessions).
+    std::uint64_t connection() const { return connection_; }
     virtual void deliver(const OutEventPtr& e) = 0;
     virtual const std::string* user_id() const = 0;  // nullptr: anonymous
     // Rooms keep members in a vector; removing one moves the last into its place.
@@ -49,6 +52,7 @@ public:
 
 private:
     friend class Shard;
+    const std::uint64_t connection_;
     Member* prev_ = nullptr;  // the shard's list of connections
     Member* next_ = nullptr;
 };

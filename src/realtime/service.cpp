@@ -1,5 +1,6 @@
-// realtime::Service: construction, the reaction flush, the shared room rules, and the public
-// methods (each maps an overloaded store to a Refusal). The actions are in service_*.cpp.
+// realtime::Service: construction, the periodic flush (reactions, viewer sessions), the shared
+// room rules, and the public methods (each maps an overloaded store to a Refusal). The actions
+// are in service_*.cpp.
 #include "realtime/service.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -123,7 +124,8 @@ Service::Impl::Impl(store::Database& db, util::Clock& clock, EventBus& bus, Serv
                           publish(m.stream_id, "qa.question", std::move(j));
                       }
                   }),
-      reactions(db, cfg.reaction_batch, cfg.max_pending_reactions) {}
+      reactions(db, cfg.reaction_batch, cfg.max_pending_reactions),
+      viewers(db, cfg.reaction_batch) {}
 
 net::awaitable<Room> Service::Impl::load(const std::optional<auth::Principal>& who,
                                          const std::string& stream_id,
@@ -207,7 +209,7 @@ net::awaitable<void> Service::Impl::check_can_view(std::optional<auth::Principal
     co_await load(who, stream_id, {});
 }
 
-net::awaitable<void> Service::Impl::flush_reactions_loop() {
+net::awaitable<void> Service::Impl::flush_loop() {
     net::steady_timer timer(co_await net::this_coro::executor);
     while (!stopping) {
         timer.expires_after(cfg.reaction_flush_interval);
@@ -215,6 +217,7 @@ net::awaitable<void> Service::Impl::flush_reactions_loop() {
         co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
         if (stopping) break;
         co_await reactions.flush();
+        co_await viewers.flush();
     }
 }
 
@@ -225,18 +228,24 @@ Service::Service(store::Database& db, util::Clock& clock, EventBus& bus, Service
 
 Service::~Service() = default;
 
+void Service::record_viewers(ViewerSessions& sessions) {
+    impl_->viewers.attach(&sessions);
+}
+
 void Service::start(net::any_io_executor ex) {
     impl_->executor = ex;
-    net::co_spawn(ex, impl_->flush_reactions_loop(), net::detached);
+    net::co_spawn(ex, impl_->flush_loop(), net::detached);
 }
 
 net::awaitable<void> Service::flush() {
     co_await impl_->reactions.flush();
+    co_await impl_->viewers.flush();
 }
 
 void Service::flush_sync() {
     impl_->stopping = true;
     impl_->reactions.flush_sync();
+    impl_->viewers.flush_sync();
 }
 
 net::awaitable<nlohmann::json> Service::send_chat(auth::Principal who,

@@ -67,7 +67,8 @@ struct ServiceConfig {
     int max_slow_mode_seconds = 3600;
     // Bounded memory: rate-limit buckets and slow-mode entries kept at most (idle ones go first).
     std::size_t max_tracked_senders = 100'000;
-    // Reactions are stored in batches: every interval, or sooner when this many wait.
+    // Reactions (and viewer sessions) are stored in batches: every interval, or sooner when
+    // this many reactions wait. A transaction holds at most a batch of rows.
     std::chrono::milliseconds reaction_flush_interval{1000};
     std::size_t reaction_batch = 500;
     // Reactions waiting for storage beyond this are dropped (still broadcast) and counted.
@@ -83,6 +84,8 @@ struct ServiceStats {
     std::uint64_t refusals = 0;
 };
 
+class ViewerSessions;
+
 class Service {
 public:
     Service(store::Database& db, util::Clock& clock, EventBus& bus, ServiceConfig cfg);
@@ -90,10 +93,15 @@ public:
     Service(const Service&) = delete;
     Service& operator=(const Service&) = delete;
 
-    // Starts the periodic reaction flush on `ex` (optional: without it, flush() stores them).
+    // Viewer sessions to store with the reactions (docs/realtime.md, Viewer counts); before
+    // start(). Not owned; outlives this.
+    void record_viewers(ViewerSessions& sessions);
+    // Starts the periodic flush on `ex` (optional: without it, flush() stores them).
     void start(net::any_io_executor ex);
-    // Stores the reactions waiting now. flush_sync: blocking, for shutdown after the network
-    // threads stopped (before Database::stop()); also stops the periodic flush.
+    // Stores the reactions and viewer sessions waiting now (a stream's end calls it first, so
+    // its counters are exact). flush_sync: blocking, for shutdown after the network threads
+    // stopped (before Database::stop()); ends this node's open viewer sessions and stops the
+    // periodic flush.
     net::awaitable<void> flush();
     void flush_sync();
 

@@ -49,6 +49,8 @@ public:
     // no such stream. When `expected_status` is given the update happens only if the row
     // still has one of those statuses (compare-and-set for lifecycle transitions); if not,
     // the current row is returned unchanged and *applied is set to false.
+    // Moving a stream to ended or cancelled also closes its open viewer sessions
+    // (close_viewer_sessions at its ended_at, or `now`), in the same transaction.
     virtual std::optional<Stream> update_stream(const std::string& id,
                                                 const StreamPatch& patch,
                                                 Time now,
@@ -119,6 +121,20 @@ public:
     virtual std::int64_t clear_chat(const std::string& stream_id,
                                     const std::string& deleted_by,
                                     Time at) = 0;
+
+    // Viewer sessions (nchat_stream_viewers) and the view counters of their streams, in one
+    // transaction: left sessions closed (those still open), then per stream
+    // total_view_count += its started sessions, peak_viewer_count = max(peak, its peak), and
+    // its started sessions inserted. A stream that ended, was cancelled or is gone takes none of
+    // it: its counters stay what they were at its end. Returns how many sessions were inserted.
+    virtual std::int64_t record_viewers(const ViewerBatch& batch) = 0;
+    // Sets left_at = `at` (and watch_seconds) on the stream's sessions still open; returns how
+    // many.
+    virtual std::int64_t close_viewer_sessions(const std::string& stream_id, Time at) = 0;
+    // Oldest first.
+    virtual std::vector<ViewerSession> list_viewer_sessions(const std::string& stream_id,
+                                                            std::int64_t limit,
+                                                            std::int64_t offset) = 0;
 
     // Reactions: stored in order, in one transaction, with total_reactions.
     virtual void insert_reactions(const std::vector<Reaction>& batch) = 0;

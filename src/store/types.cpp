@@ -1,6 +1,7 @@
 #include "store/types.hpp"
 
 #include <array>
+#include <chrono>
 #include <utility>
 
 namespace nchat::store {
@@ -67,6 +68,11 @@ std::optional<QuestionStatus> parse_question_status(std::string_view s) {
         if (v == s) return k;
     }
     return std::nullopt;
+}
+
+std::int64_t watch_seconds(Time joined, Time left) {
+    if (left <= joined) return 0;
+    return std::chrono::duration_cast<std::chrono::seconds>(left - joined).count();
 }
 
 }  // namespace nchat::store

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "util/clock.hpp"
@@ -155,6 +156,33 @@ struct ModerationEntry {
     std::optional<std::string> target_message_id;
     std::string details = "{}";  // a JSON object
     Time created_at{};
+};
+
+// nchat_stream_viewers: one viewer's session in a stream's room (docs/realtime.md, Viewer counts).
+struct ViewerSession {
+    std::string id;  // UUID
+    std::string stream_id;
+    std::optional<std::string> user_id;  // unset: an anonymous connection
+    std::string session_id;              // who recorded it: "<node>:<connection>"
+    Time joined_at{};
+    std::optional<Time> left_at;  // unset: still watching
+    std::int64_t watch_seconds = 0;
+};
+
+// Whole seconds from `joined` to `left` (0 if the clock went back).
+std::int64_t watch_seconds(Time joined, Time left);
+
+// Viewer activity since the last batch, stored by Store::record_viewers in one transaction.
+struct ViewerBatch {
+    struct Left {
+        std::string id;  // a session stored open by an earlier batch
+        Time left_at{};
+        std::int64_t watch_seconds = 0;
+    };
+    std::vector<ViewerSession> started;  // new sessions (left_at set if they ended meanwhile)
+    std::vector<Left> left;
+    std::vector<std::pair<std::string, std::int64_t>> peaks;  // stream, viewers seen at once
+    bool empty() const { return started.empty() && left.empty() && peaks.empty(); }
 };
 
 // A row of nchat_channel_{moderators,followers,subscribers}.

@@ -10,6 +10,7 @@
 
 #include "realtime/detail/chat_writer.hpp"
 #include "realtime/detail/reaction_batcher.hpp"
+#include "realtime/detail/viewer_writer.hpp"
 #include "realtime/profanity.hpp"
 #include "realtime/rate_limiter.hpp"
 #include "realtime/service.hpp"
@@ -114,7 +115,7 @@ struct Service::Impl {
                                                        std::string question_id,
                                                        std::string status);
     net::awaitable<void> check_can_view(std::optional<auth::Principal> who, std::string stream_id);
-    net::awaitable<void> flush_reactions_loop();
+    net::awaitable<void> flush_loop();  // reactions and viewer sessions
 
     store::Database& db;
     util::Clock& clock;
@@ -126,6 +127,7 @@ struct Service::Impl {
     SlowModeGate slow_mode_gate;
     detail::ChatWriter chat_writer;
     detail::ReactionBatcher reactions;
+    detail::ViewerWriter viewers;
     std::optional<net::any_io_executor> executor;  // set by start()
     std::atomic<bool> stopping{false};
     std::atomic<std::uint64_t> messages{0};

@@ -83,6 +83,13 @@ public:
     std::vector<Reaction> recent_reactions(const std::string& stream_id,
                                            std::int64_t limit) override;
 
+    // sql_store_viewers.cpp
+    std::int64_t record_viewers(const ViewerBatch& batch) override;
+    std::int64_t close_viewer_sessions(const std::string& stream_id, Time at) override;
+    std::vector<ViewerSession> list_viewer_sessions(const std::string& stream_id,
+                                                    std::int64_t limit,
+                                                    std::int64_t offset) override;
+
     // sql_store_moderation.cpp
     std::optional<Question> get_question(const std::string& stream_id,
                                          const std::string& id,

@@ -75,15 +75,31 @@ std::optional<Stream> SqlStore::update_stream(const std::string& id,
         sql += ")";
     }
     sql += " RETURNING " + stream_columns(dialect_);
-    Rows rows;
-    try {
-        rows = query(sql, set.params);
-    } catch (const Conflict&) {
-        throw Conflict("this stream key is already in use");
+    // An ended stream has no open viewer sessions: closing them goes with the status change.
+    bool ends = patch.status &&
+                (*patch.status == StreamStatus::ended || *patch.status == StreamStatus::cancelled);
+    std::optional<Stream> out;
+    auto body = [&] {
+        Rows rows;
+        try {
+            rows = query(sql, set.params);
+        } catch (const Conflict&) {
+            throw Conflict("this stream key is already in use");
+        }
+        if (rows.empty()) {
+            out = get_stream(id);  // gone, or not in an expected status
+            return;
+        }
+        if (applied) *applied = true;
+        out = stream_from_row(rows.front());
+        if (ends) close_viewer_sessions(id, out->ended_at.value_or(now));
+    };
+    if (ends) {
+        transaction(body);
+    } else {
+        body();
     }
-    if (rows.empty()) return get_stream(id);  // gone, or not in an expected status
-    if (applied) *applied = true;
-    return stream_from_row(rows.front());
+    return out;
 }
 
 bool SqlStore::delete_stream(const std::string& id) {

@@ -98,13 +98,14 @@ net::awaitable<void> Session::authenticate(const protocol::Request& r) {
         bad_frame(code::kUnauthorized, refusal, r.id);
         co_return;
     }
-    // This connection's anonymous seat in each room becomes the user's (viewer counts).
+    // This connection's anonymous seat in each room becomes the user's (viewer counts): its
+    // anonymous viewer session ends and the user's goes on, or starts.
     auto& presence = ctx_->hub.presence();
     for (const auto& s : subs_)
-        presence.leave(s.room->stream_id(), nullptr);
+        presence.leave(s.room->stream_id(), nullptr, connection());
     who_ = std::move(p);
     for (const auto& s : subs_)
-        presence.join(s.room->stream_id(), &who_->user_id);
+        presence.join(s.room->stream_id(), &who_->user_id, connection());
     json data = {
         {"userId", who_->user_id}, {"name", who_->name}, {"role", store::to_string(who_->role)}};
     send_json(protocol::encode_ack(r.id, r.type, {}, data));
