@@ -4,8 +4,8 @@
 // end close their rows in nchat_stream_viewers; a graceful stop closes the ones still open.
 //
 // The rows are read straight from the database: with psql on PostgreSQL (the harness uses it
-// already), with the sqlite3 shell on SQLite when it is installed (scripts/bootstrap does not
-// install it, and this Node has no node:sqlite); without it those checks are skipped.
+// already), with the sqlite3 shell on SQLite (scripts/bootstrap installs it; this Node has no
+// node:sqlite). Without the shell the test fails rather than skip those checks in silence.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { Server, backends, uuid } from './lib/harness.mjs';
 import { WsClient, sleep } from './lib/ws_client.mjs';
 
 const haveSqlite3 = spawnSync('sqlite3', ['-version']).status === 0;
+if (!haveSqlite3) throw new Error('the sqlite3 shell is missing: run scripts/bootstrap');
 
 // Rows of `sql` as arrays of strings, or null when this backend's database cannot be read here.
 function query(srv, backend, sql) {
