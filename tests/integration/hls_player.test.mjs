@@ -9,7 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Server, uuid } from './lib/harness.mjs';
-import { publish, until } from './lib/media.mjs';
+import { publish, encodeFile, publishFile, until } from './lib/media.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -78,6 +78,75 @@ describe('hls.js in Chromium', { skip }, () => {
       // hls.js's own estimate of how far behind live it plays (informative; no timing assertion
       // beyond "it is a live edge player, not a segment-behind one").
       console.log(`hls.js latency ${b.latency?.toFixed(2)} s (target ${b.targetLatency?.toFixed(2)} s), levels ${JSON.stringify(b.levels)}, errors [${b.errors.join(', ')}]`);
+      await page.close();
+    } finally {
+      await pub.stop();
+    }
+  });
+});
+
+describe('hls.js switching renditions of the ladder', { skip }, () => {
+  // A 720p source: the ladder is 720p (passed through), 480p and 360p (encoded). hls.js is told
+  // to switch down and back up the way its ABR does (nextLevel: at the next segment, no flush);
+  // the video must keep playing through both switches at the new size.
+  const webRoot = mkdtempSync(join(tmpdir(), 'nchat-player-'));
+  const srv = new Server({ backend: 'sqlite', webRoot, transcode: true });
+  let browser;
+  let profile;
+  let source;
+
+  before(async () => {
+    copyFileSync(join(here, 'player', 'player.html'), join(webRoot, 'player.html'));
+    copyFileSync(require.resolve('hls.js/dist/hls.min.js'), join(webRoot, 'hls.min.js'));
+    source = encodeFile(join(webRoot, 'src720.flv'), { seconds: 40, size: '1280x720', rate: 30, kbps: 1500 });
+    await srv.start();
+    profile = mkdtempSync(join(tmpdir(), 'nchat-chrome-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    const r = await srv.stop();
+    srv.cleanup();
+    rmSync(webRoot, { recursive: true, force: true });
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    assert.equal(r.code, 0, `graceful exit; stderr:\n${srv.stderr.slice(-3000)}`);
+  });
+
+  it('switches down to 360p and back up to 720p while the video keeps playing', async () => {
+    const alice = srv.createUser('alice', 'broadcaster');
+    const s = (await srv.req('POST', '/api/streams/create',
+      { token: alice.token, body: { channelId: uuid(), title: 'ladder in a browser' } })).json;
+    const rtmp = srv.stdout.match(/RTMP ingest\s+(rtmp:\/\/\S+)/)[1];
+    const pub = publishFile(`${rtmp}/${s.streamKey}`, source);
+    try {
+      await until(async () => (await srv.req('GET', `/api/streams/${s.id}`)).json.status === 'live',
+        { what: 'live status' });
+      const page = await browser.newPage();
+      await page.goto(`${srv.base}/player.html?src=${encodeURIComponent(`${srv.base}/hls/${s.id}/master.m3u8`)}`);
+      const report = () => page.evaluate(() => window.report);
+      await until(async () => (await report()).times.at(-1) > 2, { timeout: 25000, every: 250, what: 'video time > 2 s' });
+      const levels = (await report()).levels;
+      assert.deepEqual(levels.map((l) => l.height).sort((x, y) => x - y), [360, 480, 720]);
+      const playingAt = async (height) => {
+        const idx = levels.findIndex((l) => l.height === height);
+        await page.evaluate((i) => { window.hls.autoLevelEnabled = false; window.hls.nextLevel = i; }, idx);
+        await until(async () => (await report()).height === height, { timeout: 20000, every: 250, what: `video at ${height}p` });
+        const a = await report();
+        await new Promise((r) => setTimeout(r, 1500));
+        const b = await report();
+        assert.ok(b.times.at(-1) - a.times.at(-1) > 0.8, `video time advances at ${height}p (${a.times.at(-1)} → ${b.times.at(-1)})`);
+        return b;
+      };
+      await playingAt(360);
+      const b = await playingAt(720);
+      assert.equal(b.fatal, null, `hls.js errors: ${b.errors.join(', ')}`);
+      assert.ok(b.switches >= 2, `level switches: ${b.switches}`);
+      console.log(`ladder: levels ${JSON.stringify(levels)}, switches ${b.switches}, errors [${b.errors.join(', ')}], latency ${b.latency?.toFixed(2)} s`);
       await page.close();
     } finally {
       await pub.stop();
