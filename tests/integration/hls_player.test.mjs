@@ -129,7 +129,9 @@ describe('hls.js switching renditions of the ladder', { skip }, () => {
       const page = await browser.newPage();
       await page.goto(`${srv.base}/player.html?src=${encodeURIComponent(`${srv.base}/hls/${s.id}/master.m3u8`)}`);
       const report = () => page.evaluate(() => window.report);
-      await until(async () => (await report()).times.at(-1) > 2, { timeout: 25000, every: 250, what: 'video time > 2 s' });
+      // Past the start-up (the encoded renditions' first segments), as a viewer who has watched
+      // for a few seconds before the network changes.
+      await until(async () => (await report()).times.at(-1) > 5, { timeout: 30000, every: 250, what: 'video time > 5 s' });
       const levels = (await report()).levels;
       assert.deepEqual(levels.map((l) => l.height).sort((x, y) => x - y), [360, 480, 720]);
       const playingAt = async (height) => {
@@ -144,9 +146,12 @@ describe('hls.js switching renditions of the ladder', { skip }, () => {
       };
       await playingAt(360);
       const b = await playingAt(720);
+      // Continuity is asserted; non-fatal errors are printed, not asserted: hls.js reports a
+      // start-up stall and, on the switch up, a timed-out blocking playlist request that it
+      // retries (docs/transcode.md, "Known limits"). Both are open.
       assert.equal(b.fatal, null, `hls.js errors: ${b.errors.join(', ')}`);
       assert.ok(b.switches >= 2, `level switches: ${b.switches}`);
-      console.log(`ladder: levels ${JSON.stringify(levels)}, switches ${b.switches}, errors [${b.errors.join(', ')}], latency ${b.latency?.toFixed(2)} s`);
+      console.log(`ladder: levels ${JSON.stringify(levels)}, switches ${b.switches}, errors [${b.errors.join(', ')}] ${JSON.stringify(b.errorDetails ?? [])}, latency ${b.latency?.toFixed(2)} s`);
       await page.close();
     } finally {
       await pub.stop();
