@@ -156,12 +156,20 @@ RedisBus::RedisBus(Hub& hub, RedisBusOptions opts)
       events_channel_(opts_.prefix + ":events"),
       presence_channel_(opts_.prefix + ":presence") {
     if (opts_.node_id.empty()) opts_.node_id = util::new_uuid();
-    hub_.set_presence_publisher([this](const RoomCounts& counts) {
-        enqueue(presence_channel_, encode_presence(opts_.node_id, counts));
+    link_->bus = this;
+    hub_.set_presence_publisher([link = link_](const RoomCounts& counts) {
+        std::lock_guard lock(link->mu);
+        if (auto* bus = link->bus) {
+            bus->enqueue(bus->presence_channel_, encode_presence(bus->opts_.node_id, counts));
+        }
     });
 }
 
 RedisBus::~RedisBus() {
+    {
+        std::lock_guard lock(link_->mu);
+        link_->bus = nullptr;
+    }
     stop();
 }
 

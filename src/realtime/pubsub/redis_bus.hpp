@@ -92,7 +92,15 @@ private:
     // Waits `d` or until stop; false when stopping.
     bool pause(std::chrono::milliseconds d);
 
+    // What the hub's presence ticker reaches this bus through: cleared (under its mutex) before
+    // the bus is destroyed, so a tick on a network thread never calls into a dead bus.
+    struct Link {
+        std::mutex mu;
+        RedisBus* bus = nullptr;
+    };
+
     Hub& hub_;
+    std::shared_ptr<Link> link_ = std::make_shared<Link>();
     RedisBusOptions opts_;
     RedisUrl url_;
     const std::string events_channel_;
