@@ -94,12 +94,23 @@ void Rendition::on_main(const media::MediaPacket& p, util::Time wall) {
     Frame f = std::move(*held_);
     f.duration = p.dts - f.packet.dts;
     last_duration_ = f.duration;
+    recent_durations_[recent_next_++ % recent_durations_.size()] = f.duration;
     held_ = Frame{p, 0, wall};
     append(std::move(f));
-    // Close the part as soon as the next frame cannot fit (guessing its duration is the last
-    // one's) or starts a segment: the part is listed one frame earlier than waiting for it.
+    // Close the part as soon as the next frame cannot fit or starts a segment: the part is
+    // listed one frame earlier than waiting for it. The next frame's duration is guessed as
+    // the shortest of the last few: a 24 fps rung of a 30 fps source has frames 33 or 67 ms
+    // apart, and guessing 67 after a dropped frame cut its parts at 0.3 s (7 per segment where
+    // the 30 fps renditions have 6), so part indices differed between renditions and a player
+    // switching with a RENDITION-REPORT's part index waited for a part that never came.
+    // Guessing short only delays this early close; append() still keeps every part within
+    // PART-TARGET with the real duration.
+    std::int64_t guess = last_duration_;
+    for (auto d : recent_durations_) {
+        if (d > 0 && d < guess) guess = d;
+    }
     const bool next_starts_segment = segment_at(held_->packet).has_value();
-    if (next_starts_segment || part_ticks_ + last_duration_ > part_target_ticks_) {
+    if (next_starts_segment || part_ticks_ + guess > part_target_ticks_) {
         close_part(held_->packet.dts, next_starts_segment);
     }
 }
@@ -286,6 +297,7 @@ void Rendition::flush() {
     }
     side_queue_.clear();
     last_duration_ = 0;
+    recent_durations_.fill(0);
     side_last_duration_ = 0;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Cuts one rendition's packets into LL-HLS parts and segments (rfc8216bis §4.4.4.9, §6.2) and
 // keeps the in-memory window the playlist and the origin read.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -92,6 +93,9 @@ private:
     std::vector<Frame> part_;    // main frames of the part being built
     std::int64_t part_ticks_ = 0;
     std::int64_t last_duration_ = 0;
+    // The last few frame durations: the shortest is the guess for the next frame's (see on_main).
+    std::array<std::int64_t, 8> recent_durations_{};
+    std::size_t recent_next_ = 0;
     std::deque<media::MediaPacket> side_queue_;
     std::int64_t side_last_duration_ = 0;
 

@@ -73,6 +73,30 @@ TEST(Segmenter, Video25FpsPartsOf8Frames) {
     expect_part_rules(r);
 }
 
+// A 24 fps rung made from a 30 fps source keeps 4 frames of 5, at their source times (frames
+// 33 or 67 ms apart). Its parts must still be cut where the 30 fps renditions cut theirs: six
+// of 0.333 s per 2 s segment, so that part N of segment M is the same media time in every
+// rendition (a player switching with a RENDITION-REPORT's part index relies on it).
+TEST(Segmenter, FramesDroppedTo24FpsStillCutSixPartsPerSegmentLike30Fps) {
+    Rendition r({test::video_track(24)});
+    const auto wall0 = util::Time{std::chrono::milliseconds(1'767'225'600'000)};
+    for (std::int64_t i = 0; i < 30 * 6 + 1; ++i) {
+        if (i % 5 == 3) continue;  // what the transcoder's frame selector drops
+        const std::int64_t dts = i * 3000;
+        auto data = std::make_shared<const std::vector<std::uint8_t>>(
+            std::vector<std::uint8_t>{0, 0, 0, 2, std::uint8_t(i >> 8), std::uint8_t(i)});
+        r.push(media::MediaPacket{0, dts, dts, i % 60 == 0, data},
+               wall0 + std::chrono::milliseconds(i * 100 / 3));
+    }
+    for (std::uint64_t m = 0; m < 3; ++m) {
+        ASSERT_TRUE(seg(r, m).complete);
+        ASSERT_EQ(seg(r, m).parts.size(), 6u) << "segment " << m;
+        for (const auto& p : seg(r, m).parts)
+            EXPECT_NEAR(p.duration, 1.0 / 3, 1e-9);
+    }
+    expect_part_rules(r);
+}
+
 TEST(Segmenter, Video2997FpsUsesFrameAlignedMaximum) {
     Rendition r({test::video_track(29.97)});
     test::feed(r, Feed{.video = 0, .fps_num = 30000, .fps_den = 1001}, 0, 8.1);
