@@ -24,18 +24,18 @@ const skip = !existsSync(CHROMIUM) ? 'Debian chromium is not installed (scripts/
   : !chromium ? 'playwright-core is not installed (scripts/bootstrap runs npm ci in tests/integration)'
     : false;
 
-describe('hls.js in Chromium', { skip }, () => {
-  const webRoot = mkdtempSync(join(tmpdir(), 'nchat-player-'));
-  const srv = new Server({ backend: 'sqlite', webRoot });
-  let browser;
-  let profile;
-
+// A server that serves the player page and hls.js (--web-root), and a headless Chromium, for
+// one describe block: registers its before/after hooks. `prepare(webRoot)` runs before the start.
+function playerFixture(serverOpts = {}, prepare = () => {}) {
+  const f = { webRoot: mkdtempSync(join(tmpdir(), 'nchat-player-')) };
+  f.srv = new Server({ backend: 'sqlite', webRoot: f.webRoot, ...serverOpts });
   before(async () => {
-    copyFileSync(join(here, 'player', 'player.html'), join(webRoot, 'player.html'));
-    copyFileSync(require.resolve('hls.js/dist/hls.min.js'), join(webRoot, 'hls.min.js'));
-    await srv.start();
-    profile = mkdtempSync(join(tmpdir(), 'nchat-chrome-'));
-    browser = await chromium.launchPersistentContext(profile, {
+    copyFileSync(join(here, 'player', 'player.html'), join(f.webRoot, 'player.html'));
+    copyFileSync(require.resolve('hls.js/dist/hls.min.js'), join(f.webRoot, 'hls.min.js'));
+    prepare(f.webRoot);
+    await f.srv.start();
+    f.profile = mkdtempSync(join(tmpdir(), 'nchat-chrome-'));
+    f.browser = await chromium.launchPersistentContext(f.profile, {
       executablePath: CHROMIUM,
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
@@ -43,13 +43,19 @@ describe('hls.js in Chromium', { skip }, () => {
     });
   });
   after(async () => {
-    await browser?.close();
-    const r = await srv.stop();
-    srv.cleanup();
-    rmSync(webRoot, { recursive: true, force: true });
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    assert.equal(r.code, 0, `graceful exit; stderr:\n${srv.stderr.slice(-3000)}`);
+    await f.browser?.close();
+    const r = await f.srv.stop();
+    f.srv.cleanup();
+    rmSync(f.webRoot, { recursive: true, force: true });
+    if (f.profile) rmSync(f.profile, { recursive: true, force: true });
+    assert.equal(r.code, 0, `graceful exit; stderr:\n${f.srv.stderr.slice(-3000)}`);
   });
+  return f;
+}
+
+describe('hls.js in Chromium', { skip }, () => {
+  const f = playerFixture();
+  const srv = f.srv;
 
   it('plays the live stream with low latency: video time advances, no fatal error', async () => {
     const alice = srv.createUser('alice', 'broadcaster');
@@ -60,7 +66,7 @@ describe('hls.js in Chromium', { skip }, () => {
     try {
       await until(async () => (await srv.req('GET', `/api/streams/${s.id}`)).json.status === 'live',
         { what: 'live status' });
-      const page = await browser.newPage();
+      const page = await f.browser.newPage();
       const master = `${srv.base}/hls/${s.id}/master.m3u8`;
       await page.goto(`${srv.base}/player.html?src=${encodeURIComponent(master)}`);
       const report = () => page.evaluate(() => window.report);
@@ -89,33 +95,11 @@ describe('hls.js switching renditions of the ladder', { skip }, () => {
   // A 720p source: the ladder is 720p (passed through), 480p and 360p (encoded). hls.js is told
   // to switch down and back up the way its ABR does (nextLevel: at the next segment, no flush);
   // the video must keep playing through both switches at the new size.
-  const webRoot = mkdtempSync(join(tmpdir(), 'nchat-player-'));
-  const srv = new Server({ backend: 'sqlite', webRoot, transcode: true });
-  let browser;
-  let profile;
   let source;
-
-  before(async () => {
-    copyFileSync(join(here, 'player', 'player.html'), join(webRoot, 'player.html'));
-    copyFileSync(require.resolve('hls.js/dist/hls.min.js'), join(webRoot, 'hls.min.js'));
+  const f = playerFixture({ transcode: true }, (webRoot) => {
     source = encodeFile(join(webRoot, 'src720.flv'), { seconds: 40, size: '1280x720', rate: 30, kbps: 1500 });
-    await srv.start();
-    profile = mkdtempSync(join(tmpdir(), 'nchat-chrome-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-    });
   });
-  after(async () => {
-    await browser?.close();
-    const r = await srv.stop();
-    srv.cleanup();
-    rmSync(webRoot, { recursive: true, force: true });
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    assert.equal(r.code, 0, `graceful exit; stderr:\n${srv.stderr.slice(-3000)}`);
-  });
+  const srv = f.srv;
 
   it('switches down to 360p and back up to 720p while the video keeps playing', async () => {
     const alice = srv.createUser('alice', 'broadcaster');
@@ -126,7 +110,7 @@ describe('hls.js switching renditions of the ladder', { skip }, () => {
     try {
       await until(async () => (await srv.req('GET', `/api/streams/${s.id}`)).json.status === 'live',
         { what: 'live status' });
-      const page = await browser.newPage();
+      const page = await f.browser.newPage();
       await page.goto(`${srv.base}/player.html?src=${encodeURIComponent(`${srv.base}/hls/${s.id}/master.m3u8`)}`);
       const report = () => page.evaluate(() => window.report);
       // Past the start-up (the encoded renditions' first segments), as a viewer who has watched
