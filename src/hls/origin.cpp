@@ -1,5 +1,6 @@
 #include "hls/origin.hpp"
 
+#include <array>
 #include <charconv>
 
 #include <boost/asio/redirect_error.hpp>
@@ -138,6 +139,22 @@ net::awaitable<bool> wait_for_media(std::shared_ptr<Presentation> pres) {
     co_return true;
 }
 
+// Splits "a/b/c" into exactly `n` non-empty segments.
+template <std::size_t N>
+bool split_path(std::string_view path, std::array<std::string_view, N>& out) {
+    for (std::size_t i = 0; i < N; ++i) {
+        auto slash = path.find('/');
+        out[i] = path.substr(0, slash);
+        if (out[i].empty() || (slash == std::string_view::npos) != (i + 1 == N)) return false;
+        path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
+    }
+    return true;
+}
+
+constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
+constexpr std::string_view kMediaType = "video/mp4";
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+
 std::chrono::milliseconds three_target_durations(std::uint32_t td) {
     return std::chrono::milliseconds(3000 * std::max<std::uint32_t>(td, 1));
 }
@@ -166,7 +183,59 @@ std::size_t Origin::size() const {
     return presentations_.size();
 }
 
+bool Origin::answer_at_once(std::string_view path,
+                            std::string_view query,
+                            http::FastAnswer& out) const {
+    std::array<std::string_view, 3> names;  // streamId, rendition, file
+    if (!path.starts_with("/hls/") || !split_path(path.substr(5), names)) return false;
+    auto pres = find(names[0]);
+    auto p = pres ? pres->find(names[1]) : nullptr;
+    if (!p) return false;
+    if (names[2] == "index.m3u8") {
+        // A plain or delta reload; a blocking one (_HLS_msn, _HLS_part) waits on the strand.
+        bool skip = false, seen_skip = false;
+        if (query.find('+') != std::string_view::npos) return false;  // decoding: the Router's
+        while (!query.empty()) {
+            auto amp = query.find('&');
+            auto pair = query.substr(0, amp);
+            query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+            auto eq = pair.find('=');
+            auto key = pair.substr(0, eq);
+            auto value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+            if (key == "_HLS_msn" || key == "_HLS_part") return false;
+            if (key == "_HLS_skip" && !seen_skip) {
+                seen_skip = true;
+                skip = value == "YES" || value == "v2";
+            }
+        }
+        auto body = p->ready_playlist(skip);
+        if (!body) return false;
+        out.content_type = kPlaylistType;
+        out.cache_control = "no-cache";
+        out.body.push_back(net::const_buffer(body->data(), body->size()));
+        out.owner = std::move(body);
+        return true;
+    }
+    auto res = p->ready_resource(names[2]);
+    if (res.status != Resource::Status::found || res.buffers.empty()) return false;
+    out.content_type = kMediaType;
+    out.cache_control = kImmutable;
+    for (const auto& b : res.buffers)
+        out.body.push_back(net::const_buffer(b->data(), b->size()));
+    if (res.buffers.size() == 1) {
+        out.owner = std::move(res.buffers.front());
+    } else {
+        out.owner = std::make_shared<const std::vector<Buffer>>(std::move(res.buffers));
+    }
+    return true;
+}
+
 void Origin::add_routes(http::Router& router) {
+    router.add_fast("/hls/", "/hls/{streamId}/{rendition}/{file}",
+                    [this](std::string_view path, std::string_view query, http::FastAnswer& out) {
+                        return answer_at_once(path, query, out);
+                    });
+
     router.add(http::bhttp::verb::get, "/hls/{streamId}/master.m3u8",
                [this](Request& req) -> net::awaitable<Response> {
                    auto pres = find(req.param("streamId"));
@@ -177,8 +246,7 @@ void Origin::add_routes(http::Router& router) {
                    auto body = co_await util::run_on(
                        pres->strand(), [&]() -> std::string { return pres->master_playlist(); });
                    if (body.empty()) co_return unavailable(req, "the stream has no media");
-                   co_return text(req, Status::ok, std::move(body), "application/vnd.apple.mpegurl",
-                                  "no-cache");
+                   co_return text(req, Status::ok, std::move(body), kPlaylistType, "no-cache");
                });
 
     router.add(
@@ -203,7 +271,7 @@ void Origin::add_routes(http::Router& router) {
                 bool skip_update = skip && (*skip == "YES" || *skip == "v2");
                 std::string cache = "no-cache";  // the plain playlist changes every part
                 auto serve = [&](std::shared_ptr<const std::string> body) {
-                    auto out = make(req, Status::ok, "application/vnd.apple.mpegurl", cache);
+                    auto out = make(req, Status::ok, kPlaylistType, cache);
                     out.body().share(body, net::const_buffer(body->data(), body->size()));
                     out.prepare_payload();
                     return out;
@@ -267,7 +335,7 @@ void Origin::add_routes(http::Router& router) {
             if (res.status != Resource::Status::found || res.buffers.empty()) {
                 co_return not_found(req, "no such part or segment (gone, or not yet)");
             }
-            auto out = make(req, Status::ok, "video/mp4", "public, max-age=31536000, immutable");
+            auto out = make(req, Status::ok, kMediaType, kImmutable);
             // Parts, and the parts of a segment, go out as they are held: no copy.
             for (const auto& b : res.buffers) {
                 out.body().append_shared(b, net::const_buffer(b->data(), b->size()));

@@ -21,7 +21,12 @@ public:
     std::shared_ptr<Presentation> find(std::string_view stream_id) const;
     std::size_t size() const;
 
+    // The routes, and the fast path for what is ready at once (http/fast_get.hpp).
     void add_routes(http::Router& router);
+    // Any thread: a 200 for a media playlist already rendered for the current window, or a part,
+    // segment or init segment the window holds. False for the rest (blocking reloads, hinted
+    // parts, 404s, the multivariant playlist), which the routes answer.
+    bool answer_at_once(std::string_view path, std::string_view query, http::FastAnswer& out) const;
 
 private:
     mutable std::mutex mu_;

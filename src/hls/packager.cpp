@@ -99,9 +99,18 @@ std::shared_ptr<const std::string> Packager::ready_playlist(bool skip) const {
     return {r, &r->text};
 }
 
+Resource Packager::ready_resource(std::string_view name) const {
+    auto w = published_.load(std::memory_order_acquire);
+    return w ? find_resource(*w, name) : Resource{};
+}
+
 void Packager::wake_all() {
     // On the strand, where every rendition of the stream renders: a rendering is never current
     // for a change it has not seen.
+    if (rendition_) {
+        published_.store(std::make_shared<const Window>(rendition_->window()),
+                         std::memory_order_release);
+    }
     changes_->fetch_add(1, std::memory_order_acq_rel);
     auto w = std::move(waiters_);
     waiters_.clear();

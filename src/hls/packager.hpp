@@ -10,6 +10,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "hls/playlist.hpp"
+#include "hls/resource.hpp"
 #include "hls/segmenter.hpp"
 #include "live/consumer.hpp"
 
@@ -45,6 +46,10 @@ public:
     // Any thread: that playlist when it is rendered and still current, else nullptr (then ask
     // playlist() on the strand). Most playlist requests are answered here, with no strand visit.
     std::shared_ptr<const std::string> ready_playlist(bool skip) const;
+    // Any thread: the part, segment or init segment `name` when the window as of the last change
+    // holds it (a `found` Resource), else whatever that window says (then ask on the strand,
+    // which knows better: a hinted part may have arrived since).
+    Resource ready_resource(std::string_view name) const;
 
 private:
     void wake_all();  // the window changed: wake waiters, drop the rendered playlists
@@ -67,6 +72,9 @@ private:
         std::string text;
     };
     std::atomic<std::shared_ptr<const Rendered>> rendered_[2];  // [plain, skip]
+    // A copy of the window at each change (its buffers shared, not copied), for readers on
+    // other threads.
+    std::atomic<std::shared_ptr<const Window>> published_;
 };
 
 }  // namespace nchat::hls

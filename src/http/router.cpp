@@ -153,6 +153,20 @@ void Router::add_upgrade(std::string pattern, UpgradeHandler h) {
     routes_.push_back({bhttp::verb::get, std::move(pattern), std::move(segs), {}, std::move(h)});
 }
 
+void Router::add_fast(std::string prefix, std::string route, FastHandler h) {
+    if (prefix.empty() || prefix.front() != '/') {
+        throw std::invalid_argument("fast route prefix must start with '/': " + prefix);
+    }
+    fast_.push_back({std::move(prefix), std::move(route), std::move(h)});
+}
+
+const Router::FastRoute* Router::fast(std::string_view path) const {
+    for (const auto& f : fast_) {
+        if (path.starts_with(f.prefix)) return &f;
+    }
+    return nullptr;
+}
+
 Router::Match Router::match(bhttp::verb method, std::string_view path) const {
     Match m;
     const Route* best = nullptr;

@@ -62,6 +62,26 @@ describe('RTMP ingest to LL-HLS', () => {
     assert.ok(Number(v.nb_read_frames) > 10, `decoded ${v.nb_read_frames} video frames`);
     assert.ok(Number(a.nb_read_frames) > 10, `decoded ${a.nb_read_frames} audio frames`);
 
+    // What is ready goes out through the fast path (docs/hls.md); a '%' in the path sends the
+    // same request the ordinary way. Both give the same bytes and the same headers.
+    const listed = await text(`/hls/${s.id}/source/index.m3u8`);
+    const seg = listed.match(/^(seg\d+)\.m4s$/m)[1];
+    const onePart = listed.match(/URI="(part\d+\.\d+)\.m4s"/)[1];
+    for (const name of ['init.mp4', `${seg}.m4s`, `${onePart}.m4s`, 'index.m3u8']) {
+      const get = async (n) => {
+        const r = await fetch(`${srv.base}/hls/${s.id}/source/${n}`);
+        return { status: r.status, headers: [...r.headers], bytes: Buffer.from(await r.arrayBuffer()) };
+      };
+      const fast = await get(name);
+      const slow = await get(name.replace('.', '%2E'));
+      assert.equal(fast.status, 200, name);
+      assert.equal(slow.status, 200, name);
+      const playlist = name === 'index.m3u8';  // it may gain a part between the two requests
+      const heads = (r) => r.headers.filter(([k]) => k !== 'date' && (!playlist || k !== 'content-length'));
+      assert.deepEqual(heads(fast), heads(slow), name);
+      if (!playlist) assert.ok(fast.bytes.length > 0 && fast.bytes.equals(slow.bytes), name);
+    }
+
     // A blocking request for the hinted part answers once that part exists, listing it.
     const hint = (await text(`/hls/${s.id}/source/index.m3u8`)).match(/PRELOAD-HINT:TYPE=PART,URI="part(\d+)\.(\d+)\.m4s"/);
     const blocked = await srv.req('GET', `/hls/${s.id}/source/index.m3u8?_HLS_msn=${hint[1]}&_HLS_part=${hint[2]}`);

@@ -11,8 +11,12 @@ Cors::Cors(std::vector<std::string> origins) : origins_(std::move(origins)) {
 std::string_view Cors::allowed_origin(const RawRequest& req) const {
     if (origins_.empty()) return {};
     auto it = req.find(bhttp::field::origin);
-    if (it == req.end() || it->value().empty()) return {};
-    std::string_view origin = it->value();
+    if (it == req.end()) return {};
+    return allowed_origin(std::string_view(it->value()));
+}
+
+std::string_view Cors::allowed_origin(std::string_view origin) const {
+    if (origins_.empty() || origin.empty()) return {};
     if (any_) return origin;
     for (const auto& o : origins_) {
         if (o == origin) return origin;

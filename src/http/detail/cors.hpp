@@ -15,6 +15,8 @@ public:
 
     // The request's Origin when it is allowed, else empty.
     std::string_view allowed_origin(const RawRequest& req) const;
+    // `origin` (an Origin header's value) when it is allowed, else empty.
+    std::string_view allowed_origin(std::string_view origin) const;
     // An OPTIONS request with Origin and Access-Control-Request-Method.
     static bool is_preflight(const RawRequest& req);
     // 204 with the Allow-Methods/Headers and Max-Age for an allowed preflight.

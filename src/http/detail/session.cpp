@@ -1,16 +1,20 @@
 #include "http/detail/session.hpp"
 
+#include <charconv>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "http/detail/dispatch.hpp"
 #include "http/detail/server_core.hpp"
+#include "http/detail/simple_get.hpp"
 #include "util/time.hpp"
 
 namespace nchat::http::detail {
@@ -98,6 +102,15 @@ void Session::force_close() {
 net::awaitable<void> Session::run() {
     try {
         for (;;) {
+            if (buffer_.size() == 0 && !co_await read_idle()) break;
+            if (core_->router.has_fast()) {
+                auto fast = co_await serve_fast();
+                if (fast == Fast::closed) break;
+                if (fast == Fast::answered) {
+                    first_ = false;
+                    continue;
+                }
+            }
             Parser parser;
             parser.header_limit(static_cast<std::uint32_t>(core_->opts.max_header_bytes));
             parser.body_limit(core_->opts.max_body_bytes);
@@ -150,19 +163,84 @@ net::awaitable<void> Session::run() {
     stream_.close();
 }
 
+net::awaitable<bool> Session::read_idle() {
+    // Between requests: wait for the first byte under the idle deadline, quietly.
+    state_ = State::reading_idle;
+    if (core_->stopping.load()) co_return false;
+    stream_.expires_after(first_ ? core_->opts.read_timeout : core_->opts.idle_timeout);
+    error_code ec;
+    auto n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
+                                              net::redirect_error(net::use_awaitable, ec));
+    buffer_.commit(n);
+    co_return !ec;
+}
+
+net::awaitable<Session::Fast> Session::serve_fast() {
+    auto data = buffer_.data();
+    auto get =
+        parse_simple_get(std::string_view(static_cast<const char*>(data.data()), data.size()),
+                         core_->opts.max_header_bytes);
+    if (!get) co_return Fast::declined;
+    // Views into buffer_, which stays as it is until the answer is written.
+    auto qpos = get->target.find('?');
+    auto path = get->target.substr(0, qpos);
+    auto query = qpos == std::string_view::npos ? std::string_view{} : get->target.substr(qpos + 1);
+    const auto* route = core_->router.fast(path);
+    // An allowed Origin gets the API's CORS headers: the Router's job.
+    if (!route || !core_->cors.allowed_origin(get->origin).empty()) co_return Fast::declined;
+    auto start = Clock::now();
+    FastAnswer answer;
+    if (!route->handler(path, query, answer)) co_return Fast::declined;
+
+    state_ = State::busy;
+    const bool keep = get->keep_alive && !core_->stopping.load();
+    std::size_t body_size = 0;
+    for (const auto& b : answer.body)
+        body_size += b.size();
+    // The headers of the ordinary path, in its order (hls/origin.cpp, finish_headers).
+    char length[24];
+    auto [end, ec] = std::to_chars(length, length + sizeof length, body_size);
+    auto& h = fast_head_;
+    h.clear();
+    h += "HTTP/1.1 200 OK\r\nContent-Type: ";
+    h += answer.content_type;
+    h += "\r\nCache-Control: ";
+    h += answer.cache_control;
+    h += "\r\nAccess-Control-Allow-Origin: *\r\nServer: nchat-live\r\nDate: ";
+    h += http_date_now();
+    h += keep ? "\r\nContent-Length: " : "\r\nConnection: close\r\nContent-Length: ";
+    h.append(length, end);
+    h += "\r\n\r\n";
+    metrics_cache_.record(core_->metrics, route->route, bhttp::verb::get, 200,
+                          std::chrono::duration<double>(Clock::now() - start).count());
+    bool ok = co_await write_fast(answer);
+    log_access("GET", path, 200, body_size, start);
+    buffer_.consume(get->size);
+    co_return ok&& keep ? Fast::answered : Fast::closed;
+}
+
+net::awaitable<bool> Session::write_fast(const FastAnswer& answer) {
+    boost::container::small_vector<net::const_buffer, 9> buffers;
+    buffers.push_back(net::buffer(fast_head_));
+    buffers.insert(buffers.end(), answer.body.begin(), answer.body.end());
+    // Usually the socket takes it all at once, with no asynchronous operation to set up.
+    auto& socket = stream_.socket();
+    error_code ec;
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    std::size_t sent = ec ? 0 : socket.write_some(buffers, ec);
+    if (!ec && sent == net::buffer_size(buffers)) co_return true;
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) co_return false;
+    boost::beast::buffers_suffix<decltype(buffers)> rest(buffers);
+    rest.consume(sent);
+    stream_.expires_after(
+        std::max<std::chrono::milliseconds>(core_->opts.read_timeout, kMinWriteTimeout));
+    co_await net::async_write(stream_, rest, net::redirect_error(net::use_awaitable, ec));
+    co_return !ec;
+}
+
 net::awaitable<Session::ReadResult> Session::read_request(Parser& parser) {
     timed_out_ = false;
-    if (buffer_.size() == 0) {
-        // Between requests: wait for the first byte under the idle deadline, quietly.
-        state_ = State::reading_idle;
-        if (core_->stopping.load()) co_return ReadResult::closed;
-        stream_.expires_after(first_ ? core_->opts.read_timeout : core_->opts.idle_timeout);
-        error_code ec;
-        auto n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
-                                                  net::redirect_error(net::use_awaitable, ec));
-        buffer_.commit(n);
-        if (ec) co_return ReadResult::closed;
-    }
+    if (buffer_.size() == 0 && !co_await read_idle()) co_return ReadResult::closed;
     state_ = State::busy;
     auto deadline = Clock::now() + core_->opts.read_timeout;
     bool header_done = false;

@@ -46,10 +46,16 @@ private:
     using Parser = bhttp::request_parser<bhttp::string_body>;
     enum class State { reading_idle, busy, closing };
     enum class ReadResult { complete, closed, header_too_large, body_too_large, bad, timeout };
+    enum class Fast { declined, answered, closed };
 
     net::awaitable<void> run();
     net::awaitable<void> refuse();
+    // Waits for the first bytes of the next request under the idle deadline; false: closed.
+    net::awaitable<bool> read_idle();
     net::awaitable<ReadResult> read_request(Parser& parser);
+    // The request at the front of the buffer through the fast path (http/fast_get.hpp).
+    net::awaitable<Fast> serve_fast();
+    net::awaitable<bool> write_fast(const FastAnswer& answer);
     net::awaitable<bool> read_more(std::chrono::steady_clock::time_point deadline);
     net::awaitable<bool> write(Response& res, bool head_only);
     net::awaitable<void> reject(ReadResult r, Parser& parser);
@@ -74,6 +80,7 @@ private:
     bool timed_out_ = false;
     bool first_ = true;
     RequestMetricsCache metrics_cache_;
+    std::string fast_head_;  // the fast path's response head, its capacity reused
 };
 
 }  // namespace nchat::http::detail
