@@ -21,19 +21,18 @@ protected:
         small_ = std::make_shared<const std::string>("hello");
         // Larger than a loopback socket's buffer: the write cannot finish at once.
         large_ = std::make_shared<const std::string>(8 * 1024 * 1024, 'x');
-        router_.add_fast("/fast/", "/fast/{name}",
-                         [this](std::string_view path, std::string_view query, FastAnswer& out) {
-                             ++fast_calls_;
-                             auto body = path == "/fast/ok"      ? small_
-                                         : path == "/fast/large" ? large_
-                                                                 : nullptr;
-                             if (!body || query == "decline") return false;
-                             out.content_type = "text/plain";
-                             out.cache_control = "fast";
-                             out.body.push_back(net::buffer(*body));
-                             out.owner = body;
-                             return true;
-                         });
+        router_.add_fast(
+            "/fast/", "/fast/{name}",
+            [this](std::string_view path, std::string_view query, FastAnswer& out) {
+                ++fast_calls_;
+                auto body = path == "/fast/ok" ? small_ : path == "/fast/large" ? large_ : nullptr;
+                if (!body || query == "decline") return false;
+                out.content_type = "text/plain";
+                out.cache_control = "fast";
+                out.body.push_back(net::buffer(*body));
+                out.owner = body;
+                return true;
+            });
         router_.add(verb::get, "/fast/{name}", [](Request& req) -> net::awaitable<Response> {
             auto res = json_response(req, status::ok, Json{{"name", req.param("name")}}.dump());
             res.set(field::cache_control, "slow");

@@ -36,34 +36,34 @@ TEST(SimpleGet, TakesAZeroContentLengthAndNoHeaders) {
 // Everything else is left to the full parser: declined, never answered here.
 TEST(SimpleGet, DeclinesEveryOtherShape) {
     const char* cases[] = {
-        "GET /a HTTP/1.1\r\nHost: x\r\n",                       // head not complete
-        "HEAD /a HTTP/1.1\r\n\r\n",                             // other method
-        "POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\n",        // other method
-        "get /a HTTP/1.1\r\n\r\n",                              // methods are case-sensitive
-        "GET /a HTTP/1.0\r\n\r\n",                              // other version
-        "GET /a HTTP/1.1 \r\n\r\n",                             // trailing space
-        "GET  /a HTTP/1.1\r\n\r\n",                             // empty target
-        "GET a HTTP/1.1\r\n\r\n",                               // not origin-form
-        "GET http://x/a HTTP/1.1\r\n\r\n",                      // absolute-form
-        "GET /a%20b HTTP/1.1\r\n\r\n",                          // needs decoding
-        "GET /a\x7f HTTP/1.1\r\n\r\n",                          // control character
-        "GET /\xc3\xa9 HTTP/1.1\r\n\r\n",                       // raw non-ASCII
-        "GET /a HTTP/1.1\nHost: x\r\n\r\n",                     // bare LF
-        "GET /a HTTP/1.1\r\nHost x\r\n\r\n",                    // no colon
-        "GET /a HTTP/1.1\r\n: x\r\n\r\n",                       // empty name
-        "GET /a HTTP/1.1\r\nHo st: x\r\n\r\n",                  // space in name
-        "GET /a HTTP/1.1\r\nHost : x\r\n\r\n",                  // space before colon
-        "GET /a HTTP/1.1\r\nHost: x\ry\r\n\r\n",                // CR in value
-        "GET /a HTTP/1.1\r\nHost: x\x01\r\n\r\n",               // CTL in value
-        "GET /a HTTP/1.1\r\n folded\r\n\r\n",                   // obs-fold
-        "GET /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",    // a body
-        "GET /a HTTP/1.1\r\nContent-Length: 00\r\n\r\n",        // not plainly zero
+        "GET /a HTTP/1.1\r\nHost: x\r\n",                         // head not complete
+        "HEAD /a HTTP/1.1\r\n\r\n",                               // other method
+        "POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\n",          // other method
+        "get /a HTTP/1.1\r\n\r\n",                                // methods are case-sensitive
+        "GET /a HTTP/1.0\r\n\r\n",                                // other version
+        "GET /a HTTP/1.1 \r\n\r\n",                               // trailing space
+        "GET  /a HTTP/1.1\r\n\r\n",                               // empty target
+        "GET a HTTP/1.1\r\n\r\n",                                 // not origin-form
+        "GET http://x/a HTTP/1.1\r\n\r\n",                        // absolute-form
+        "GET /a%20b HTTP/1.1\r\n\r\n",                            // needs decoding
+        "GET /a\x7f HTTP/1.1\r\n\r\n",                            // control character
+        "GET /\xc3\xa9 HTTP/1.1\r\n\r\n",                         // raw non-ASCII
+        "GET /a HTTP/1.1\nHost: x\r\n\r\n",                       // bare LF
+        "GET /a HTTP/1.1\r\nHost x\r\n\r\n",                      // no colon
+        "GET /a HTTP/1.1\r\n: x\r\n\r\n",                         // empty name
+        "GET /a HTTP/1.1\r\nHo st: x\r\n\r\n",                    // space in name
+        "GET /a HTTP/1.1\r\nHost : x\r\n\r\n",                    // space before colon
+        "GET /a HTTP/1.1\r\nHost: x\ry\r\n\r\n",                  // CR in value
+        "GET /a HTTP/1.1\r\nHost: x\x01\r\n\r\n",                 // CTL in value
+        "GET /a HTTP/1.1\r\n folded\r\n\r\n",                     // obs-fold
+        "GET /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",      // a body
+        "GET /a HTTP/1.1\r\nContent-Length: 00\r\n\r\n",          // not plainly zero
         "GET /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",  // a body
-        "GET /a HTTP/1.1\r\nExpect: 100-continue\r\n\r\n",      // expects an interim answer
-        "GET /a HTTP/1.1\r\nUpgrade: websocket\r\n\r\n",        // an upgrade
-        "GET /a HTTP/1.1\r\nConnection: Upgrade\r\n\r\n",       // an upgrade
-        "GET /a HTTP/1.1\r\nConnection: a b\r\n\r\n",           // not a token list
-        "GET /a HTTP/1.1\r\nOrigin: a\r\nOrigin: b\r\n\r\n",    // two origins
+        "GET /a HTTP/1.1\r\nExpect: 100-continue\r\n\r\n",        // expects an interim answer
+        "GET /a HTTP/1.1\r\nUpgrade: websocket\r\n\r\n",          // an upgrade
+        "GET /a HTTP/1.1\r\nConnection: Upgrade\r\n\r\n",         // an upgrade
+        "GET /a HTTP/1.1\r\nConnection: a b\r\n\r\n",             // not a token list
+        "GET /a HTTP/1.1\r\nOrigin: a\r\nOrigin: b\r\n\r\n",      // two origins
         "GET /a HTTP/1.1\r\nConnection: a\r\nConnection: close\r\n\r\n",  // two lists
     };
     for (const char* c : cases) {
