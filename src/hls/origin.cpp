@@ -67,13 +67,19 @@ std::optional<std::uint64_t> query_uint(const Request& req, std::string_view key
 
 // Waits on the packager until `ready(rendition)` says yes, the stream ends, or `limit` passes.
 // The check and the registration happen in one visit to the strand, so no wake-up is lost.
-template <class Ready>
+// `ready_now`, when given, is asked first on this thread (from the window as published at the
+// last change): a request woken by a new part then needs no second visit to the strand.
+template <class Ready, class ReadyNow = std::nullptr_t>
 net::awaitable<bool> wait_until(std::shared_ptr<Packager> p,
                                 std::chrono::milliseconds limit,
-                                Ready ready) {
+                                Ready ready,
+                                ReadyNow ready_now = nullptr) {
     auto ex = co_await net::this_coro::executor;
     auto start = std::chrono::steady_clock::now();
     for (;;) {
+        if constexpr (!std::is_same_v<ReadyNow, std::nullptr_t>) {
+            if (ready_now()) co_return true;
+        }
         auto timer = std::make_shared<net::steady_timer>(ex);
         auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - start);
@@ -94,6 +100,11 @@ net::awaitable<bool> wait_until(std::shared_ptr<Packager> p,
 bool has_parts(const Packager& p) {
     auto* r = p.rendition();
     return r && r->stats().parts > 0;
+}
+
+// The same, from a published window: some part exists or existed.
+bool published_parts(const Window* w) {
+    return w && (w->next_msn > 0 || w->next_part > 0);
 }
 
 bool has_segment(const Packager& p) {
@@ -287,23 +298,35 @@ void Origin::add_routes(http::Router& router) {
                     });
                     if (body) co_return serve(std::move(body));
                 }
-                if (!co_await wait_until(p, kFirstPartWait, has_parts)) {
-                    co_return unavailable(req, "the stream has not sent media yet");
-                }
+                // Usually decided here, from the window as published at the last change; the
+                // strand only registers the wait.
+                // (No co_await inside && or ||: g++ 12 fails on it.)
+                bool media = published_parts(p->published_window().get());
+                if (!media) media = co_await wait_until(p, kFirstPartWait, has_parts);
+                if (!media) co_return unavailable(req, "the stream has not sent media yet");
                 auto start = std::chrono::steady_clock::now();
                 BlockingDecision decision = BlockingDecision::ready;
-                auto td = co_await util::run_on(p->strand(), [&]() -> std::uint32_t {
-                    return p->rendition()->window().target_duration;
-                });
+                std::uint32_t td = 1;
+                auto decide = [&](const Window& w) {
+                    td = w.target_duration;
+                    decision = decide_blocking_reload(
+                        br, w,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - start));
+                    return decision != BlockingDecision::wait;
+                };
+                auto decide_now = [&] {
+                    auto w = p->published_window();
+                    return w && decide(*w);
+                };
                 // Held at most 3×TD (§6.2.5.2), then 503.
-                bool answered =
-                    co_await wait_until(p, three_target_durations(td), [&](const Packager& pk) {
-                        decision = decide_blocking_reload(
-                            br, pk.rendition()->window(),
-                            std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::steady_clock::now() - start));
-                        return decision != BlockingDecision::wait;
-                    });
+                bool answered = decide_now();
+                if (!answered) {
+                    answered = co_await wait_until(
+                        p, three_target_durations(td),
+                        [&](const Packager& pk) { return decide(pk.rendition()->window()); },
+                        decide_now);
+                }
                 if (!answered) decision = BlockingDecision::unavailable;
                 if (decision == BlockingDecision::bad_request) {
                     co_return text(req, Status::bad_request,
@@ -313,8 +336,11 @@ void Origin::add_routes(http::Router& router) {
                 if (decision != BlockingDecision::ready) {
                     co_return unavailable(req, "the requested part did not arrive in time");
                 }
-                auto body = co_await util::run_on(
-                    p->strand(), [&]() { return pres->playlist(*p, skip_update); });
+                auto body = p->ready_playlist(skip_update);
+                if (!body) {
+                    body = co_await util::run_on(p->strand(),
+                                                 [&]() { return pres->playlist(*p, skip_update); });
+                }
                 if (!body) co_return unavailable(req, "the stream has no media");
                 // A blocking request has a unique URL: a cache may keep it (RFC 8216bis App. B).
                 if (br.msn) cache = "public, max-age=" + std::to_string(6 * td);

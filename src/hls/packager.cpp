@@ -106,12 +106,13 @@ Resource Packager::ready_resource(std::string_view name) const {
 
 void Packager::wake_all() {
     // On the strand, where every rendition of the stream renders: a rendering is never current
-    // for a change it has not seen.
+    // for a change it has not seen. The count moves first: whoever sees the new window also
+    // sees every older rendering as stale (ready_playlist), never a playlist without its part.
+    changes_->fetch_add(1, std::memory_order_acq_rel);
     if (rendition_) {
         published_.store(std::make_shared<const Window>(rendition_->window()),
                          std::memory_order_release);
     }
-    changes_->fetch_add(1, std::memory_order_acq_rel);
     auto w = std::move(waiters_);
     waiters_.clear();
     for (auto& f : w)

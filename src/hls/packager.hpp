@@ -50,6 +50,10 @@ public:
     // holds it (a `found` Resource), else whatever that window says (then ask on the strand,
     // which knows better: a hinted part may have arrived since).
     Resource ready_resource(std::string_view name) const;
+    // Any thread: the window as of the last change (nullptr before any media).
+    std::shared_ptr<const Window> published_window() const {
+        return published_.load(std::memory_order_acquire);
+    }
 
 private:
     void wake_all();  // the window changed: wake waiters, drop the rendered playlists
