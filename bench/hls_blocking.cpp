@@ -47,11 +47,8 @@ bool preload_hint(const std::string& body, std::uint64_t& msn, std::uint32_t& pa
     return std::sscanf(body.c_str() + at + kHint.size(), "%lu.%u", &msn, &part) == 2;
 }
 
-net::awaitable<void> player(tcp::endpoint ep,
-                            std::string host,
-                            std::string path,
-                            Clock::time_point until,
-                            Totals& totals) {
+net::awaitable<void> player(
+    tcp::endpoint ep, std::string host, std::string path, Clock::time_point until, Totals& totals) {
     auto ex = co_await net::this_coro::executor;
     tcp::socket s(ex);
     boost::system::error_code ec;
@@ -67,7 +64,8 @@ net::awaitable<void> player(tcp::endpoint ep,
     std::uint32_t part = 0;
     while (Clock::now() < until) {
         std::string target = path;
-        if (blocking) target += "?_HLS_msn=" + std::to_string(msn) + "&_HLS_part=" + std::to_string(part);
+        if (blocking)
+            target += "?_HLS_msn=" + std::to_string(msn) + "&_HLS_part=" + std::to_string(part);
         std::string req = "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
         co_await net::async_write(s, net::buffer(req), net::redirect_error(net::use_awaitable, ec));
         if (ec) break;
@@ -83,7 +81,8 @@ net::awaitable<void> player(tcp::endpoint ep,
         }
         std::size_t len = std::stoul(head.substr(cl + 16));
         if (buf.size() < len) {
-            co_await net::async_read(s, net::dynamic_buffer(buf), net::transfer_exactly(len - buf.size()),
+            co_await net::async_read(s, net::dynamic_buffer(buf),
+                                     net::transfer_exactly(len - buf.size()),
                                      net::redirect_error(net::use_awaitable, ec));
             if (ec) break;
         }

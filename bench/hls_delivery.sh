@@ -23,8 +23,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-http_port=$(free_port); rtmp_port=$(free_port); udp_port=$(free_port); ng_http=$(free_port)
+# shellcheck source=bench/lib/live_stream.sh
+. "$here/lib/live_stream.sh"
+ng_http=$(free_port)
 
 # Same Content-Types as nchat-live, so both answers carry headers of about the same size.
 mkdir -p "$shm/www" "$work/ng/logs"
@@ -49,31 +50,10 @@ EOF
 nginx -p "$work/ng" -c "$work/ng/nginx.conf" -g "daemon off; pid $work/ng/nginx.pid;" &
 pids+=($!)
 
-"$bin" serve --http "127.0.0.1:$http_port" --rtmp "127.0.0.1:$rtmp_port" --udp "127.0.0.1:$udp_port" \
-  --data-dir "$work/data" --access-log false --transcode=false >"$work/server.out" 2>"$work/server.log" &
-pids+=($!)
-for _ in $(seq 100); do grep -q "listening on" "$work/server.out" 2>/dev/null && break; sleep 0.1; done
-token=$(grep -oE 'ncl_[A-Za-z0-9_-]+' "$work/server.out" | head -n 1)
-read -r id key < <(curl -sf -X POST "http://127.0.0.1:$http_port/api/streams/create" -H "Authorization: Bearer $token" \
-  -H 'Content-Type: application/json' -d '{"channelId":"5d6f0a52-8f5e-4f0b-a8e6-0c4c2b5d9e11","title":"bench"}' |
-  python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["id"], s["streamKey"])')
-
-# The 6 Mbps source of bench/hls_latency.sh, encoded once and then sent with -c copy, so that
-# no encoder competes with wrk and the servers for the 2 cores.
-ffmpeg -nostdin -hide_banner -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 \
-  -f lavfi -i sine=frequency=440:sample_rate=48000 -t 20 -c:v libx264 -preset veryfast -tune zerolatency \
-  -g 60 -b:v 6M -maxrate 6M -bufsize 6M -pix_fmt yuv420p -c:a aac -b:a 128k -f flv "$work/source.flv"
-ffmpeg -nostdin -hide_banner -loglevel error -re -stream_loop -1 -i "$work/source.flv" -c copy \
-  -f flv "rtmp://127.0.0.1:$rtmp_port/live/$key" &
-pids+=($!)
+start_live_stream
 
 base="http://127.0.0.1:$http_port/hls/$id/source"
-# Wait until the sliding window is full (it has slid once), so the playlist stops growing.
-for _ in $(seq 300); do
-  seq=$(curl -s "$base/index.m3u8" | sed -n 's/^#EXT-X-MEDIA-SEQUENCE://p')
-  [ "${seq:-0}" -ge 1 ] && break
-  sleep 0.1
-done
+wait_for_window "/hls/$id/source/index.m3u8"
 
 # wrk --latency prints "99%  <value><unit>"; normalise to ms.
 p99() { awk '$1=="99%"{v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}' "$1"; }
