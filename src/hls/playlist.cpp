@@ -59,14 +59,19 @@ void segment_lines(std::string& out, const Window& w, std::size_t i, bool first_
 }  // namespace
 
 RenditionReport rendition_report(const Window& w, std::string uri) {
-    RenditionReport r{std::move(uri), w.next_msn, 0};
-    if (w.next_part > 0) {
-        r.last_part = w.next_part - 1;
-    } else if (!w.segments.empty() && w.segments.back().complete) {
-        r.last_msn = w.segments.back().msn;
-        r.last_part = static_cast<std::uint32_t>(w.segments.back().parts.size() - 1);
+    // The last part of the previous segment rather than part 0 of the current one: hls.js
+    // (1.7.4, `parseInt(LAST-PART) || previous.lastPartIndex`) reads LAST-PART=0 as missing and
+    // blocks, after a switch, on the old rendition's part index (up to a whole segment: it
+    // stalled playback for 1.9 s at start-up). One part older, and still a part that exists: a
+    // client asking for the part after it gets part 0 at once (docs/hls.md).
+    const Segment* previous = w.next_msn > 0 ? find_segment(w, w.next_msn - 1) : nullptr;
+    const bool open_has_parts = w.next_part > 0;
+    if ((!open_has_parts || w.next_part == 1) && previous && previous->complete &&
+        !previous->parts.empty()) {
+        return {std::move(uri), previous->msn,
+                static_cast<std::uint32_t>(previous->parts.size() - 1)};
     }
-    return r;
+    return {std::move(uri), w.next_msn, open_has_parts ? w.next_part - 1 : 0};
 }
 
 std::string media_playlist(const Window& w, const PlaylistRequest& req) {

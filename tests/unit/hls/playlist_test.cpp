@@ -58,9 +58,27 @@ TEST(MediaPlaylist, GoldenSmallWindow) {
               "#EXT-X-PART:DURATION=0.333,URI=\"part2.0.m4s\",INDEPENDENT=YES\n"
               "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part2.1.m4s\"\n"
               "#EXT-X-RENDITION-REPORT:URI=\"../720p/index.m3u8\",LAST-MSN=2,LAST-PART=0\n");
+    // Its own last part is part2.0, reported as the one before it (hls.js reads LAST-PART=0
+    // as missing): seg1's last part, which exists.
     const RenditionReport own = rendition_report(r.window(), "../source/index.m3u8");
-    EXPECT_EQ(own.last_msn, 2u);
-    EXPECT_EQ(own.last_part, 0u);
+    EXPECT_EQ(own.last_msn, 1u);
+    EXPECT_EQ(own.last_part, 2u);
+}
+
+TEST(RenditionReport, NamesTheLastPartExceptAPartZero) {
+    Rendition r({test::video_track()});
+    test::feed(r, Feed{.video = 0}, 0, 0.70);  // part0.0 and part0.1 of the first segment
+    auto rep = rendition_report(r.window(), "x");
+    EXPECT_EQ(rep.last_msn, 0u);
+    EXPECT_EQ(rep.last_part, 1u);
+    test::feed(r, Feed{.video = 0}, 0.70, 2.40);  // seg0 complete; part1.0 listed
+    rep = rendition_report(r.window(), "x");
+    EXPECT_EQ(rep.last_msn, 0u);
+    EXPECT_EQ(rep.last_part, 5u);
+    test::feed(r, Feed{.video = 0}, 2.40, 2.70);  // part1.1
+    rep = rendition_report(r.window(), "x");
+    EXPECT_EQ(rep.last_msn, 1u);
+    EXPECT_EQ(rep.last_part, 1u);
 }
 
 TEST(MediaPlaylist, PartLinesOnlyForTheLastThreeTargetDurations) {

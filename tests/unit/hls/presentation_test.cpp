@@ -56,7 +56,9 @@ TEST(Presentation, LadderSharesMsnsListsEveryRenditionAndReportsSiblings) {
     EXPECT_EQ(hi->rendition()->window().next_msn, lo->rendition()->window().next_msn);
     auto hi_playlist = pres.playlist(*hi, false);
     ASSERT_TRUE(hi_playlist);
-    EXPECT_NE(hi_playlist->find("#EXT-X-RENDITION-REPORT:URI=\"../360p/index.m3u8\",LAST-MSN=3"),
+    // Segments 0-2 complete, part 3.0 not yet made: the last part is seg2's sixth.
+    EXPECT_NE(hi_playlist->find(
+                  "#EXT-X-RENDITION-REPORT:URI=\"../360p/index.m3u8\",LAST-MSN=2,LAST-PART=5\n"),
               std::string::npos)
         << *hi_playlist;
     EXPECT_EQ(hi_playlist->find("../720p/"), std::string::npos) << "no report of itself";
