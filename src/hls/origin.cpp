@@ -204,21 +204,12 @@ bool Origin::answer_at_once(std::string_view path,
     if (!p) return false;
     if (names[2] == "index.m3u8") {
         // A plain or delta reload; a blocking one (_HLS_msn, _HLS_part) waits on the strand.
-        bool skip = false, seen_skip = false;
         if (query.find('+') != std::string_view::npos) return false;  // decoding: the Router's
-        while (!query.empty()) {
-            auto amp = query.find('&');
-            auto pair = query.substr(0, amp);
-            query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-            auto eq = pair.find('=');
-            auto key = pair.substr(0, eq);
-            auto value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-            if (key == "_HLS_msn" || key == "_HLS_part") return false;
-            if (key == "_HLS_skip" && !seen_skip) {
-                seen_skip = true;
-                skip = value == "YES" || value == "v2";
-            }
+        if (http::raw_query_param(query, "_HLS_msn") || http::raw_query_param(query, "_HLS_part")) {
+            return false;
         }
+        auto skip_value = http::raw_query_param(query, "_HLS_skip");
+        bool skip = skip_value && (*skip_value == "YES" || *skip_value == "v2");
         auto body = p->ready_playlist(skip);
         if (!body) return false;
         out.content_type = kPlaylistType;

@@ -86,6 +86,18 @@ std::vector<std::string> split_pattern(const std::string& pattern) {
     return segs;
 }
 
+// Takes the next "key=value" (or bare "key") off the front of a raw query.
+bool next_query_pair(std::string_view& query, std::string_view& key, std::string_view& value) {
+    if (query.empty()) return false;
+    auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    auto eq = pair.find('=');
+    key = pair.substr(0, eq);
+    value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    return true;
+}
+
 }  // namespace
 
 std::string_view Request::header(bhttp::field f) const {
@@ -99,16 +111,19 @@ std::string_view Request::header(std::string_view name) const {
 }
 
 std::optional<std::string> Request::query_param(std::string_view name) const {
-    std::string_view q = query;
-    while (!q.empty()) {
-        auto amp = q.find('&');
-        auto pair = q.substr(0, amp);
-        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-        auto eq = pair.find('=');
-        auto key = pair.substr(0, eq);
-        if (detail::decode_query_component(key) != name) continue;
-        if (eq == std::string_view::npos) return std::string{};
-        return detail::decode_query_component(pair.substr(eq + 1));
+    std::string_view q = query, key, value;
+    while (next_query_pair(q, key, value)) {
+        if (detail::decode_query_component(key) == name) {
+            return detail::decode_query_component(value);
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string_view> raw_query_param(std::string_view query, std::string_view name) {
+    std::string_view key, value;
+    while (next_query_pair(query, key, value)) {
+        if (key == name) return value;
     }
     return std::nullopt;
 }

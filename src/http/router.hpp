@@ -65,6 +65,10 @@ struct Upgrade {
 // Called on the connection's strand; must not block.
 using UpgradeHandler = std::function<void(Upgrade&&)>;
 
+// The first value of `name` in a raw query ("" for a bare name), not decoded: for a caller that
+// has checked the query needs no decoding (no '%', no '+'), such as a fast handler.
+std::optional<std::string_view> raw_query_param(std::string_view query, std::string_view name);
+
 // Response helpers; all set Content-Type and keep-alive from `req`.
 Response json_response(const Request& req, bhttp::status s, std::string json_text);
 Response error_response(const RawRequest& req,

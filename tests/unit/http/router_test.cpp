@@ -171,5 +171,14 @@ TEST_F(RequestTest, JsonResponse) {
     EXPECT_EQ(res.body().owned, R"({"id":"1"})");
 }
 
+TEST(RawQueryParam, FirstValueUndecoded) {
+    EXPECT_EQ(raw_query_param("_HLS_msn=5&_HLS_part=2&_HLS_msn=7", "_HLS_msn"), "5");
+    EXPECT_EQ(raw_query_param("a&_HLS_skip=YES", "_HLS_skip"), "YES");
+    EXPECT_EQ(raw_query_param("a&b=1", "a"), "");
+    EXPECT_EQ(raw_query_param("a%41=1", "aA"), std::nullopt);  // not decoded
+    EXPECT_EQ(raw_query_param("", "a"), std::nullopt);
+    EXPECT_EQ(raw_query_param("ab=1", "a"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace nchat::http
