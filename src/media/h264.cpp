@@ -1,6 +1,10 @@
 #include "media/h264.hpp"
 
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <cstdio>
+#include <string_view>
 
 #include "media/detail/bit_reader.hpp"
 #include "util/byte_reader.hpp"
@@ -211,13 +215,72 @@ util::Result<std::vector<std::uint8_t>> avcc_to_avcc4(std::span<const std::uint8
 }
 
 bool has_idr(std::span<const std::uint8_t> avcc4) {
-    util::ByteReader in(avcc4);
-    std::uint32_t len = 0;
-    std::span<const std::uint8_t> nal;
-    while (in.read_u32(len) && in.read_bytes(len, nal)) {
-        if (!nal.empty() && (nal[0] & 0x1F) == 5) return true;
+    bool idr = false;
+    for_each_nal(avcc4, [&](std::span<const std::uint8_t> nal) {
+        idr = !nal.empty() && (nal[0] & 0x1F) == 5;
+        return !idr;
+    });
+    return idr;
+}
+
+namespace {
+
+// x264's user-data UUID (its SEI writer, common/common.c).
+constexpr std::array<std::uint8_t, 16> kX264Uuid = {0xdc, 0x45, 0xe9, 0xbd, 0xe6, 0xd9, 0x48, 0xb7,
+                                                    0x96, 0x2c, 0xd8, 0x20, 0xd9, 0x23, 0xee, 0xef};
+// x264's text is ~600 bytes; anything longer is not it.
+constexpr std::size_t kMaxSeiBytes = 4096;
+
+// An SEI message's payloadType or payloadSize (§7.3.2.3.1): 0xFF bytes add 255 each.
+bool read_sei_number(util::ByteReader& in, std::size_t& out) {
+    out = 0;
+    std::uint8_t b = 0xFF;
+    while (b == 0xFF) {
+        if (!in.read_u8(b) || out > kMaxSeiBytes) return false;
+        out += b;
     }
-    return false;
+    return true;
+}
+
+std::optional<int> keyint_in(std::string_view text) {
+    for (std::size_t at = text.find("keyint="); at != std::string_view::npos;
+         at = text.find("keyint=", at + 1)) {
+        if (at != 0 && text[at - 1] != ' ') continue;  // not keyint_min=, not min-keyint
+        std::string_view v = text.substr(at + 7);
+        if (v.starts_with("infinite")) return 0;
+        int n = 0;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc{} || n <= 0) return std::nullopt;
+        return n;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<int> x264_keyint(std::span<const std::uint8_t> avcc4) {
+    std::optional<int> found;
+    for_each_nal(avcc4, [&](std::span<const std::uint8_t> nal) {
+        if (nal.size() < 2 || (nal[0] & 0x1F) != 6 || nal.size() > kMaxSeiBytes) return true;
+        const std::vector<std::uint8_t> rbsp = to_rbsp(nal.subspan(1));
+        util::ByteReader in(rbsp);
+        std::size_t type = 0;
+        std::size_t size = 0;
+        std::span<const std::uint8_t> payload;
+        // Messages until the trailing bits (0x80) or the end.
+        while (in.remaining() > 1 && read_sei_number(in, type) && read_sei_number(in, size) &&
+               in.read_bytes(size, payload)) {
+            if (type != 5 || payload.size() < kX264Uuid.size() ||
+                !std::equal(kX264Uuid.begin(), kX264Uuid.end(), payload.begin())) {
+                continue;
+            }
+            auto text = payload.subspan(kX264Uuid.size());
+            found = keyint_in({reinterpret_cast<const char*>(text.data()), text.size()});
+            return false;
+        }
+        return true;
+    });
+    return found;
 }
 
 }  // namespace nchat::media
