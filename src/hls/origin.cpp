@@ -1,5 +1,6 @@
 #include "hls/origin.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -23,6 +24,9 @@ using Field = http::bhttp::field;
 
 // How long a request for a stream with no media yet waits for its first part before 503.
 constexpr std::chrono::milliseconds kFirstPartWait{6000};
+// How long a media playlist request waits for the rendition's first whole segment: a long GOP
+// (OBS lets keyframes be 10 s apart when every rung follows the source) makes a long first one.
+constexpr std::chrono::milliseconds kFirstSegmentWait{15000};
 
 Response make(const Request& req, Status s, std::string_view content_type, std::string_view cache) {
     Response res{s, req.raw.version()};
@@ -97,19 +101,16 @@ net::awaitable<bool> wait_until(std::shared_ptr<Packager> p,
     }
 }
 
-bool has_parts(const Packager& p) {
-    auto* r = p.rendition();
-    return r && r->stats().parts > 0;
-}
-
-// The same, from a published window: some part exists or existed.
-bool published_parts(const Window* w) {
-    return w && (w->next_msn > 0 || w->next_part > 0);
-}
-
 bool has_segment(const Packager& p) {
     auto* r = p.rendition();
     return r && r->stats().segments > 0;
+}
+
+// The same, from a published window: a complete segment exists or existed.
+bool published_segment(const Window* w) {
+    if (w == nullptr) return false;
+    return std::any_of(w->segments.begin(), w->segments.end(),
+                       [](const Segment& s) { return s.complete; });
 }
 
 // The multivariant playlist is read once by a player: it waits for the first rendition's first
@@ -135,8 +136,6 @@ net::awaitable<bool> wait_for_media(std::shared_ptr<Presentation> pres) {
         timer.expires_after(kPoll);
         co_await timer.async_wait(net::use_awaitable);
     }
-    // A long GOP (OBS lets keyframes be 10 s apart) makes a long first segment.
-    constexpr std::chrono::milliseconds kFirstSegmentWait{15000};
     if (!co_await wait_until(first, kFirstSegmentWait - std::min(kFirstSegmentWait, elapsed()),
                              has_segment)) {
         co_return false;
@@ -283,17 +282,20 @@ void Origin::add_routes(http::Router& router) {
                     if (auto ready = p->ready_playlist(skip_update)) {
                         co_return serve(std::move(ready));
                     }
-                    // Else in one visit to the strand, which renders it when it is stale.
+                    // Else in one visit to the strand, which renders it when it is stale. A
+                    // playlist is served once it lists a whole segment: parts alone made hls.js
+                    // report levelEmptyError and Shaka HLS_EMPTY_MEDIA_PLAYLIST (a rendition
+                    // that starts late or is shed before its first segment).
                     auto body = co_await util::run_on(p->strand(), [&]() {
-                        return has_parts(*p) ? pres->playlist(*p, skip_update) : nullptr;
+                        return has_segment(*p) ? pres->playlist(*p, skip_update) : nullptr;
                     });
                     if (body) co_return serve(std::move(body));
                 }
                 // Usually decided here, from the window as published at the last change; the
                 // strand only registers the wait.
                 // (No co_await inside && or ||: g++ 12 fails on it.)
-                bool media = published_parts(p->published_window().get());
-                if (!media) media = co_await wait_until(p, kFirstPartWait, has_parts);
+                bool media = published_segment(p->published_window().get());
+                if (!media) media = co_await wait_until(p, kFirstSegmentWait, has_segment);
                 if (!media) co_return unavailable(req, "the stream has not sent media yet");
                 auto start = std::chrono::steady_clock::now();
                 BlockingDecision decision = BlockingDecision::ready;
@@ -333,8 +335,11 @@ void Origin::add_routes(http::Router& router) {
                                                  [&]() { return pres->playlist(*p, skip_update); });
                 }
                 if (!body) co_return unavailable(req, "the stream has no media");
-                // A blocking request has a unique URL: a cache may keep it (RFC 8216bis App. B).
-                if (br.msn) cache = "public, max-age=" + std::to_string(6 * td);
+                // A blocking request has a unique URL: an edge cache may keep it (rfc8216bis App.
+                // B, 6 × TD) and answer the next players from it. Not the player's own cache:
+                // video.js asks the same URL again when it wants a fresher playlist and, served
+                // from its browser's cache, froze for those 12 s (docs/hls.md).
+                if (br.msn) cache = "public, max-age=0, s-maxage=" + std::to_string(6 * td);
                 co_return serve(std::move(body));
             }
 

@@ -9,16 +9,40 @@ namespace {
 constexpr std::size_t kMaxWaiters = 10'000;
 }  // namespace
 
+void Siblings::add(const std::shared_ptr<Packager>& p) {
+    std::lock_guard lock(mu_);
+    members_.push_back(p);
+}
+
+void Siblings::remove(const Packager* p) {
+    std::lock_guard lock(mu_);
+    std::erase_if(members_, [&](const std::weak_ptr<Packager>& w) {
+        auto s = w.lock();
+        return !s || s.get() == p;
+    });
+}
+
+std::vector<std::shared_ptr<Packager>> Siblings::list() const {
+    std::lock_guard lock(mu_);
+    std::vector<std::shared_ptr<Packager>> out;
+    for (const auto& w : members_) {
+        if (auto s = w.lock()) out.push_back(std::move(s));
+    }
+    return out;
+}
+
 Packager::Packager(boost::asio::any_io_executor stream_strand,
                    util::Clock& clock,
                    RenditionConfig config,
                    std::shared_ptr<Timeline> timeline,
-                   std::shared_ptr<std::atomic<std::uint64_t>> changes)
+                   std::shared_ptr<std::atomic<std::uint64_t>> changes,
+                   std::shared_ptr<Siblings> siblings)
     : strand_(std::move(stream_strand)),
       clock_(clock),
       config_(config),
       timeline_(std::move(timeline)),
-      changes_(changes ? std::move(changes) : std::make_shared<std::atomic<std::uint64_t>>(0)) {}
+      changes_(changes ? std::move(changes) : std::make_shared<std::atomic<std::uint64_t>>(0)),
+      siblings_(std::move(siblings)) {}
 
 void Packager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
     if (ended_) return;
@@ -58,6 +82,35 @@ void Packager::on_packet(const media::MediaPacket& p) {
     if (rendition_->stats().parts != parts_seen_) {
         parts_seen_ = rendition_->stats().parts;
         wake_all();
+        lead_siblings();
+    }
+}
+
+void Packager::on_gap() {
+    if (ended_ || !rendition_) return;
+    rendition_->start_gap();
+    // Catch up at once with whichever sibling is furthest along.
+    if (siblings_) {
+        for (const auto& s : siblings_->list()) {
+            const Rendition* r = s->rendition();
+            if (s.get() != this && r && !r->in_gap()) rendition_->fill_gap(r->window());
+        }
+    }
+    parts_seen_ = rendition_->stats().parts;
+    wake_all();
+}
+
+void Packager::follow(const Window& sibling) {
+    if (ended_ || !rendition_ || !rendition_->in_gap()) return;
+    if (!rendition_->fill_gap(sibling)) return;
+    parts_seen_ = rendition_->stats().parts;
+    wake_all();
+}
+
+void Packager::lead_siblings() {
+    if (!siblings_ || rendition_->in_gap()) return;
+    for (const auto& s : siblings_->list()) {
+        if (s.get() != this) s->follow(rendition_->window());
     }
 }
 

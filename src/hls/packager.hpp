@@ -5,7 +5,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -16,21 +18,41 @@
 
 namespace nchat::hls {
 
+class Packager;
+
+// The packagers of one stream's renditions (presentation.hpp), so that one in a gap can follow
+// the others part by part. Members are added from any thread; read on the stream strand.
+class Siblings {
+public:
+    void add(const std::shared_ptr<Packager>& p);
+    void remove(const Packager* p);
+    std::vector<std::shared_ptr<Packager>> list() const;
+
+private:
+    mutable std::mutex mu_;
+    std::vector<std::weak_ptr<Packager>> members_;
+};
+
 class Packager : public live::Consumer {
 public:
-    // `timeline` and `changes`: shared with the stream's other renditions (presentation.hpp);
-    // nullptr: its own. `changes` counts changes of any of them (what a playlist depends on).
+    // `timeline`, `changes` and `siblings`: shared with the stream's other renditions
+    // (presentation.hpp); nullptr: its own. `changes` counts changes of any of them (what a
+    // playlist depends on).
     Packager(boost::asio::any_io_executor stream_strand,
              util::Clock& clock,
              RenditionConfig config,
              std::shared_ptr<Timeline> timeline = nullptr,
-             std::shared_ptr<std::atomic<std::uint64_t>> changes = nullptr);
+             std::shared_ptr<std::atomic<std::uint64_t>> changes = nullptr,
+             std::shared_ptr<Siblings> siblings = nullptr);
 
     // live::Consumer, on the stream strand.
     void on_tracks(const std::vector<media::TrackInfo>& tracks) override;
     void on_packet(const media::MediaPacket& p) override;
     void on_discontinuity() override;
+    void on_gap() override;
     void on_end() override;
+    // In a gap: follow `sibling`'s window with GAP parts (Rendition::fill_gap), waking waiters.
+    void follow(const Window& sibling);
 
     // On the stream strand.
     boost::asio::any_io_executor strand() const { return strand_; }
@@ -56,7 +78,8 @@ public:
     }
 
 private:
-    void wake_all();  // the window changed: wake waiters, drop the rendered playlists
+    void wake_all();       // the window changed: wake waiters, drop the rendered playlists
+    void lead_siblings();  // this window has media and moved: siblings in a gap follow it
 
     boost::asio::any_io_executor strand_;
     util::Clock& clock_;
@@ -71,6 +94,7 @@ private:
     double offset_seconds_ = 0;
     std::uint64_t parts_seen_ = 0;
     std::shared_ptr<std::atomic<std::uint64_t>> changes_;
+    std::shared_ptr<Siblings> siblings_;
     struct Rendered {
         std::uint64_t changes;  // *changes_ when rendered
         std::string text;

@@ -36,6 +36,14 @@ std::size_t skippable(const Window& w, double skip_until) {
     return n;
 }
 
+// PART lines only where a part starts within 3×TD of the playlist's end (§6.2.2 SHOULD: a
+// strict validator checks the oldest listed part), per whole segment: hls.js numbers a
+// segment's parts by their order in the playlist, so listing a segment's tail would misnumber
+// them. A player without LL-HLS skips PART lines.
+bool lists_parts(const Window& w, const Segment& s) {
+    return !s.complete || w.end - s.start <= 3.0 * w.target_duration + 0.001;
+}
+
 void segment_lines(std::string& out, const Window& w, std::size_t i, bool first_printed) {
     const Segment& s = w.segments[i];
     // A segment's DISCONTINUITY, MAP and PROGRAM-DATE-TIME go before its first PART (§4.4.4.9).
@@ -44,16 +52,23 @@ void segment_lines(std::string& out, const Window& w, std::size_t i, bool first_
         out += "#EXT-X-MAP:URI=\"" + init_uri(s.init_generation) + "\"\n";
     }
     out += "#EXT-X-PROGRAM-DATE-TIME:" + util::format_iso8601(s.program_date_time) + "\n";
-    // PART lines only for the last 3×TD (§6.2.2 SHOULD); a player without LL-HLS skips them.
-    if (!s.complete || w.end - (s.start + s.duration) < 3.0 * w.target_duration) {
+    // A segment with a GAP part is a gap as a whole (§4.4.4.9: its parent MUST say EXT-X-GAP):
+    // a player loading whole segments takes this stretch from a sibling. The tag applies to the
+    // next segment URI, so it goes before the parts, and the open segment carries it too: Shaka
+    // Player 5.2 then knows an open segment of gap parts is missing rather than taking it (it has
+    // no URI yet) for a segment to probe, which stopped it from loading the stream.
+    if (s.gap) out += "#EXT-X-GAP\n";
+    if (lists_parts(w, s)) {
         for (std::size_t p = 0; p < s.parts.size(); ++p) {
             out += "#EXT-X-PART:DURATION=" + seconds(s.parts[p].duration);
             out += ",URI=\"" + part_uri(s.msn, static_cast<std::uint32_t>(p)) + "\"";
             if (s.parts[p].independent) out += ",INDEPENDENT=YES";
+            if (s.parts[p].gap) out += ",GAP=YES";
             out += "\n";
         }
     }
-    if (s.complete) out += "#EXTINF:" + seconds(s.duration) + ",\n" + segment_uri(s.msn) + "\n";
+    if (!s.complete) return;
+    out += "#EXTINF:" + seconds(s.duration) + ",\n" + segment_uri(s.msn) + "\n";
 }
 
 }  // namespace
@@ -82,7 +97,8 @@ std::string media_playlist(const Window& w, const PlaylistRequest& req) {
     std::string out;
     out.reserve(4096);
     out += "#EXTM3U\n";
-    out += skipped > 0 ? "#EXT-X-VERSION:9\n" : "#EXT-X-VERSION:6\n";  // §8: SKIP needs 9
+    // §8: EXT-X-SKIP needs 9; every reload says the same (a delta update may follow any).
+    out += "#EXT-X-VERSION:9\n";
     out += "#EXT-X-TARGETDURATION:" + std::to_string(td) + "\n";
     // PART-HOLD-BACK 3×PART-TARGET (§4.4.3.8 SHOULD); CAN-SKIP-UNTIL at its minimum, 6×TD.
     out +=
@@ -100,7 +116,7 @@ std::string media_playlist(const Window& w, const PlaylistRequest& req) {
         segment_lines(out, w, i, i == w.first_listed + skipped);
     if (w.ended) {
         out += "#EXT-X-ENDLIST\n";  // and no PRELOAD-HINT with it (§4.4.5.3)
-    } else {
+    } else if (!w.gap) {            // in a gap the next part will be one too: nothing to preload
         out += "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + part_uri(w.next_msn, w.next_part) + "\"\n";
     }
     for (const auto& r : req.reports) {
@@ -116,7 +132,7 @@ Bandwidth measure_bandwidth(const Window& w) {
     double bits = 0;
     double duration = 0;
     for (const auto& s : w.segments) {
-        if (!s.complete || s.duration <= 0) continue;
+        if (!s.complete || s.gap || s.duration <= 0) continue;
         std::size_t bytes = 0;
         for (const auto& p : s.parts)
             bytes += p.bytes->size();

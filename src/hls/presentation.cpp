@@ -14,14 +14,16 @@ Presentation::Presentation(boost::asio::any_io_executor stream_strand,
       timeline_(std::make_shared<Timeline>(
           config.segment_target,
           std::chrono::milliseconds(static_cast<long>(limits::kMaxSegmentSeconds * 1000)))),
-      changes_(std::make_shared<std::atomic<std::uint64_t>>(0)) {}
+      changes_(std::make_shared<std::atomic<std::uint64_t>>(0)),
+      siblings_(std::make_shared<Siblings>()) {}
 
 std::shared_ptr<Packager> Presentation::add_rendition(const std::string& name) {
     std::lock_guard lock(mu_);
     for (const auto& m : members_) {
         if (m.name == name) return m.packager;
     }
-    auto p = std::make_shared<Packager>(strand_, clock_, config_, timeline_, changes_);
+    auto p = std::make_shared<Packager>(strand_, clock_, config_, timeline_, changes_, siblings_);
+    siblings_->add(p);
     members_.push_back({name, p});
     return p;
 }
@@ -36,7 +38,11 @@ std::shared_ptr<Packager> Presentation::find(std::string_view name) const {
 
 void Presentation::remove_rendition(std::string_view name) {
     std::lock_guard lock(mu_);
-    std::erase_if(members_, [&](const Member& m) { return m.name == name; });
+    std::erase_if(members_, [&](const Member& m) {
+        if (m.name != name) return false;
+        siblings_->remove(m.packager.get());
+        return true;
+    });
 }
 
 std::vector<Presentation::Member> Presentation::renditions() const {
@@ -60,14 +66,18 @@ std::shared_ptr<const std::string> Presentation::playlist(const Packager& p, boo
 }
 
 std::string Presentation::master_playlist() const {
+    // The ladder as planned, not as it stands this second: a player reads this once, so a
+    // rendition shed right now (its playlist lists gaps) must still be here when it recovers.
     std::vector<Variant> variants;
+    bool any_media = false;
     for (const auto& m : renditions()) {
         const Rendition* r = m.packager->rendition();
-        if (!r || r->stats().parts == 0) continue;
+        if (!r) continue;
+        any_media = any_media || r->stats().parts > r->stats().gap_parts;
         auto bw = measure_bandwidth(r->window());
         variants.push_back({m.name + "/index.m3u8", r->tracks(), bw.peak, bw.average});
     }
-    return variants.empty() ? std::string() : multivariant_playlist(variants);
+    return any_media ? multivariant_playlist(variants) : std::string();
 }
 
 bool Presentation::all_have_segments() const {

@@ -42,7 +42,8 @@ public:
     // The media playlist of `name` with the other renditions' reports; rendered once per change
     // of any rendition and shared. nullptr when that rendition has no media yet.
     std::shared_ptr<const std::string> playlist(const Packager& p, bool skip);
-    // The renditions with media, as variants; empty when none has any.
+    // The renditions the stream carries (those whose tracks are known, in or out of a gap), as
+    // variants; empty when none has media yet.
     std::string master_playlist() const;
     // Every rendition has a complete segment (a player's first playlist has an EXTINF).
     bool all_have_segments() const;
@@ -53,6 +54,7 @@ private:
     RenditionConfig config_;
     std::shared_ptr<Timeline> timeline_;
     std::shared_ptr<std::atomic<std::uint64_t>> changes_;  // of any rendition
+    std::shared_ptr<Siblings> siblings_;
     mutable std::mutex mu_;  // guards members_ (added from the transcoder, read by the origin)
     std::vector<Member> members_;
 };

@@ -62,6 +62,7 @@ Resource find_resource(const Window& w, std::string_view name) {
         const Segment* seg = find_segment(w, msn);
         if (seg == nullptr) return {missing(w, msn), {}};
         if (!seg->complete) return {Resource::Status::not_yet, {}};
+        if (seg->gap) return {Resource::Status::gap, {}};
         Resource r{Resource::Status::found, {}};
         for (const auto& p : seg->parts)
             r.buffers.push_back(p.bytes);
@@ -73,9 +74,10 @@ Resource find_resource(const Window& w, std::string_view name) {
         }
         const Segment* seg = find_segment(w, msn);
         if (seg != nullptr && index < seg->parts.size()) {
+            if (seg->parts[index].gap) return {Resource::Status::gap, {}};
             return {Resource::Status::found, {seg->parts[index].bytes}};
         }
-        if (!w.ended && msn == w.next_msn && index == w.next_part) {
+        if (!w.ended && !w.gap && msn == w.next_msn && index == w.next_part) {
             return {Resource::Status::hinted, {}};
         }
         if (seg != nullptr && seg->complete) return {};  // past its last part: never existed

@@ -17,6 +17,7 @@ struct Resource {
     enum class Status {
         found,    // buffers hold the whole response (a segment = its parts, in order)
         hinted,   // the PRELOAD-HINT part: hold the request until it exists (§6.2.6)
+        gap,      // listed as a GAP (no media, §4.4.4.7): 404, a player takes a sibling's
         not_yet,  // a future name that was never announced: 404
         gone,     // left the window and its retention time: 404
         unknown,  // not one of our names: 404

@@ -5,6 +5,7 @@
 
 #include "hls/cmaf_writer.hpp"
 #include "hls/detail/limits.hpp"
+#include "media/h264.hpp"
 
 namespace nchat::hls {
 namespace {
@@ -12,6 +13,9 @@ namespace {
 std::int64_t ms_to_ticks(std::chrono::milliseconds ms, std::uint32_t timescale) {
     return ms.count() * static_cast<std::int64_t>(timescale) / 1000;
 }
+
+// Frame times of two renditions of one source agree exactly; this absorbs timescale rounding.
+constexpr std::int64_t kSameFrameUs = 2000;
 
 FragmentSample sample_of(const media::MediaPacket& p, std::int64_t duration, bool sync) {
     // Keep PTS >= DTS (ossrs/srs#809): a negative offset from a broken encoder becomes 0.
@@ -34,6 +38,10 @@ Rendition::Rendition(std::vector<media::TrackInfo> tracks,
     window_.part_target = config_.part_target;
     window_.target_duration = static_cast<std::uint32_t>(
         std::max<long>(1, std::lround(config_.segment_target.count() / 1000.0)));
+    // A rendition made mid-stream (a re-plan) numbers periods and discontinuities like the
+    // renditions that saw them (§6.2.4: matching discontinuity sequence numbers).
+    epoch_ = timeline_->latest_epoch();
+    discontinuity_sequence_ = epoch_;
     set_tracks(std::move(tracks));
 }
 
@@ -76,6 +84,11 @@ bool Rendition::is_sync(const media::MediaPacket& p) const {
 }
 
 void Rendition::on_main(const media::MediaPacket& p, util::Time wall) {
+    if (gap_ && !leave_gap(p, wall)) {
+        ++stats_.dropped_packets;
+        return;
+    }
+    sniff_keyframe_interval(p);
     if (!held_) {
         // A playlist starts on a keyframe (App. B.1: an independent frame in every segment),
         // and, beside other renditions, on one of the timeline's segment boundaries.
@@ -93,8 +106,17 @@ void Rendition::on_main(const media::MediaPacket& p, util::Time wall) {
     // Hold back one frame: the frame before `p` now knows its duration (protocols.md §3).
     Frame f = std::move(*held_);
     f.duration = p.dts - f.packet.dts;
-    last_duration_ = f.duration;
-    recent_durations_[recent_next_++ % recent_durations_.size()] = f.duration;
+    if (f.duration > part_target_ticks_ && last_duration_ != 0 && f.duration > 4 * last_duration_) {
+        // A hole in the timestamps (frames lost before they reached us, a rung that stopped):
+        // the frame before it lasts as long as the ones before, so no part outlasts
+        // PART-TARGET (§4.4.4.9, a MUST); the next part's tfdt says where media resumes. A
+        // source that is slow throughout (a still screen at 1 fps) keeps its real durations.
+        ++stats_.timestamp_holes;
+        f.duration = last_duration_;
+    } else {
+        last_duration_ = f.duration;
+        recent_durations_[recent_next_++ % recent_durations_.size()] = f.duration;
+    }
     held_ = Frame{p, 0, wall};
     append(std::move(f));
     // Close the part as soon as the next frame cannot fit or starts a segment: the part is
@@ -115,10 +137,38 @@ void Rendition::on_main(const media::MediaPacket& p, util::Time wall) {
     }
 }
 
+void Rendition::sniff_keyframe_interval(const media::MediaPacket& p) {
+    const media::TrackInfo& t = tracks_[*main_];
+    if (pending_keyint_ && held_ && p.dts > held_->packet.dts) {
+        // The frame rate from the first two frames when the metadata did not say.
+        const double frame_us = static_cast<double>(to_us(p.dts - held_->packet.dts));
+        timeline_->announce_keyframe_interval(std::llround(*pending_keyint_ * frame_us));
+        pending_keyint_.reset();
+    }
+    if (sniffed_ || !p.keyframe || t.kind != media::TrackKind::video ||
+        t.codec != media::Codec::h264) {
+        return;
+    }
+    sniffed_ = true;
+    // An encoder of ours says keyint=infinite (its IDRs are forced): nothing to announce.
+    const auto keyint = media::x264_keyint(*p.data);
+    if (!keyint || *keyint <= 0) return;
+    if (t.frame_rate > 0) {
+        timeline_->announce_keyframe_interval(std::llround(*keyint * 1e6 / t.frame_rate));
+    } else {
+        pending_keyint_ = keyint;
+    }
+}
+
+void Rendition::refresh_target_duration() {
+    window_.target_duration = std::max(window_.target_duration, timeline_->target_duration());
+}
+
 void Rendition::on_side(const media::MediaPacket& p) {
     const bool out_of_order = !side_queue_.empty() && p.dts <= side_queue_.back().dts;
-    // Audio before the first keyframe has no part to go in; audio far ahead of video is cut.
-    if ((!held_ && !segment_open_) || out_of_order ||
+    // Audio before the first keyframe has no part to go in (nor has a gap); audio far ahead of
+    // video is cut.
+    if (gap_ || (!held_ && !segment_open_) || out_of_order ||
         side_queue_.size() >= limits::kMaxQueuedAudio) {
         ++stats_.dropped_packets;
         return;
@@ -126,14 +176,25 @@ void Rendition::on_side(const media::MediaPacket& p) {
     side_queue_.push_back(p);
 }
 
-std::int64_t Rendition::to_us(std::int64_t dts) const {
-    return dts * 1'000'000 / static_cast<std::int64_t>(tracks_[*main_].timescale);
+std::int64_t Rendition::to_us(std::int64_t ticks) const {
+    return ticks * 1'000'000 / static_cast<std::int64_t>(tracks_[*main_].timescale);
+}
+
+std::int64_t Rendition::timeline_us(const media::MediaPacket& p) const {
+    return to_us(is_sync(p) ? std::max(p.pts, p.dts) : p.dts);
+}
+
+std::int64_t Rendition::nominal_duration() const {
+    const media::TrackInfo& t = tracks_[*main_];
+    return t.samples_per_frame != 0 ? t.samples_per_frame
+           : t.frame_rate > 0       ? std::llround(t.timescale / t.frame_rate)
+                                    : t.timescale / 30;
 }
 
 std::optional<std::uint64_t> Rendition::segment_at(const media::MediaPacket& next) {
     std::optional<std::int64_t> open;
-    if (segment_open_) open = to_us(segment_start_dts_);
-    return timeline_->segment_start(to_us(next.dts), is_sync(next), open, must_start_);
+    if (segment_open_) open = segment_start_us_;
+    return timeline_->segment_start(timeline_us(next), is_sync(next), open, must_start_);
 }
 
 void Rendition::append(Frame f) {
@@ -151,32 +212,164 @@ void Rendition::append(Frame f) {
 }
 
 void Rendition::open_segment(const Frame& first) {
-    const std::int64_t t = to_us(first.packet.dts);
+    const std::int64_t t = timeline_us(first.packet);
     const std::uint64_t msn =
         timeline_->segment_start(t, true, std::nullopt, must_start_).value_or(window_.next_msn);
     if (msn > window_.next_msn && !window_.segments.empty()) {
-        // This rendition missed segments the others have (it was shed under load): msns in a
-        // playlist cannot skip, so it starts over at the shared msn, after a discontinuity.
-        window_.segments.clear();
-        window_.first_listed = 0;
-        pending_discontinuity_ = true;
+        // This rendition missed segments its siblings have (it had no media then: a late
+        // start after a reconnect, an encoder that stalled). Msns in a playlist cannot skip
+        // (§6.2.1): when its last segment ended where the missed ones begin, they become GAP
+        // segments; if that segment ran on past them, the window starts over after a
+        // discontinuity.
+        const Segment& last = window_.segments.back();
+        const auto missed_from = timeline_->boundary_time(last.msn + 1);
+        const auto last_end = last.t_us + std::llround(last.duration * 1e6);
+        if (missed_from && last_end <= *missed_from + kSameFrameUs) {
+            fill_gap_to(msn, first.wall);
+        } else {
+            window_.segments.clear();
+            window_.first_listed = 0;
+            restarted_ = true;
+        }
     }
     if (msn > window_.next_msn || window_.segments.empty()) window_.next_msn = msn;
     must_start_ = false;
     Segment s;
     s.msn = window_.next_msn;
+    s.epoch = epoch_;
+    s.t_us = t;
+    s.program_date_time = timeline_->wall_clock(epoch_, t, first.wall);
+    append_segment(std::move(s));
+    segment_start_us_ = t;
+}
+
+void Rendition::append_segment(Segment s) {
     s.start = window_.end;
-    s.discontinuity = pending_discontinuity_;
-    if (pending_discontinuity_) ++discontinuity_sequence_;
+    s.discontinuity = (has_previous_ && s.epoch != last_epoch_) || restarted_;
+    if (s.discontinuity) ++discontinuity_sequence_;
     s.discontinuity_sequence = discontinuity_sequence_;
     s.init_generation = window_.init_generation;
     s.init = window_.init;
-    s.program_date_time = timeline_->wall_clock(epoch_, t, first.wall);
     window_.segments.push_back(std::move(s));
     window_.next_part = 0;
-    pending_discontinuity_ = false;
+    restarted_ = false;
+    has_previous_ = true;
+    last_epoch_ = window_.segments.back().epoch;
     segment_open_ = true;
-    segment_start_dts_ = first.packet.dts;
+}
+
+Segment& Rendition::open_gap_segment(std::uint64_t msn,
+                                     std::int64_t t_us,
+                                     std::uint32_t epoch,
+                                     util::Time program_date_time) {
+    if (msn > window_.next_msn || window_.segments.empty()) window_.next_msn = msn;
+    Segment s;
+    s.msn = window_.next_msn;
+    s.epoch = epoch;
+    s.t_us = t_us;
+    s.program_date_time = program_date_time;
+    append_segment(std::move(s));
+    segment_start_us_ = t_us;
+    return window_.segments.back();
+}
+
+void Rendition::add_gap_part(double duration) {
+    refresh_target_duration();
+    Segment& seg = window_.segments.back();
+    Part part;
+    part.duration = duration;
+    part.gap = true;
+    seg.duration += duration;
+    seg.gap = true;
+    seg.parts.push_back(std::move(part));
+    window_.end += duration;
+    ++window_.next_part;
+    ++stats_.parts;
+    ++stats_.gap_parts;
+}
+
+void Rendition::fill_gap_to(std::uint64_t msn, util::Time wall) {
+    const double part_target = config_.part_target.count() / 1000.0;
+    const double nominal = config_.segment_target.count() / 1000.0;
+    while (window_.next_msn < msn) {
+        if (!segment_open_) {
+            const auto t = timeline_->boundary_time(window_.next_msn);
+            const std::int64_t t_us = t ? *t : segment_start_us_ + std::llround(nominal * 1e6);
+            open_gap_segment(window_.next_msn, t_us, epoch_,
+                             timeline_->wall_clock(epoch_, t_us, wall));
+        }
+        const Segment& seg = window_.segments.back();
+        const auto start = timeline_->boundary_time(seg.msn);
+        const auto end = timeline_->boundary_time(seg.msn + 1);
+        double left =
+            (start && end ? static_cast<double>(*end - *start) / 1e6 : nominal) - seg.duration;
+        while (left > 0.0005) {
+            const double d = std::min(left, part_target);
+            add_gap_part(d);
+            left -= d;
+        }
+        complete_segment();
+    }
+    slide();
+}
+
+bool Rendition::fill_gap(const Window& sibling) {
+    if (!gap_ || window_.ended) return false;
+    const std::uint64_t before_msn = window_.next_msn;
+    const std::uint32_t before_part = window_.next_part;
+    // Far behind the sibling's window: what it no longer holds comes from the timeline.
+    if (!sibling.segments.empty() && window_.next_msn < sibling.segments.front().msn) {
+        fill_gap_to(sibling.segments.front().msn, sibling.segments.front().program_date_time);
+    }
+    for (;;) {
+        const Segment* theirs = find_segment(sibling, window_.next_msn);
+        if (theirs == nullptr) break;
+        if (!segment_open_) {
+            if (theirs->parts.empty()) break;
+            open_gap_segment(theirs->msn, theirs->t_us, theirs->epoch, theirs->program_date_time);
+        }
+        while (window_.next_part < theirs->parts.size())
+            add_gap_part(theirs->parts[window_.next_part].duration);
+        if (!theirs->complete) break;
+        complete_segment();
+    }
+    const bool changed = window_.next_msn != before_msn || window_.next_part != before_part;
+    if (changed) slide();
+    return changed;
+}
+
+void Rendition::start_gap() {
+    if (window_.ended || gap_) return;
+    // What is held back never makes a part: the part it would have been is a gap like the rest.
+    stats_.dropped_packets += part_.size() + (held_ ? 1 : 0) + side_queue_.size();
+    held_.reset();
+    part_.clear();
+    part_ticks_ = 0;
+    side_queue_.clear();
+    last_duration_ = 0;
+    recent_durations_.fill(0);
+    side_last_duration_ = 0;
+    gap_ = true;
+    window_.gap = true;
+}
+
+bool Rendition::leave_gap(const media::MediaPacket& p, util::Time wall) {
+    if (!is_sync(p)) return false;
+    // On a boundary by the usual rule: a discontinuity met while in the gap does not force one
+    // (the siblings with media already started the new period's first segment).
+    const auto msn = timeline_->segment_start(timeline_us(p), true, std::nullopt, false);
+    // Media comes back only on a boundary this window has not yet filled with gap parts.
+    if (!msn || *msn < window_.next_msn) return false;
+    if (*msn == window_.next_msn && segment_open_ && window_.next_part > 0) return false;
+    if (segment_open_ && window_.next_part == 0) {
+        // An open gap segment with no part yet: media takes its place.
+        window_.segments.pop_back();
+        segment_open_ = false;
+    }
+    fill_gap_to(*msn, wall);
+    gap_ = false;
+    window_.gap = false;
+    return true;
 }
 
 std::vector<media::MediaPacket> Rendition::take_side_frames(std::int64_t end_dts) {
@@ -193,6 +386,7 @@ std::vector<media::MediaPacket> Rendition::take_side_frames(std::int64_t end_dts
 }
 
 void Rendition::close_part(std::int64_t end_dts, bool ends_segment) {
+    refresh_target_duration();
     const media::TrackInfo& main = tracks_[*main_];
     std::vector<FragmentTrack> tracks;
     FragmentTrack& m = tracks.emplace_back();
@@ -257,6 +451,20 @@ void Rendition::slide() {
     const std::size_t complete = window_.segments.size() - (segment_open_ ? 1 : 0);
     std::size_t first_listed =
         complete > config_.window_segments ? complete - config_.window_segments : 0;
+    // In a gap, the newest segment with media stays listed (and the gaps after it): Shaka
+    // Player 5.2 rejects a media playlist whose every segment is EXT-X-GAP as a fatal
+    // HLS_EMPTY_MEDIA_PLAYLIST, where a player should take a sibling. Bounded: after
+    // kMaxGapSegmentsListed the window slides on as usual. Never back: what left stays gone.
+    if (gap_) {
+        for (std::size_t i = std::min(first_listed, complete); i-- > window_.first_listed;) {
+            const Segment& s = window_.segments[i];
+            if (s.complete && !s.gap) {
+                if (complete - i <= limits::kMaxGapSegmentsListed) first_listed = i;
+                break;
+            }
+        }
+        // Nothing with media still listed: it keeps sliding like any window.
+    }
     double listed = 0;
     for (std::size_t i = 0; i < window_.segments.size(); ++i) {
         Segment& s = window_.segments[i];
@@ -282,12 +490,7 @@ void Rendition::flush() {
         // Nothing follows the last frame: it lasts as long as the one before it.
         Frame f = std::move(*held_);
         held_.reset();
-        const std::uint32_t ts = tracks_[*main_].timescale;
-        const media::TrackInfo& t = tracks_[*main_];
-        f.duration = last_duration_ != 0        ? last_duration_
-                     : t.samples_per_frame != 0 ? t.samples_per_frame
-                     : t.frame_rate > 0         ? std::llround(ts / t.frame_rate)
-                                                : ts / 30;
+        f.duration = last_duration_ != 0 ? last_duration_ : nominal_duration();
         const std::int64_t end = f.packet.dts + f.duration;
         append(std::move(f));
         close_part(end, true);
@@ -303,14 +506,16 @@ void Rendition::flush() {
 
 void Rendition::discontinuity(std::vector<media::TrackInfo> tracks) {
     if (window_.ended) return;
-    flush();
+    // In a gap the open segment is the siblings' (copied part by part): it ends where theirs
+    // does, and the new period's discontinuity comes with their next segment.
+    if (!gap_) flush();
     ++window_.init_generation;
     set_tracks(std::move(tracks));
-    pending_discontinuity_ = true;
     must_start_ = true;
     // The new publisher's timestamps need not continue the old ones: a new epoch (offset and
-    // PROGRAM-DATE-TIME anchor).
+    // PROGRAM-DATE-TIME anchor). The first segment of a new epoch carries EXT-X-DISCONTINUITY.
     ++epoch_;
+    timeline_->note_epoch(epoch_);
 }
 
 void Rendition::finish() {

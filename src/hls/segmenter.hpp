@@ -26,13 +26,18 @@ struct RenditionConfig {
     // A segment ends at the first keyframe at least this long after its start: with a longer
     // GOP segments follow the keyframes and TARGETDURATION says so.
     std::chrono::milliseconds segment_target{2000};
-    std::size_t window_segments = 6;  // complete segments listed (≥ 3×TD, §6.2)
+    // Complete segments listed (≥ 3×TD, §6.2). Twice CAN-SKIP-UNTIL (6×TD), so a delta update
+    // (_HLS_skip) leaves out half of them; a player that paused a few seconds still finds
+    // its place.
+    std::size_t window_segments = 12;
 };
 
 struct RenditionStats {
     std::uint64_t dropped_packets = 0;  // before the first keyframe, out of order, unknown track
-    std::uint64_t parts = 0;
+    std::uint64_t parts = 0;            // gap parts included
+    std::uint64_t gap_parts = 0;
     std::uint64_t segments = 0;
+    std::uint64_t timestamp_holes = 0;  // frames further apart than PART-TARGET (lost upstream)
 };
 
 // on stream strand. Packet `track` indexes the TrackInfo vector given here; dts/pts are in
@@ -52,6 +57,17 @@ public:
     void discontinuity(std::vector<media::TrackInfo> tracks);
     // End of stream: flush what is held back; the playlist gets EXT-X-ENDLIST.
     void finish();
+
+    // This rendition's media stops for a while (shed under load) while its siblings go on:
+    // what is held back is dropped, and the window keeps advancing with GAP parts copied from
+    // a sibling (fill_gap), so the playlist never freezes and part indices stay those of the
+    // siblings. A keyframe on one of the timeline's boundaries brings media back, in the same
+    // playlist: no reset, no discontinuity (rfc8216bis §4.4.4.7, §4.4.4.9 GAP).
+    void start_gap();
+    // In a gap: adds what `sibling` (a rendition of the same timeline with media) has beyond
+    // this window's position, as GAP parts of the same durations. True when it added any.
+    bool fill_gap(const Window& sibling);
+    bool in_gap() const { return gap_; }
 
     const Window& window() const { return window_; }
     const std::vector<media::TrackInfo>& tracks() const { return tracks_; }
@@ -73,7 +89,24 @@ private:
     void on_side(const media::MediaPacket& p);
     void append(Frame f);
     bool is_sync(const media::MediaPacket& p) const;
-    std::int64_t to_us(std::int64_t dts) const;
+    std::int64_t to_us(std::int64_t ticks) const;
+    // Where a frame sits on the shared timeline: a keyframe by its presentation time, which is
+    // the same in every rendition (an encoded rung has no B-frames, dts = pts; the source's
+    // keyframe may have dts < pts), any other frame by its decode time.
+    std::int64_t timeline_us(const media::MediaPacket& p) const;
+    std::int64_t nominal_duration() const;  // of one main-track frame, in its timescale
+    bool leave_gap(const media::MediaPacket& p, util::Time wall);
+    // x264's keyint in the first keyframe tells the timeline the longest GOP to expect.
+    void sniff_keyframe_interval(const media::MediaPacket& p);
+    void refresh_target_duration();
+    // Gap segments up to (not including) `msn`, sized by the timeline's boundaries.
+    void fill_gap_to(std::uint64_t msn, util::Time wall);
+    Segment& open_gap_segment(std::uint64_t msn,
+                              std::int64_t t_us,
+                              std::uint32_t epoch,
+                              util::Time program_date_time);
+    void add_gap_part(double duration);
+    void append_segment(Segment s);
     // The msn of the segment `next` starts, or nullopt when it continues the open one.
     std::optional<std::uint64_t> segment_at(const media::MediaPacket& next);
     void open_segment(const Frame& first);
@@ -100,14 +133,20 @@ private:
     std::int64_t side_last_duration_ = 0;
 
     bool segment_open_ = false;
-    std::int64_t segment_start_dts_ = 0;
+    std::int64_t segment_start_us_ = 0;  // of the open segment, on the shared timeline
     std::shared_ptr<Timeline> timeline_;
     std::uint32_t epoch_ = 0;
     bool must_start_ = false;  // the first keyframe after a discontinuity starts a segment
-    bool pending_discontinuity_ = false;
+    bool gap_ = false;
+    // The window was started over (segments missed with media in them): a discontinuity.
+    bool restarted_ = false;
+    bool has_previous_ = false;  // a segment was ever appended
+    std::uint32_t last_epoch_ = 0;
     std::uint64_t discontinuity_sequence_ = 0;
     std::uint32_t fragment_sequence_ = 1;
     double longest_segment_ = 0;
+    bool sniffed_ = false;
+    std::optional<int> pending_keyint_;  // frames, waiting for the frame rate
 
     Window window_;
     RenditionStats stats_;

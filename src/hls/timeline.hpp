@@ -11,6 +11,7 @@
 // timestamps of a reconnected publisher and the wall-clock anchor of PROGRAM-DATE-TIME.
 //
 // on stream strand (all renditions of a stream are packaged there).
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -43,7 +44,24 @@ public:
     // ask (PROGRAM-DATE-TIME is then the same in every rendition).
     util::Time wall_clock(std::uint32_t epoch, std::int64_t t_us, util::Time proposed_wall);
 
+    // The longest keyframe interval the source announced (x264 writes its keyint into its
+    // first frame). With it, a segment also ends at a keyframe when waiting for the next one
+    // could make it outlast TARGETDURATION, so TARGETDURATION is known from the first playlist
+    // and never moves (§6.2.1), whatever scene cuts do to the GOP. The first announcement
+    // stands for the stream (a later one would move TARGETDURATION).
+    void announce_keyframe_interval(std::int64_t max_gop_us);
+    // TARGETDURATION every rendition says: the rounded segment target, or the announced GOP
+    // when it is longer; 0 while nothing was announced.
+    std::uint32_t target_duration() const { return announced_td_; }
+
     std::size_t boundaries() const { return boundaries_.size(); }
+    // Where segment `msn` starts on the shared timeline, while the boundary is remembered.
+    std::optional<std::int64_t> boundary_time(std::uint64_t msn) const;
+
+    // Publishing periods: a rendition made mid-stream starts in the newest one, so every
+    // rendition numbers periods (and counts discontinuities) alike.
+    std::uint32_t latest_epoch() const { return latest_epoch_; }
+    void note_epoch(std::uint32_t epoch) { latest_epoch_ = std::max(latest_epoch_, epoch); }
 
 private:
     struct Boundary {
@@ -57,10 +75,16 @@ private:
     };
     Epoch& epoch(std::uint32_t index, double proposed_offset);
 
+    // A keyframe before the target also starts a segment when the next one might come too late.
+    bool early_cut(std::int64_t since_us) const;
+
     std::int64_t target_us_;
     std::int64_t max_us_;
+    std::int64_t max_gop_us_ = 0;
+    std::uint32_t announced_td_ = 0;
     std::deque<Boundary> boundaries_;  // newest last, bounded
     std::deque<Epoch> epochs_;         // newest last, bounded
+    std::uint32_t latest_epoch_ = 0;
 };
 
 }  // namespace nchat::hls

@@ -17,7 +17,10 @@ using Buffer = std::shared_ptr<const std::vector<std::uint8_t>>;
 struct Part {
     double duration = 0;       // seconds, of the rendition's main (video, else audio) track
     bool independent = false;  // starts with a sync sample (EXT-X-PART INDEPENDENT=YES)
-    Buffer bytes;              // one CMAF fragment (moof+mdat)
+    // No media (EXT-X-PART GAP=YES): the rendition had none for this stretch of the shared
+    // timeline (shed under load); a player takes it from a sibling. `bytes` is then null.
+    bool gap = false;
+    Buffer bytes;  // one CMAF fragment (moof+mdat)
 };
 
 struct Segment {
@@ -27,6 +30,9 @@ struct Segment {
     bool complete = false;
     bool discontinuity = false;                // EXT-X-DISCONTINUITY before it
     std::uint64_t discontinuity_sequence = 0;  // discontinuities up to and including it
+    std::uint32_t epoch = 0;                   // publishing period (a discontinuity starts one)
+    bool gap = false;                          // some part is a GAP: EXT-X-GAP (§4.4.4.7)
+    std::int64_t t_us = 0;                     // start on the stream's shared timeline
     std::uint32_t init_generation = 0;         // which EXT-X-MAP (init{g}.mp4)
     Buffer init;
     util::Time program_date_time{};
@@ -48,6 +54,9 @@ struct Window {
     Buffer init;
     double end = 0;  // running clock at the end of the last part
     bool ended = false;
+    // The rendition has no media now (shed): its parts are gaps, and the next part is not
+    // hinted (it will be a gap too).
+    bool gap = false;
 };
 
 // The retained segment `msn`, or nullptr (gone, or not started).

@@ -17,6 +17,9 @@ public:
     virtual void on_packet(const media::MediaPacket& p) = 0;
     // The publisher came back within the grace period: timestamps restart.
     virtual void on_discontinuity() {}
+    // This consumer's media stops for a while though the stream goes on (a transcoded
+    // rendition shed under load); it resumes with a keyframe. HLS lists the stretch as GAP.
+    virtual void on_gap() {}
     // The stream ended; no more calls follow.
     virtual void on_end() {}
 };

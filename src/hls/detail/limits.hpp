@@ -15,4 +15,9 @@ inline constexpr std::size_t kMaxPartSamples = 1000;
 // ahead of video than that is dropped (counted).
 inline constexpr std::size_t kMaxQueuedAudio = 256;
 
+// Segments a rendition in a gap keeps listed after its newest segment with media (slide()):
+// 5 minutes of 2 s segments, about 60 KB of playlist; a rung shed longer than that lists gaps
+// only.
+inline constexpr std::size_t kMaxGapSegmentsListed = 150;
+
 }  // namespace nchat::hls::limits

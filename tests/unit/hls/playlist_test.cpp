@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "hls/blocking.hpp"
+#include "hls/resource.hpp"
 #include "hls/segmenter.hpp"
 #include "unit/hls/synthetic.hpp"
 
@@ -36,7 +37,7 @@ TEST(MediaPlaylist, GoldenSmallWindow) {
     req.reports.push_back({"../720p/index.m3u8", 2, 0});
     EXPECT_EQ(media_playlist(r.window(), req),
               "#EXTM3U\n"
-              "#EXT-X-VERSION:6\n"
+              "#EXT-X-VERSION:9\n"
               "#EXT-X-TARGETDURATION:1\n"
               "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.002,CAN-SKIP-UNTIL=6\n"
               "#EXT-X-PART-INF:PART-TARGET=0.334\n"
@@ -81,17 +82,24 @@ TEST(RenditionReport, NamesTheLastPartExceptAPartZero) {
     EXPECT_EQ(rep.last_part, 1u);
 }
 
-TEST(MediaPlaylist, PartLinesOnlyForTheLastThreeTargetDurations) {
-    Rendition r({test::video_track()});
+TEST(MediaPlaylist, PartLinesOnlyWherePartsStartWithinThreeTargetDurations) {
+    Rendition r({test::video_track()}, {.window_segments = 6});
     test::feed(r, Feed{.video = 0}, 0, 14.05);  // segments 0..6 complete, end 14 s
-    const std::string text = media_playlist(r.window(), {});
+    std::string text = media_playlist(r.window(), {});
     EXPECT_EQ(count_prefix(text, "#EXTINF:2.000,"), 6u);  // the window: 1..6
     EXPECT_EQ(count_prefix(text, "#EXT-X-MEDIA-SEQUENCE:1"), 1u);
-    // TD 2: segments ending within 6 s of the end (4, 5, 6) keep their 6 parts each.
+    // TD 2: segments starting within 6 s of the end (4, 5, 6) list their 6 parts each.
     EXPECT_EQ(count_prefix(text, "#EXT-X-PART:"), 18u);
     EXPECT_EQ(text.find("part3."), std::string::npos);
     EXPECT_NE(text.find("part4.0.m4s"), std::string::npos);
     EXPECT_EQ(count_prefix(text, "#EXT-X-PROGRAM-DATE-TIME:"), 7u);  // 6 + the open segment
+    // One second later segment 4 (8-10 s) ends within 6 s but starts 7 s from the end: a
+    // strict validator rejects a listed part older than 3×TD, so its parts go.
+    test::feed(r, Feed{.video = 0}, 14.05, 15.05);
+    text = media_playlist(r.window(), {});
+    EXPECT_EQ(text.find("part4."), std::string::npos);
+    EXPECT_NE(text.find("part5.0.m4s"), std::string::npos);
+    EXPECT_EQ(count_prefix(text, "#EXT-X-PART:"), 6u + 6u + 3u);
 }
 
 TEST(MediaPlaylist, PrintedPartDurationsNeverExceedPartTarget) {
@@ -109,7 +117,7 @@ TEST(MediaPlaylist, DeltaUpdateSkipsOldSegments) {
     Rendition r({test::video_track()}, {.window_segments = 20});
     test::feed(r, Feed{.video = 0}, 0, 30.05);  // segments 0..14 complete, end 30 s
     const std::string full = media_playlist(r.window(), {});
-    EXPECT_EQ(lines(full)[1], "#EXT-X-VERSION:6");
+    EXPECT_EQ(lines(full)[1], "#EXT-X-VERSION:9");  // the same whether or not it skips
     const std::string delta = media_playlist(r.window(), {.skip = true});
     const auto l = lines(delta);
     // CAN-SKIP-UNTIL 12 s: segments ending at or before 18 s (0..8) are skipped.
@@ -143,6 +151,77 @@ TEST(MediaPlaylist, DiscontinuityAndNewMap) {
                          "#EXT-X-MAP:URI=\"init1.mp4\"\n"),
               std::string::npos);
     EXPECT_EQ(count_prefix(later, "#EXT-X-DISCONTINUITY\n"), 0u);
+}
+
+TEST(MediaPlaylist, AShedRenditionListsGapsAndNoHintThenMediaAgain) {
+    auto timeline = std::make_shared<Timeline>(2000ms);
+    Rendition top({test::video_track()}, {}, timeline);
+    Rendition low({test::video_track()}, {}, timeline);
+    Feed f{.video = 0};
+    test::feed(top, f, 0, 2.5);
+    test::feed(low, f, 0, 2.5);
+    low.start_gap();
+    test::feed(top, f, 2.5, 5.05);
+    EXPECT_TRUE(low.fill_gap(top.window()));
+    std::string text = media_playlist(low.window(), {});
+    // Segment 1: one part of media (2.0-2.333), then gaps where it had none.
+    EXPECT_NE(text.find("#EXT-X-PART:DURATION=0.333,URI=\"part1.0.m4s\",INDEPENDENT=YES\n"
+                        "#EXT-X-PART:DURATION=0.333,URI=\"part1.1.m4s\",GAP=YES\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("Z\n#EXT-X-GAP\n#EXT-X-PART:DURATION=0.333,URI=\"part1.0.m4s\","
+                        "INDEPENDENT=YES\n"),
+              std::string::npos)
+        << "EXT-X-GAP before the parts, in the segment that began with media";
+    EXPECT_NE(text.find("GAP=YES\n#EXTINF:2.000,\nseg1.m4s\n"), std::string::npos);
+    EXPECT_EQ(text.find("PRELOAD-HINT"), std::string::npos) << "the next part is a gap too";
+    EXPECT_EQ(count_prefix(text, "#EXT-X-GAP"), 2u) << "segment 1 and the open segment 2";
+    EXPECT_EQ(find_resource(low.window(), "part1.1.m4s").status, Resource::Status::gap);
+    EXPECT_EQ(find_resource(low.window(), "seg1.m4s").status, Resource::Status::gap);
+    EXPECT_EQ(find_resource(low.window(), "part1.0.m4s").status, Resource::Status::found);
+    // Media again at the next boundary the gap has not reached (6 s); the first frames, not
+    // on a boundary, are dropped.
+    test::feed(top, f, 5.05, 6.05);
+    low.fill_gap(top.window());
+    test::feed(low, f, 5.9, 7.05);
+    test::feed(top, f, 6.05, 7.05);
+    text = media_playlist(low.window(), {});
+    EXPECT_FALSE(low.in_gap());
+    EXPECT_NE(text.find("PRELOAD-HINT"), std::string::npos);
+    EXPECT_EQ(text.find("#EXT-X-DISCONTINUITY"), std::string::npos) << "no reset";
+    EXPECT_NE(text.find("GAP=YES\n#EXTINF:2.000,\nseg2.m4s\n#EXT-X-PROGRAM-DATE-TIME:"
+                        "2026-01-01T00:00:06.000Z\n#EXT-X-PART:DURATION=0.333,URI=\"part3.0.m4s\","
+                        "INDEPENDENT=YES\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(low.window().next_msn, top.window().next_msn);
+    EXPECT_EQ(low.window().next_part, top.window().next_part);
+}
+
+TEST(MediaPlaylist, AShedRenditionKeepsItsLastSegmentWithMediaListed) {
+    auto timeline = std::make_shared<Timeline>(2000ms);
+    Rendition top({test::video_track()}, {}, timeline);
+    Rendition low({test::video_track()}, {}, timeline);
+    Feed f{.video = 0};
+    test::feed(top, f, 0, 2.5);
+    test::feed(low, f, 0, 2.5);
+    low.start_gap();
+    test::feed(top, f, 2.5, 40.05);
+    low.fill_gap(top.window());
+    const Window& w = low.window();
+    // Segment 0 had media; 1 to 19 are gaps. A player (Shaka) gives up on a playlist of gaps
+    // only, so segment 0 stays listed beyond the 12-segment window while the gap lasts.
+    EXPECT_EQ(w.segments[w.first_listed].msn, 0u);
+    EXPECT_FALSE(w.segments[w.first_listed].gap);
+    EXPECT_EQ(top.window().segments[top.window().first_listed].msn, 8u);
+    // Media back: the window slides on at once.
+    test::feed(top, f, 40.05, 42.05);
+    low.fill_gap(top.window());
+    test::feed(low, f, 41.9, 42.05);
+    test::feed(top, f, 42.05, 42.5);
+    test::feed(low, f, 42.05, 42.5);
+    EXPECT_FALSE(low.in_gap());
+    EXPECT_EQ(w.segments[w.first_listed].msn, top.window().segments[top.window().first_listed].msn);
 }
 
 TEST(MediaPlaylist, EndedPlaylistHasEndlistAndNoHint) {

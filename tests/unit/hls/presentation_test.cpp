@@ -68,5 +68,48 @@ TEST(Presentation, LadderSharesMsnsListsEveryRenditionAndReportsSiblings) {
     EXPECT_NE(pres.playlist(*hi, false), hi_playlist) << "a sibling's new part changes the reports";
 }
 
+TEST(Presentation, AShedRenditionFollowsItsSiblingsWithGapsAndStaysListed) {
+    boost::asio::io_context ioc;
+    FixedClock clock;
+    Presentation pres(ioc.get_executor(), clock, RenditionConfig{});
+    auto hi = pres.add_rendition("720p");
+    auto lo = pres.add_rendition("360p");
+    hi->on_tracks({test::video_track()});
+    lo->on_tracks({test::video_track()});
+    feed(*hi, 0, 2.5);
+    feed(*lo, 0, 2.5);
+    lo->on_gap();  // shed: it catches up with its sibling at once
+    EXPECT_EQ(lo->rendition()->window().next_part, hi->rendition()->window().next_part);
+    int woken = 0;
+    lo->add_waiter([&] { ++woken; });
+    feed(*hi, 2.5, 5.05);
+    EXPECT_GE(woken, 1) << "a blocked reload of the shed rendition hears of its gap parts";
+    const Window& lw = lo->rendition()->window();
+    const Window& hw = hi->rendition()->window();
+    EXPECT_EQ(lw.next_msn, hw.next_msn);
+    EXPECT_EQ(lw.next_part, hw.next_part);
+    EXPECT_DOUBLE_EQ(lw.end, hw.end);
+    auto text = pres.playlist(*lo, false);
+    ASSERT_TRUE(text);
+    EXPECT_NE(text->find(",GAP=YES\n"), std::string::npos);
+    EXPECT_NE(text->find("GAP=YES\n#EXTINF:2.000,\nseg1.m4s"), std::string::npos) << *text;
+    // The open segment of gap parts says EXT-X-GAP too, before its parts.
+    EXPECT_NE(text->find("Z\n#EXT-X-GAP\n#EXT-X-PART:DURATION=0.333,URI=\"part2.0.m4s\",GAP=YES\n"),
+              std::string::npos)
+        << *text;
+    // Still in the ladder a player reads once.
+    EXPECT_NE(pres.master_playlist().find("\n360p/index.m3u8\n"), std::string::npos);
+    // Back at the next boundary (6 s), in step with its sibling.
+    feed(*hi, 5.05, 6.05);
+    feed(*lo, 5.05, 7.05);
+    feed(*hi, 6.05, 7.05);
+    EXPECT_FALSE(lo->rendition()->in_gap());
+    EXPECT_EQ(lw.next_msn, hw.next_msn);
+    EXPECT_EQ(lw.next_part, hw.next_part);
+    EXPECT_DOUBLE_EQ(lw.end, hw.end);
+    EXPECT_FALSE(find_segment(lw, 3)->gap);
+    EXPECT_TRUE(find_segment(lw, 2)->gap);
+}
+
 }  // namespace
 }  // namespace nchat::hls

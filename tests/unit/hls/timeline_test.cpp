@@ -77,21 +77,34 @@ TEST(Timeline, RenditionsJoiningLateShareMsnsAndProgramDateTime) {
     EXPECT_EQ(top.window().next_msn, low.window().next_msn);
 }
 
-TEST(Timeline, AShedRenditionStartsOverAtTheSharedMsn) {
+TEST(Timeline, ARenditionThatMissedSegmentsListsThemAsGaps) {
     auto tl = shared_timeline();
     Rendition top({test::video_track()}, {}, tl);
     Rendition low({test::video_track()}, {}, tl);
     Feed f{.video = 0};
     test::feed(top, f, 0, 4.0);
     test::feed(low, f, 0, 4.0);
-    // The low rung gets nothing from 4 s to 10 s (shed), then comes back.
+    // The low rung gets nothing from 4 s to 10 s (its encoder stalled, with no word of a
+    // gap), then comes back: the msns it missed are gaps, not a reset.
     test::feed(top, f, 4.0, 12.05);
     test::feed(low, f, 10.0, 12.05);
-    ASSERT_FALSE(low.window().segments.empty());
-    const Segment& back = low.window().segments.front();
-    EXPECT_EQ(back.msn, 5u) << "the segment starting at 10 s";
-    EXPECT_TRUE(back.discontinuity);
-    EXPECT_EQ(low.window().next_msn, top.window().next_msn);
+    const Window& w = low.window();
+    EXPECT_EQ(w.segments.front().msn, 0u) << "nothing was dropped";
+    for (std::uint64_t msn = 2; msn <= 4; ++msn) {
+        const Segment* s = find_segment(w, msn);
+        ASSERT_TRUE(s);
+        EXPECT_TRUE(s->gap) << msn;
+        EXPECT_NEAR(s->duration, 2.0, 1e-6) << msn;
+        EXPECT_FALSE(s->discontinuity) << msn;
+    }
+    const Segment* back = find_segment(w, 5);
+    ASSERT_TRUE(back);
+    EXPECT_FALSE(back->gap);
+    EXPECT_FALSE(back->discontinuity);
+    EXPECT_EQ(back->program_date_time, find_segment(top.window(), 5)->program_date_time);
+    EXPECT_EQ(w.next_msn, top.window().next_msn);
+    EXPECT_EQ(low.stats().timestamp_holes, 1u) << "the frame before the hole kept 1/30 s";
+    EXPECT_NEAR(find_segment(w, 1)->duration, 2.0, 1e-6);
 }
 
 }  // namespace
