@@ -1,5 +1,7 @@
 #include "app/transcoding.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <set>
 #include <utility>
 #include <vector>
@@ -230,7 +232,30 @@ nlohmann::json Transcoding::health(const std::string& stream_id) {
                               {"encodeMsPerFrame", r.encode_us_per_frame / 1000.0},
                               {"queueDepth", r.queue_depth}});
     }
+    // What the broadcaster can change to do better, in words for the studio.
+    auto advice = nlohmann::json::array();
+    if (s->long_gop) {
+        const bool encoded = s->top_rung == "encoded";
+        char interval[32] = "long";
+        if (s->source_keyframe_interval_s > 0) {
+            std::snprintf(interval, sizeof interval, "%.1f s", s->source_keyframe_interval_s);
+        }
+        advice.push_back(
+            {{"code", "keyframe_interval"},
+             {"message",
+              std::string("The encoder sends a keyframe every ") + interval +
+                  (encoded ? ": the server re-encodes your top quality to keep playback smooth, "
+                             "which costs CPU."
+                           : ": every quality level has long segments, so viewers start further "
+                             "behind live and switch quality slowly.") +
+                  " Set the keyframe interval to 2 s (OBS: Settings > Output > Streaming > "
+                  "Keyframe Interval) for lower latency."}});
+    }
     return {{"renditions", std::move(renditions)},
+            {"sourceKeyframeIntervalMs", std::lround(s->source_keyframe_interval_s * 1000)},
+            {"longGop", s->long_gop},
+            {"topRung", s->top_rung},
+            {"advice", std::move(advice)},
             {"lagMs", s->lag_ms},
             {"speed", s->speed},
             {"queueDepth", s->queue_depth},

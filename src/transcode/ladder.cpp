@@ -118,6 +118,28 @@ bool encoder_available(const std::string& name) {
     return avcodec_find_encoder_by_name(name.c_str()) != nullptr;
 }
 
+Rung encoded_top_rung(const Rung& passthrough, const LadderConfig& config) {
+    Rung r = passthrough;
+    r.passthrough = false;
+    if (config.ladder.empty()) return r;
+    const int src_short = std::min(r.width, r.height);
+    // The step the source occupies, as plan_ladder() names it: the smallest at least as tall.
+    const LadderStep* occupied = nullptr;
+    for (const auto& s : config.ladder) {
+        if (s.short_side >= src_short && (!occupied || s.short_side < occupied->short_side)) {
+            occupied = &s;
+        }
+    }
+    if (!occupied) {
+        occupied = &*std::max_element(
+            config.ladder.begin(), config.ladder.end(),
+            [](const LadderStep& a, const LadderStep& b) { return a.short_side < b.short_side; });
+    }
+    r.video_kbps = occupied->video_kbps;
+    r.fps = passthrough.fps > 0 ? std::min(occupied->fps, passthrough.fps) : occupied->fps;
+    return r;
+}
+
 std::vector<Rung> plan_ladder(const media::TrackInfo& source_video,
                               std::string_view max_resolution,
                               const LadderConfig& config) {

@@ -60,13 +60,15 @@ struct LadderConfig {
     // Extra x264 options appended last ("key=value:key=value"); after the ones we set
     // (bframes=0, rc-lookahead=0, scenecut=0, keyint=infinite), so they can override them.
     std::string x264_params;
-    // IDR placement: 0 = at every source keyframe (so rungs switch exactly where the
-    // passthrough rung does); > 0 = every that many seconds of pts (all rungs alike).
+    // IDR placement (docs/transcode.md, "IDRs line up"). Beside a passthrough rung, always at
+    // the source's keyframes. When every rung is encoded: every `keyframe_interval` seconds,
+    // 0 = every `segment_seconds` (the HLS segment target).
     double keyframe_interval = 0;
-    // With keyframe_interval 0, a source whose keyframes are further apart than this gets
-    // extra IDRs in the encoded rungs at this cadence (they still align with each other).
-    double max_keyframe_interval = 4;
-    double fallback_keyframe_interval = 2;
+    double segment_seconds = 2;
+    // A source whose keyframes are further apart than this (OBS's default is 250 frames,
+    // 8.3 s at 30 fps) has its top rung encoded too, when a transcode slot is free, so every
+    // rendition gets 2 s segments; otherwise every rung follows the source's long GOP.
+    double long_gop_seconds = 2.4;
 
     // Threads: x264 threads per encoder (rungs already encode in parallel, one thread each).
     int encoder_threads = 1;
@@ -107,5 +109,8 @@ bool encoder_available(const std::string& name);
 std::vector<Rung> plan_ladder(const media::TrackInfo& source_video,
                               std::string_view max_resolution,
                               const LadderConfig& config);
+// A passthrough top rung encoded instead (the source's GOP is too long to follow): same name
+// and size, the bitrate and frame rate of the ladder step it occupies.
+Rung encoded_top_rung(const Rung& passthrough, const LadderConfig& config);
 
 }  // namespace nchat::transcode

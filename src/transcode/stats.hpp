@@ -41,6 +41,13 @@ struct TranscoderStats {
     int frame_drop_level = 0;  // 0 none, 1 every other frame, 2 three of four
     std::vector<std::string> events;  // the latest shed/recover decisions, oldest first
     std::string error;                // the latest codec failure, empty if none
+    // The source's keyframes (docs/transcode.md, "Long GOPs"): the latest interval (0 until
+    // two were seen), and whether it is longer than the ladder follows with 2 s segments.
+    double source_keyframe_interval_s = 0;
+    bool long_gop = false;
+    // The top rung when it could pass the source through: "deciding", "passthrough",
+    // "encoded" (for a long GOP); "fixed" when there was nothing to decide.
+    std::string top_rung = "fixed";
 };
 
 }  // namespace nchat::transcode

@@ -51,6 +51,7 @@ Transcoder::Transcoder(boost::asio::any_io_executor stream_strand,
     wo.stream_id = stream_id_;
     wo.clock = clock_;
     wo.before_encode = std::move(options.before_encode);
+    wo.slots = slots;
     worker_ = std::make_unique<detail::Worker>(strand_, std::move(wo), board_);
 }
 

@@ -58,6 +58,9 @@ void Emitter::send(std::shared_ptr<live::Consumer> out, std::vector<OutputEvent>
                     case OutputEvent::Kind::discontinuity:
                         out->on_discontinuity();
                         break;
+                    case OutputEvent::Kind::gap:
+                        out->on_gap();
+                        break;
                     case OutputEvent::Kind::end:
                         out->on_end();
                         break;

@@ -17,7 +17,7 @@
 namespace nchat::transcode::detail {
 
 struct OutputEvent {
-    enum class Kind : std::uint8_t { tracks, packet, discontinuity, end };
+    enum class Kind : std::uint8_t { tracks, packet, discontinuity, gap, end };
     Kind kind = Kind::packet;
     media::MediaPacket packet;
     std::vector<media::TrackInfo> tracks;

@@ -12,29 +12,16 @@ std::int64_t ticks(double seconds) {
 
 }  // namespace
 
-IdrPlanner::IdrPlanner(double interval_s, double max_s, double fallback_s)
-    : interval_(ticks(interval_s)), max_(ticks(max_s)), fallback_(ticks(fallback_s)) {}
+IdrPlanner::IdrPlanner(double cadence_s) : cadence_(std::max<std::int64_t>(1, ticks(cadence_s))) {}
 
 bool IdrPlanner::decide(std::int64_t pts, bool source_keyframe) {
-    bool idr = force_;
-    if (interval_ > 0) {
-        idr = idr || pts >= next_cadence_;
-    } else {
-        if (source_keyframe) last_source_key_ = pts;
-        idr = idr || source_keyframe ||
-              (max_ > 0 && fallback_ > 0 && pts - last_source_key_ >= max_ &&
-               pts - last_idr_ >= fallback_);
-    }
+    // Cadence: at least `cadence_` after the previous IDR, never less, so the HLS timeline
+    // (which starts a segment at the first keyframe a segment target after the last) cuts at
+    // every one of them.
+    const bool idr = force_ || (follow_ ? source_keyframe : pts - last_idr_ >= cadence_);
     if (!idr) return false;
-    if (force_ && interval_ <= 0) last_source_key_ = pts;
     force_ = false;
     last_idr_ = pts;
-    if (interval_ > 0) {
-        // Multiples of the interval on the pts axis, so a rung reopened mid-stream lands on
-        // the same instants as the others.
-        const auto k = pts >= 0 ? pts / interval_ : (pts - interval_ + 1) / interval_;
-        next_cadence_ = (k + 1) * interval_;
-    }
     return true;
 }
 

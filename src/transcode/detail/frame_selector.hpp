@@ -10,23 +10,25 @@ inline constexpr std::int64_t kVideoHz = 90000;
 
 class IdrPlanner {
 public:
-    // `interval_s` 0: at source keyframes, plus every `fallback_s` once the source has gone
-    // `max_s` without one. > 0: the first frame at or after each multiple of it.
-    IdrPlanner(double interval_s, double max_s, double fallback_s);
+    // `cadence_s`: the IDR interval when every rung is encoded (the HLS segment target, or the
+    // configured keyframe interval).
+    explicit IdrPlanner(double cadence_s);
 
+    // Beside a passthrough rung, every IDR is one of the source's keyframes: those are the only
+    // places that rung can start a segment, so every rung cuts there too. Without one, IDRs
+    // come at a steady cadence whatever the source does.
+    void follow_source(bool follow) { follow_ = follow; }
+    bool follows_source() const { return follow_; }
     // Frames in presentation order.
     bool decide(std::int64_t pts, bool source_keyframe);
     // The next frame is an IDR whatever its pts (start, reconfiguration, discontinuity).
     void force_next() { force_ = true; }
 
 private:
-    std::int64_t interval_;
-    std::int64_t max_;
-    std::int64_t fallback_;
+    std::int64_t cadence_;
+    bool follow_ = true;
     bool force_ = true;
     std::int64_t last_idr_ = 0;
-    std::int64_t last_source_key_ = 0;
-    std::int64_t next_cadence_ = 0;
 };
 
 // Evenly drops frames for a rung slower than the source, by pts (never re-timing): a frame is

@@ -124,6 +124,11 @@ void Lane::run() {
                     add(OutputEvent::Kind::packet, std::move(ev.audio));
                 }
                 break;
+            case LaneEvent::Kind::gap:
+                // Shed: nothing more until frames come back with an IDR (the output lists the
+                // stretch as a gap).
+                add(OutputEvent::Kind::gap);
+                break;
             case LaneEvent::Kind::discontinuity:
                 drain();
                 // The new timeline starts over: x264 wants rising pts, so a fresh encoder.

@@ -25,7 +25,7 @@ namespace nchat::transcode::detail {
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 struct LaneEvent {
-    enum class Kind : std::uint8_t { configure, frame, audio, discontinuity, end };
+    enum class Kind : std::uint8_t { configure, frame, audio, discontinuity, gap, end };
     Kind kind = Kind::frame;
     FramePtr frame;  // frame: pict_type I = forced IDR
     SteadyTime arrival{};

@@ -51,6 +51,11 @@ void StatsBoard::fill(TranscoderStats& s) const {
     s.speed = speed.load();
     s.shed_level = shed_level.load();
     s.frame_drop_level = frame_drop_level.load();
+    s.source_keyframe_interval_s = source_keyframe_interval_s.load();
+    s.long_gop = long_gop.load();
+    static constexpr const char* kTopPlans[] = {"fixed", "deciding", "passthrough", "encoded"};
+    const int plan = top_plan.load();
+    s.top_rung = plan >= 0 && plan < 4 ? kTopPlans[plan] : "fixed";
 }
 
 }  // namespace nchat::transcode::detail

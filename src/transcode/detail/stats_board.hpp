@@ -38,6 +38,9 @@ public:
     std::atomic<double> speed{0};
     std::atomic<int> shed_level{0};
     std::atomic<int> frame_drop_level{0};
+    std::atomic<double> source_keyframe_interval_s{0};  // the latest, 0 until two were seen
+    std::atomic<bool> long_gop{false};
+    std::atomic<int> top_plan{0};  // worker.hpp TopPlan
 
 private:
     mutable std::mutex mu_;

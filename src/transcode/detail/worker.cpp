@@ -32,9 +32,8 @@ Worker::Worker(boost::asio::any_io_executor strand,
                    : encoder_pixel_format(config_.encoder)),
       queue_(static_cast<std::size_t>(config_.max_queued_packets),
              static_cast<std::size_t>(config_.max_queued_bytes)),
-      idr_(config_.keyframe_interval,
-           config_.max_keyframe_interval,
-           config_.fallback_keyframe_interval),
+      idr_(config_.keyframe_interval > 0 ? config_.keyframe_interval : config_.segment_seconds),
+      slots_(options.slots ? std::move(options.slots) : TranscodeSlots::process()),
       shedder_(shed_policy(config_)) {
     thread_ = std::thread([this] { run(); });
     pthread_setname_np(thread_.native_handle(), "tc-decode");
@@ -114,7 +113,9 @@ void Worker::emit_audio(media::MediaPacket p) {
     p.track = video_ ? 1 : 0;
     for (auto& r : rungs_) {
         if (r->shed) continue;
-        if (r->lane) {
+        if (top_plan_ == TopPlan::deciding && r == rungs_.front()) {
+            hold_for_top(p);
+        } else if (r->lane) {
             LaneEvent ev;
             ev.kind = LaneEvent::Kind::audio;
             ev.audio = p;
@@ -152,6 +153,7 @@ void Worker::on_discontinuity() {
 }
 
 void Worker::on_end() {
+    end_top_decision();  // a stream shorter than the decision: its top rung as it came
     // Flush: frames the decoder holds for reordering, the audio encoder's tail; then each
     // lane drains its encoder and ends its output.
     if (decoder_ && decoding_wanted() && !need_keyframe_) {

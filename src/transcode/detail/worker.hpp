@@ -27,6 +27,7 @@
 #include "transcode/detail/stats_board.hpp"
 #include "transcode/detail/video_decoder.hpp"
 #include "transcode/ladder.hpp"
+#include "transcode/slots.hpp"
 #include "util/clock.hpp"
 
 namespace nchat::transcode::detail {
@@ -36,6 +37,17 @@ struct WorkerOptions {
     std::string stream_id;
     const util::Clock* clock = nullptr;  // steady_now() dates arrivals and measures lag
     std::function<void(const Rung&)> before_encode;
+    // Where a top rung encoded for a long GOP takes its slot (nullptr: the process's).
+    std::shared_ptr<TranscodeSlots> slots;
+};
+
+// What happens to a top rung that could pass the source through (docs/transcode.md, "Long
+// GOPs"): decided from the source's keyframe interval when its video (re)starts.
+enum class TopPlan : std::uint8_t {
+    fixed,        // nothing to decide: no encoded rung beside it, or the mode says so
+    deciding,     // its packets are held until the source's keyframe interval is known
+    passthrough,  // the source's own packets; every rung follows the source's keyframes
+    encoded,      // long GOP: encoded like the others, IDRs every segment in every rung
 };
 
 class Worker {
@@ -66,6 +78,7 @@ private:
         Scaler scaler;
         bool shed = false;
         bool resume_pending = false;                // shed, back at the next IDR
+        bool upgraded = false;                      // the top rung, encoded for a long GOP
         std::vector<media::TrackInfo> sent_tracks;  // passthrough: what the output was told
     };
     struct Pending {
@@ -86,6 +99,17 @@ private:
     void emit_audio(media::MediaPacket p);
     bool decoding_wanted() const;
     std::unique_ptr<RungState> make_rung(RungOutput ro);
+    EncoderSettings settings_for(const Rung& rung) const;
+    void configure_lane(RungState& r, bool force_tracks);
+    void forward(RungState& r, media::MediaPacket p);  // a passthrough rung's packet
+
+    // worker_top.cpp: the top rung when the source's GOP decides it.
+    void watch_keyframes(const media::MediaPacket& p);
+    void hold_for_top(media::MediaPacket p);
+    void decide_top(bool long_gop, const char* how);
+    void pass_top_through();
+    void encode_top();
+    void end_top_decision();
 
     // worker_load.cpp
     void update_load(SteadyTime now);
@@ -125,6 +149,18 @@ private:
     std::vector<media::MediaPacket> audio_out_;
     IdrPlanner idr_;
     std::uint64_t frame_counter_ = 0;
+
+    // top rung (worker_top.cpp)
+    const std::shared_ptr<TranscodeSlots> slots_;
+    TopPlan top_plan_ = TopPlan::fixed;
+    std::vector<media::TrackInfo> top_tracks_;  // told to its output when passed through
+    std::vector<media::MediaPacket> top_held_;  // its packets while deciding, in order
+    std::size_t top_held_bytes_ = 0;
+    std::optional<std::int64_t> first_key_dts_;  // the source's, since its video (re)started
+    std::optional<int> x264_keyint_;             // from the first keyframe's SEI
+    std::optional<std::int64_t> last_video_dts_;
+    std::optional<std::int64_t> last_key_dts_;
+    std::unique_ptr<TranscodeSlots::Slot> top_slot_;  // held while the top rung is encoded
 
     // load (worker_load.cpp)
     Shedder shedder_;

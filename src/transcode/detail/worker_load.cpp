@@ -92,6 +92,9 @@ void Worker::escalate(std::chrono::milliseconds lag) {
         r.counters->shed.store(true);
         r.counters->times_shed.fetch_add(1);
         r.counters->dropped.fetch_add(r.lane->clear_frames());
+        LaneEvent gap;
+        gap.kind = LaneEvent::Kind::gap;
+        r.lane->push(std::move(gap));
         log()->warn("stream={} rendition={} shed: {} ms behind real time", stream_id_,
                     r.ro.rung.name, lag.count());
         board_->event("shed " + r.ro.rung.name);

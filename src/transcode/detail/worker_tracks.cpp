@@ -65,6 +65,21 @@ void Worker::on_tracks(TracksChange& change) {
     update_rungs(change, video_changed);
 }
 
+EncoderSettings Worker::settings_for(const Rung& rung) const {
+    return EncoderSettings{
+        config_.encoder,         config_.preset, config_.tune, config_.profile, config_.x264_params,
+        config_.encoder_threads, rung.width,     rung.height,  rung.video_kbps, rung.fps};
+}
+
+void Worker::configure_lane(RungState& r, bool force_tracks) {
+    LaneEvent ev;
+    ev.kind = LaneEvent::Kind::configure;
+    ev.settings = r.settings;
+    ev.audio_track = out_audio_;
+    ev.force_tracks = force_tracks;
+    r.lane->push(std::move(ev));
+}
+
 std::unique_ptr<Worker::RungState> Worker::make_rung(RungOutput ro) {
     auto r = std::make_unique<RungState>();
     r->ro = std::move(ro);
@@ -81,9 +96,14 @@ void Worker::update_rungs(TracksChange& change, bool video_changed) {
         auto it = std::find_if(rungs_.begin(), rungs_.end(),
                                [&](const auto& r) { return r && r->ro.output == ro.output; });
         std::unique_ptr<RungState> r;
-        if (it != rungs_.end() && (*it)->ro.rung.passthrough == ro.rung.passthrough) {
+        // A top rung encoded for a long GOP stays encoded while the source's video is the same
+        // (a publisher that reconnects keeps its encoder settings); a new one decides again.
+        const bool stays_upgraded =
+            it != rungs_.end() && (*it)->upgraded && !video_changed && ro.rung.passthrough;
+        if (it != rungs_.end() &&
+            ((*it)->ro.rung.passthrough == ro.rung.passthrough || stays_upgraded)) {
             r = std::move(*it);
-            r->ro.rung = ro.rung;
+            r->ro.rung = r->upgraded ? encoded_top_rung(ro.rung, config_) : ro.rung;
         } else {
             if (it != rungs_.end() && (*it)->lane) {
                 (*it)->lane->stop(false);  // the same output goes on as a passthrough rung
@@ -91,16 +111,29 @@ void Worker::update_rungs(TracksChange& change, bool video_changed) {
             r = make_rung(ro);
         }
         if (r->lane) {
-            EncoderSettings s{config_.encoder,  config_.preset,      config_.tune,
-                              config_.profile,  config_.x264_params, config_.encoder_threads,
-                              r->ro.rung.width, r->ro.rung.height,   r->ro.rung.video_kbps,
-                              r->ro.rung.fps};
+            const EncoderSettings s = settings_for(r->ro.rung);
             if (video_changed || !(s == r->settings)) r->selector = FrameSelector(r->ro.rung.fps);
             r->settings = s;
         }
         next.push_back(std::move(r));
     }
     rungs_ = std::move(next);  // rungs left behind (not in the plan) were ended above
+    if (video_changed) {
+        // A new source video decides its top rung again (worker_top.cpp); a publisher that
+        // reconnects with the same one keeps the decision.
+        const bool can_upgrade = config_.top_rung == TopRungMode::automatic && video_ &&
+                                 rungs_.size() > 1 && !rungs_.front()->lane;
+        top_plan_ = can_upgrade ? TopPlan::deciding : TopPlan::fixed;
+        top_held_.clear();
+        top_held_bytes_ = 0;
+        first_key_dts_.reset();
+        x264_keyint_.reset();
+        top_slot_.reset();
+        board_->top_plan.store(static_cast<int>(top_plan_));
+    }
+    // Beside a rung that passes the source through, IDRs are the source's keyframes.
+    idr_.follow_source(std::any_of(rungs_.begin(), rungs_.end(),
+                                   [&](const auto& r) { return !r->lane && video_.has_value(); }));
 
     std::vector<std::pair<Rung, std::shared_ptr<RungCounters>>> board;
     for (const auto& r : rungs_)
@@ -111,12 +144,7 @@ void Worker::update_rungs(TracksChange& change, bool video_changed) {
     force_tracks_ = false;
     for (auto& r : rungs_) {
         if (r->lane) {
-            LaneEvent ev;
-            ev.kind = LaneEvent::Kind::configure;
-            ev.settings = r->settings;
-            ev.audio_track = out_audio_;
-            ev.force_tracks = force;
-            r->lane->push(std::move(ev));
+            configure_lane(*r, force);
             continue;
         }
         std::vector<media::TrackInfo> tracks;
@@ -130,6 +158,10 @@ void Worker::update_rungs(TracksChange& change, bool video_changed) {
             tracks.push_back(std::move(v));
         }
         if (out_audio_) tracks.push_back(*out_audio_);
+        if (top_plan_ == TopPlan::deciding && r == rungs_.front()) {
+            top_tracks_ = std::move(tracks);  // told once it is passed through
+            continue;
+        }
         if (tracks.empty() || (!force && same_tracks(tracks, r->sent_tracks))) continue;
         r->sent_tracks = tracks;
         emitter_->tracks(r->ro.output, std::move(tracks));

@@ -17,16 +17,27 @@ bool Worker::decoding_wanted() const {
     return false;
 }
 
+void Worker::forward(RungState& r, media::MediaPacket p) {
+    if (p.track == 0) {
+        r.counters->frames_in.fetch_add(1);
+        r.counters->frames_out.fetch_add(1);
+    }
+    emitter_->packet(r.ro.output, std::move(p));
+}
+
 void Worker::on_video(const InputItem& item) {
     const auto& p = item.packet;
     media_pos_ = std::max(media_pos_, p.dts);
+    watch_keyframes(p);  // may decide the top rung: passed through, or encoded from here
     for (auto& r : rungs_) {
-        if (r->lane || r->sent_tracks.empty()) continue;
+        if (r->lane) continue;
         media::MediaPacket out = p;
         out.track = 0;
-        r->counters->frames_in.fetch_add(1);
-        r->counters->frames_out.fetch_add(1);
-        emitter_->packet(r->ro.output, std::move(out));
+        if (top_plan_ == TopPlan::deciding && r == rungs_.front()) {
+            hold_for_top(std::move(out));
+        } else if (!r->sent_tracks.empty()) {
+            forward(*r, std::move(out));
+        }
     }
     if (!video_ || !decoding_wanted()) {
         // Nothing to encode (passthrough only, or every encoded rung shed): no decoding

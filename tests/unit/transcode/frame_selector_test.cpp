@@ -53,35 +53,38 @@ TEST(TranscodeFrameSelector, SixtyToThirtyHalvesAndAGapDoesNotCauseABurst) {
     EXPECT_NEAR(kept, 30, 1);
 }
 
-TEST(TranscodeIdrPlanner, SourceKeyframesAndAFallbackForLongGops) {
-    IdrPlanner p(0, 4, 2);
+TEST(TranscodeIdrPlanner, BesideAPassthroughRungOnlyTheSourcesKeyframes) {
+    IdrPlanner p(2);
+    EXPECT_TRUE(p.follows_source());
     EXPECT_TRUE(p.decide(0, false));  // the first frame always
     EXPECT_FALSE(p.decide(3000, false));
     EXPECT_TRUE(p.decide(180000, true));
-    // No source keyframe for 4 s: IDRs every 2 s until one comes.
+    // A long GOP adds nothing: the passthrough rung could not cut anywhere else.
     std::vector<std::int64_t> idrs;
     for (std::int64_t t = 183000; t < 180000 + 9 * 90000; t += 3000) {
-        if (p.decide(t, false)) idrs.push_back(t);
+        if (p.decide(t, t == 180000 + 8 * 90000)) idrs.push_back(t);
     }
-    EXPECT_EQ(idrs, (std::vector<std::int64_t>{180000 + 4 * 90000, 180000 + 6 * 90000,
-                                               180000 + 8 * 90000}));
+    EXPECT_EQ(idrs, (std::vector<std::int64_t>{180000 + 8 * 90000}));
     p.force_next();
     EXPECT_TRUE(p.decide(999999, false));
 }
 
-TEST(TranscodeIdrPlanner, FixedCadenceOnPtsMultiples) {
-    IdrPlanner p(2, 4, 2);
+TEST(TranscodeIdrPlanner, EveryRungEncodedASteadyCadenceNeverShorterThanIt) {
+    IdrPlanner p(2);
+    p.follow_source(false);
     std::vector<std::int64_t> idrs;
     for (int i = 0; i < 200; ++i) {
-        const auto t = 1000 + at(i, 30);  // starts off the grid
+        // RTMP's millisecond timestamps at 30 fps: 33 or 34 ms apart.
+        const auto t = 1000 + std::llround(i * 1000.0 / 30) * 90;
         if (p.decide(t, i % 45 == 0)) idrs.push_back(t);
     }
     ASSERT_EQ(idrs.size(), 4u);
     EXPECT_EQ(idrs[0], 1000);  // the first frame
     for (std::size_t i = 1; i < idrs.size(); ++i) {
-        // the first frame at or after k * 2 s, whatever the source's keyframes do
-        EXPECT_GE(idrs[i] % 180000, 0);
-        EXPECT_LT(idrs[i] % 180000, 3000 + 90);
+        // The first frame at least 2 s after the previous IDR, whatever the source does: the
+        // HLS timeline starts a segment at every one of them.
+        EXPECT_GE(idrs[i] - idrs[i - 1], 180000);
+        EXPECT_LT(idrs[i] - idrs[i - 1], 180000 + 3060);
     }
 }
 

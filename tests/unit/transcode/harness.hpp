@@ -257,6 +257,10 @@ public:
         std::lock_guard lock(mu);
         ++discontinuities;
     }
+    void on_gap() override {
+        std::lock_guard lock(mu);
+        ++gaps;
+    }
     void on_end() override {
         std::lock_guard lock(mu);
         ++ends;
@@ -275,6 +279,7 @@ public:
     std::vector<std::vector<media::TrackInfo>> tracks;
     std::vector<media::MediaPacket> packets;
     int discontinuities = 0;
+    int gaps = 0;
     int ends = 0;
 };
 
