@@ -1,57 +1,12 @@
 // A real player: hls.js (low-latency mode) in Debian's headless Chromium plays a stream that
 // ffmpeg publishes over RTMP (issue #4). The page and hls.js are served by nchat-live itself
 // (--web-root), so the player fetches the playlists and parts exactly as a viewer's browser does.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { Server, uuid } from './lib/harness.mjs';
+import { join } from 'node:path';
+import { uuid } from './lib/harness.mjs';
 import { publish, encodeFile, publishFile, until } from './lib/media.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const require = createRequire(import.meta.url);
-let chromium = null;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  chromium = null;
-}
-const skip = !existsSync(CHROMIUM) ? 'Debian chromium is not installed (scripts/bootstrap installs it)'
-  : !chromium ? 'playwright-core is not installed (scripts/bootstrap runs npm ci in tests/integration)'
-    : false;
-
-// A server that serves the player page and hls.js (--web-root), and a headless Chromium, for
-// one describe block: registers its before/after hooks. `prepare(webRoot)` runs before the start.
-function playerFixture(serverOpts = {}, prepare = () => {}) {
-  const f = { webRoot: mkdtempSync(join(tmpdir(), 'nchat-player-')) };
-  f.srv = new Server({ backend: 'sqlite', webRoot: f.webRoot, ...serverOpts });
-  before(async () => {
-    copyFileSync(join(here, 'player', 'player.html'), join(f.webRoot, 'player.html'));
-    copyFileSync(require.resolve('hls.js/dist/hls.min.js'), join(f.webRoot, 'hls.min.js'));
-    prepare(f.webRoot);
-    await f.srv.start();
-    f.profile = mkdtempSync(join(tmpdir(), 'nchat-chrome-'));
-    f.browser = await chromium.launchPersistentContext(f.profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-    });
-  });
-  after(async () => {
-    await f.browser?.close();
-    const r = await f.srv.stop();
-    f.srv.cleanup();
-    rmSync(f.webRoot, { recursive: true, force: true });
-    if (f.profile) rmSync(f.profile, { recursive: true, force: true });
-    assert.equal(r.code, 0, `graceful exit; stderr:\n${f.srv.stderr.slice(-3000)}`);
-  });
-  return f;
-}
+import { playerFixture, skipBrowser as skip } from './lib/player_fixture.mjs';
 
 describe('hls.js in Chromium', { skip }, () => {
   const f = playerFixture();

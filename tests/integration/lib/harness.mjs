@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Checker } from './hls_rules.mjs';
 
 export const BIN = process.env.NCHAT_LIVE_BIN;
 if (!BIN) throw new Error('NCHAT_LIVE_BIN is not set (run through ctest)');
@@ -34,6 +35,24 @@ export class Server {
     this.dataDir = mkdtempSync(join(tmpdir(), 'nchat-it-'));
     this.stdout = '';
     this.stderr = '';
+    this.hls = new Map(); // stream id -> Checker of every playlist read from this server
+  }
+
+  // Every playlist a test reads goes through the rule checker (lib/hls_rules.mjs); stop()
+  // fails the suite on any violation.
+  checkPlaylist(url, text, client = 'test') {
+    const m = String(url).match(/\/hls\/([^/?]+)\//);
+    if (!m) return;
+    if (!this.hls.has(m[1])) this.hls.set(m[1], new Checker());
+    this.hls.get(m[1]).add(String(url), text, client);
+  }
+
+  hlsViolations() {
+    return [...this.hls.values()].flatMap((c) => c.violations);
+  }
+
+  playlistsChecked() {
+    return [...this.hls.values()].reduce((n, c) => n + c.count, 0);
   }
 
   dbUrl() {
@@ -51,7 +70,9 @@ export class Server {
       '--jwt-secret', this.opts.jwtSecret ?? 'integration-secret', '--log-level', 'info',
       // The ladder costs a core or more per stream: only the tests about it turn it on.
       ...(this.opts.transcode ? [] : ['--transcode=false']), ...extraArgs];
-    this.proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'],
+    // `wrap`: a command the server runs under (['taskset', '-c', '0'] for a one-core machine).
+    const [cmd, ...cmdArgs] = [...(this.opts.wrap ?? []), BIN, ...args];
+    this.proc = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0' } });
     this.proc.stdout.on('data', (d) => { this.stdout += d; });
     this.proc.stderr.on('data', (d) => { this.stderr += d; });
@@ -69,11 +90,21 @@ export class Server {
     return this;
   }
 
-  // SIGTERM, then the exit status (0 expected: graceful, and no sanitizer report).
+  // SIGTERM, then the exit status (0 expected: graceful, and no sanitizer report). Throws when
+  // a playlist read during the run broke a rule of rfc8216bis.
   async stop() {
-    if (!this.proc || this.proc.exitCode !== null) return this.exited;
-    this.proc.kill('SIGTERM');
-    const r = await this.exited;
+    let r;
+    if (!this.proc || this.proc.exitCode !== null) {
+      r = await this.exited;
+    } else {
+      this.proc.kill('SIGTERM');
+      r = await this.exited;
+    }
+    const v = [...new Set(this.hlsViolations())];
+    if (v.length) {
+      throw new Error(`${v.length} HLS rule violations in ${this.playlistsChecked()} playlists:\n` +
+        v.slice(0, 40).join('\n'));
+    }
     return r;
   }
 
@@ -98,6 +129,9 @@ export class Server {
     if (body !== undefined) { payload = JSON.stringify(body); h['content-type'] ??= 'application/json'; }
     const res = await fetch(this.base + path, { method, headers: h, body: payload });
     const text = await res.text();
+    if (res.status === 200 && /mpegurl/.test(res.headers.get('content-type') ?? '')) {
+      this.checkPlaylist(path, text);
+    }
     let json = null;
     try { json = JSON.parse(text); } catch {}
     return { status: res.status, headers: res.headers, text, json };

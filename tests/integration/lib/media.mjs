@@ -58,12 +58,25 @@ export function haveGstreamer() {
 
 // Encodes a synthetic H.264+AAC source into an FLV file once (fast: ultrafast), so that a test
 // can then publish it in real time with -c copy and leave the cores to the server.
-export function encodeFile(path, { seconds = 10, size = '1920x1080', rate = 30, kbps = 3000, gop = 60 } = {}) {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`,
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`,
-    '-g', String(gop), '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-f', 'flv', path],
+// `gop`: x264's keyint (OBS's default "auto" is 250). `sceneCuts`: hard cuts between two test
+// patterns at irregular times, which x264's scene-cut detection makes keyframes of (as a real
+// encoder does with live content), on top of keyint; otherwise keyframes are exactly `gop` apart.
+export function encodeFile(path, { seconds = 10, size = '1920x1080', rate = 30, kbps = 3000, gop = 60,
+  sceneCuts = false, preset = sceneCuts ? 'veryfast' : 'ultrafast' } = {}) {
+  // (x264's ultrafast preset turns scene-cut detection off.)
+  const video = sceneCuts
+    ? ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`, '-f', 'lavfi', '-i', `smptehdbars=size=${size}:rate=${rate}`]
+    : ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`];
+  const audioInput = sceneCuts ? '2:a' : '1:a';
+  const filter = sceneCuts
+    ? ['-filter_complex', "[0:v][1:v]overlay=enable='lt(mod(t\,4.3)\,1.7)+between(mod(t\,7.1)\,5\,5.6)'[v]", '-map', '[v]', '-map', audioInput]
+    : [];
+  const keyframes = sceneCuts ? ['-g', String(gop), '-keyint_min', '25', '-sc_threshold', '40']
+    : ['-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0'];
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...video,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds), ...filter,
+    '-c:v', 'libx264', '-preset', preset, '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`,
+    ...keyframes, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-f', 'flv', path],
   { encoding: 'utf8', timeout: 120000 });
   if (r.status !== 0) throw new Error(`ffmpeg could not encode ${path}: ${r.stderr}`);
   return path;
@@ -77,4 +90,30 @@ export function publishFile(url, path) {
   proc.stderr.on('data', (d) => { stderr += d; });
   const done = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, stderr })));
   return { proc, done, stop: () => { proc.kill('SIGKILL'); return done; } };
+}
+
+// The keyframe times of a media file or URL (seconds), from ffprobe.
+export function keyframeTimes(url) {
+  const r = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-skip_frame', 'nokey',
+    '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', url], { encoding: 'utf8', timeout: 60000 });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+// ffmpeg reading a live HLS rendition for `seconds` as a player would (from the live edge):
+// the frames it decoded and what it complained about.
+export function ffmpegPlay(url, seconds) {
+  return new Promise((resolve) => {
+    const proc = spawn('ffmpeg', ['-hide_banner', '-nostats', '-v', 'warning', '-i', url, '-t', String(seconds),
+      '-map', '0:v:0', '-f', 'framecrc', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => { out += d; });
+    proc.stderr.on('data', (d) => { err += d; });
+    const timer = setTimeout(() => proc.kill('SIGKILL'), (seconds + 40) * 1000);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      const frames = out.split('\n').filter((l) => /^\d+,/.test(l)).length;
+      resolve({ code, frames, stderr: err });
+    });
+  });
 }
