@@ -8,10 +8,14 @@
 
 namespace nchat::api {
 
-int query_int(const http::Request& req, std::string_view key, int def, int min, int max) {
+std::int64_t query_int(const http::Request& req,
+                       std::string_view key,
+                       std::int64_t def,
+                       std::int64_t min,
+                       std::int64_t max) {
     auto v = req.query_param(key);
     if (!v) return def;
-    int out = 0;
+    std::int64_t out = 0;
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
     if (ec != std::errc{} || p != v->data() + v->size() || out < min || out > max) {
         throw bad_request(std::string(key) + " must be an integer from " + std::to_string(min) +

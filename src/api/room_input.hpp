@@ -1,7 +1,9 @@
 #pragma once
-// Reading the requests of the room routes (chat, reactions, Q&A, moderation, channels): query
-// parameters and typed body fields the generic Fields reader (validation.hpp) does not cover.
+// Reading the query parameters of every route (streams, chat, reactions, Q&A, moderation,
+// channels) and the typed body fields of the room routes that the generic Fields reader
+// (validation.hpp) does not cover.
 // Every failure is a 400 naming the parameter or field.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +15,11 @@
 namespace nchat::api {
 
 // ?key=N within [min, max], `def` when absent.
-int query_int(const http::Request& req, std::string_view key, int def, int min, int max);
+std::int64_t query_int(const http::Request& req,
+                       std::string_view key,
+                       std::int64_t def,
+                       std::int64_t min,
+                       std::int64_t max);
 // ?key=true|false, `def` when absent.
 bool query_bool(const http::Request& req, std::string_view key, bool def);
 

@@ -1,5 +1,4 @@
 // The stream-management routes of the product spec (docs/api.md).
-#include <charconv>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -7,6 +6,7 @@
 #include "api/errors.hpp"
 #include "api/handler.hpp"
 #include "api/lifecycle.hpp"
+#include "api/room_input.hpp"
 #include "api/routes.hpp"
 #include "api/stream_input.hpp"
 #include "api/stream_json.hpp"
@@ -56,23 +56,6 @@ net::awaitable<Loaded> load(ApiContext& ctx, const Request& req, bool must_manag
     }
     l.stream = std::move(*s);
     co_return l;
-}
-
-std::int64_t query_int(const Request& req,
-                       std::string_view key,
-                       std::int64_t def,
-                       std::int64_t min,
-                       std::int64_t max) {
-    auto v = req.query_param(key);
-    if (!v) return def;
-    std::int64_t out = 0;
-    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-    if (ec != std::errc{} || p != v->data() + v->size() || out < min || out > max) {
-        throw bad_request(std::string(key) + " must be an integer from " + std::to_string(min) +
-                              " to " + std::to_string(max),
-                          std::string(key));
-    }
-    return out;
 }
 
 nlohmann::json list_json(const std::vector<Stream>& streams,

@@ -38,7 +38,9 @@ void skip_scaling_list(detail::BitReader& br, int size) {
     }
 }
 
-bool high_profile(std::uint8_t p) {
+}  // namespace
+
+bool is_high_profile(std::uint8_t p) {
     switch (p) {
         case 100:
         case 110:
@@ -58,8 +60,6 @@ bool high_profile(std::uint8_t p) {
             return false;
     }
 }
-
-}  // namespace
 
 util::Result<AvcConfig> parse_avcc(std::span<const std::uint8_t> avcc) {
     util::ByteReader in(avcc);
@@ -100,7 +100,7 @@ util::Result<Sps> parse_sps(std::span<const std::uint8_t> nal) {
     br.ue();  // seq_parameter_set_id
     std::uint32_t chroma_format_idc = 1;
     bool separate_colour_plane = false;
-    if (high_profile(s.profile_idc)) {
+    if (is_high_profile(s.profile_idc)) {
         chroma_format_idc = br.ue();
         if (chroma_format_idc > 3) return kInvalid;
         if (chroma_format_idc == 3) separate_colour_plane = br.bit();

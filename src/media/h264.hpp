@@ -32,6 +32,9 @@ struct AvcConfig {
 util::Result<AvcConfig> parse_avcc(std::span<const std::uint8_t> avcc);
 // An SPS NAL unit (with its 1-byte header), emulation prevention removed internally.
 util::Result<Sps> parse_sps(std::span<const std::uint8_t> nal);
+// The profiles whose SPS carries chroma format and bit depths (§7.3.2.1.1) and whose avcC
+// record has the §5.3.3.1.2 extension: High and above.
+bool is_high_profile(std::uint8_t profile_idc);
 // RFC 6381 "avc1.PPCCLL" from an SPS.
 std::string avc_codec_string(const Sps& sps);
 

@@ -1,6 +1,6 @@
 #include "realtime/content.hpp"
 
-#include "realtime/detail/utf8.hpp"
+#include "util/utf8.hpp"
 
 namespace nchat::realtime {
 namespace {
@@ -24,7 +24,7 @@ bool is_space(char32_t c) {
 
 Content sanitize_content(std::string_view in, std::size_t max_code_points) {
     Content out;
-    auto cps = detail::decode_utf8(in);
+    auto cps = util::decode_utf8(in);
     if (!cps) {
         out.problem = Content::Problem::invalid_utf8;
         return out;
@@ -52,7 +52,7 @@ Content sanitize_content(std::string_view in, std::size_t max_code_points) {
         out.problem = Content::Problem::too_long;
         return out;
     }
-    out.text = detail::encode_utf8(std::u32string_view(kept).substr(begin, out.length));
+    out.text = util::encode_utf8(std::u32string_view(kept).substr(begin, out.length));
     return out;
 }
 

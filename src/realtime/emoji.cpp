@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "realtime/detail/utf8.hpp"
+#include "util/utf8.hpp"
 
 namespace nchat::realtime {
 namespace {
@@ -94,7 +94,7 @@ bool element(const std::u32string& cps, std::size_t& i) {
 
 bool is_single_emoji(std::string_view s) {
     if (s.empty() || s.size() > kMaxEmojiBytes) return false;
-    auto cps = detail::decode_utf8(s);
+    auto cps = util::decode_utf8(s);
     if (!cps || cps->empty()) return false;
     std::size_t i = 0;
     if (!element(*cps, i)) return false;

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdint>
 
-#include "realtime/detail/utf8.hpp"
+#include "util/utf8.hpp"
 
 namespace nchat::realtime {
 namespace {
@@ -82,7 +82,7 @@ Reading read(char32_t c) {
 // Lower-case letters of `word` after the same reading, runs collapsed ("ass" → "as").
 std::string normalise(std::string_view word) {
     std::string out;
-    auto cps = detail::decode_utf8(word);
+    auto cps = util::decode_utf8(word);
     if (!cps) return out;
     for (char32_t c : *cps) {
         auto r = read(c);
@@ -195,12 +195,12 @@ std::vector<ProfanityFilter::Span> ProfanityFilter::matches(const std::u32string
 }
 
 bool ProfanityFilter::contains(std::string_view text) const {
-    auto cps = detail::decode_utf8(text);
+    auto cps = util::decode_utf8(text);
     return cps && !matches(*cps).empty();
 }
 
 std::string ProfanityFilter::mask(std::string_view text) const {
-    auto cps = detail::decode_utf8(text);
+    auto cps = util::decode_utf8(text);
     if (!cps) return std::string(text);
     auto spans = matches(*cps);
     if (spans.empty()) return std::string(text);
@@ -208,7 +208,7 @@ std::string ProfanityFilter::mask(std::string_view text) const {
         for (std::size_t i = s.begin; i < s.end; ++i)
             (*cps)[i] = '*';
     }
-    return detail::encode_utf8(*cps);
+    return util::encode_utf8(*cps);
 }
 
 }  // namespace nchat::realtime

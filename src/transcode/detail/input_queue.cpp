@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "transcode/detail/avc.hpp"
+#include "media/avc_framing.hpp"
 
 namespace nchat::transcode::detail {
 namespace {
@@ -46,12 +46,12 @@ bool InputQueue::push_packet(const media::MediaPacket& p,
         video_gap_ = false;
     }
     if (full(bytes)) {
-        const bool disposable = video && !p.keyframe && p.data && is_disposable(*p.data);
+        const bool disposable = video && !p.keyframe && p.data && media::is_disposable(*p.data);
         if (disposable) return drop();
         // Make room by evicting the newest disposable frame still waiting, if any.
         auto victim = std::find_if(items_.rbegin(), items_.rend(), [](const InputItem& it) {
             return it.kind == InputItem::Kind::packet && it.video && !it.packet.keyframe &&
-                   it.packet.data && is_disposable(*it.packet.data);
+                   it.packet.data && media::is_disposable(*it.packet.data);
         });
         if (victim == items_.rend()) {
             if (video) video_gap_ = true;

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "transcode/detail/avc.hpp"
+#include "media/avc_framing.hpp"
 
 namespace nchat::transcode::detail {
 
@@ -19,7 +19,7 @@ std::unique_ptr<VideoDecoder> VideoDecoder::open(const media::TrackInfo& track, 
         why = "out of memory";
         return nullptr;
     }
-    const auto avcc = avcc_with_length4(track.extradata);
+    const auto avcc = media::avcc_with_length4(track.extradata);
     if (!set_extradata(d->ctx_.get(), avcc.data(), avcc.size())) {
         why = "out of memory";
         return nullptr;

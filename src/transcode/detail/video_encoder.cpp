@@ -7,8 +7,8 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
+#include "media/avc_framing.hpp"
 #include "media/h264.hpp"
-#include "transcode/detail/avc.hpp"
 
 namespace nchat::transcode::detail {
 
@@ -79,7 +79,7 @@ std::unique_ptr<VideoEncoder> VideoEncoder::open(const EncoderSettings& s, std::
         why = s.encoder + ": " + av_error(r);
         return nullptr;
     }
-    auto avcc = make_avcc({c->extradata, static_cast<std::size_t>(c->extradata_size)});
+    auto avcc = media::make_avcc({c->extradata, static_cast<std::size_t>(c->extradata_size)});
     if (!avcc) {
         why = s.encoder + ": no SPS/PPS in the encoder's global header";
         return nullptr;
@@ -111,7 +111,7 @@ bool VideoEncoder::encode(const AVFrame* frame, std::vector<media::MediaPacket>&
         if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return true;
         if (r < 0) return false;
         const std::span<const std::uint8_t> bytes(pkt_->data, static_cast<std::size_t>(pkt_->size));
-        auto avcc4 = annex_b_to_avcc4(bytes);
+        auto avcc4 = media::annex_b_to_avcc4(bytes);
         if (avcc4.empty()) avcc4.assign(bytes.begin(), bytes.end());  // already length-prefixed
         media::MediaPacket p;
         p.pts = pkt_->pts;

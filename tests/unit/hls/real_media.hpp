@@ -3,6 +3,7 @@
 // the form the ingest hands over: avcC + AVCC frames, AudioSpecificConfig + raw AAC frames.
 #include <memory>
 
+#include "media/avc_framing.hpp"
 #include "media/packet.hpp"
 #include "media/track.hpp"
 #include "unit/hls/box_walker.hpp"
@@ -18,23 +19,8 @@ struct Elementary {
 // Annex B → NAL units (without start codes).
 inline std::vector<Bytes> split_annex_b(const Bytes& in) {
     std::vector<Bytes> nals;
-    std::size_t i = 0;
-    std::size_t start = std::string::npos;
-    while (i + 3 <= in.size()) {
-        if (in[i] == 0 && in[i + 1] == 0 && in[i + 2] == 1) {
-            if (start != std::string::npos) {
-                std::size_t end = i;
-                while (end > start && in[end - 1] == 0)
-                    --end;
-                nals.emplace_back(in.begin() + start, in.begin() + end);
-            }
-            i += 3;
-            start = i;
-        } else {
-            ++i;
-        }
-    }
-    if (start != std::string::npos) nals.emplace_back(in.begin() + start, in.end());
+    for (auto nal : media::split_annex_b(in))
+        nals.emplace_back(nal.begin(), nal.end());
     return nals;
 }
 

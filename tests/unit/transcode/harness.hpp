@@ -25,9 +25,9 @@ extern "C" {
 }
 
 #include "live/consumer.hpp"
+#include "media/avc_framing.hpp"
 #include "media/h264.hpp"
 #include "transcode/detail/av.hpp"
-#include "transcode/detail/avc.hpp"
 #include "transcode/ffmpeg_log.hpp"
 #include "transcode/transcoder.hpp"
 
@@ -77,7 +77,7 @@ inline Elementary make_h264(const VideoSpec& s) {
     av_dict_free(&o);
 
     Elementary e;
-    auto avcc = detail::make_avcc({c->extradata, static_cast<std::size_t>(c->extradata_size)});
+    auto avcc = media::make_avcc({c->extradata, static_cast<std::size_t>(c->extradata_size)});
     auto cfg = media::parse_avcc(*avcc);
     auto sps = media::parse_sps(cfg->sps.front());
     e.track.kind = media::TrackKind::video;
@@ -99,7 +99,7 @@ inline Elementary make_h264(const VideoSpec& s) {
     auto receive = [&] {
         while (avcodec_receive_packet(c.get(), pkt.get()) == 0) {
             media::MediaPacket p;
-            auto au = detail::annex_b_to_avcc4({pkt->data, static_cast<std::size_t>(pkt->size)});
+            auto au = media::annex_b_to_avcc4({pkt->data, static_cast<std::size_t>(pkt->size)});
             p.pts = pkt->pts;
             p.dts = pkt->dts;
             p.keyframe = media::has_idr(au);

@@ -22,5 +22,19 @@ TEST(Utf8, RejectsIllFormed) {
     EXPECT_FALSE(utf8_length("ab\x80"));  // stray continuation byte
 }
 
+TEST(Utf8, DecodesAndEncodesEveryLength) {
+    const std::string text = "a\xC3\xA9\xE2\x9D\xA4\xF0\x9F\x98\x80";  // a é ❤ 😀
+    auto cps = decode_utf8(text);
+    ASSERT_TRUE(cps);
+    EXPECT_EQ(*cps, (std::u32string{U'a', U'\u00E9', U'\u2764', U'\U0001F600'}));
+    EXPECT_EQ(encode_utf8(*cps), text);
+    auto second = decode_code_point(text, 1);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->value, U'\u00E9');
+    EXPECT_EQ(second->size, 2u);
+    EXPECT_FALSE(decode_code_point(text, text.size()));
+    EXPECT_FALSE(decode_utf8("ok\xE2\x9D"));  // truncated at the end
+}
+
 }  // namespace
 }  // namespace nchat::util

@@ -1,10 +1,10 @@
-#include "transcode/detail/avc.hpp"
+#include "media/avc_framing.hpp"
 
 #include <gtest/gtest.h>
 
 #include "media/h264.hpp"
 
-namespace nchat::transcode::detail {
+namespace nchat::media {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -24,7 +24,7 @@ Bytes annex_b(std::initializer_list<Bytes> nals, bool long_codes = true) {
     return out;
 }
 
-TEST(TranscodeAvc, AnnexBToAvcc4KeepsSliceAndSeiDropsParameterSetsAndAud) {
+TEST(AvcFraming, AnnexBToAvcc4KeepsSliceAndSeiDropsParameterSetsAndAud) {
     const Bytes sei = {0x06, 0x05, 0x01, 0xAA, 0x80};
     const Bytes idr = {0x65, 0x88, 0x84, 0x00};  // the last zero is padding before a start code
     const Bytes aud = {0x09, 0xF0};
@@ -36,7 +36,7 @@ TEST(TranscodeAvc, AnnexBToAvcc4KeepsSliceAndSeiDropsParameterSetsAndAud) {
     EXPECT_EQ(annex_b_to_avcc4(annex_b({idr}, false)).size(), 7u);
 }
 
-TEST(TranscodeAvc, MakeAvccFromAnnexBParameterSets) {
+TEST(AvcFraming, MakeAvccFromAnnexBParameterSets) {
     auto avcc = make_avcc(annex_b({kSps, kPps}));
     ASSERT_TRUE(avcc);
     // 01 | 64 00 1f (from the SPS) | FF (4-byte lengths) | E1 (1 SPS) | len | SPS | 01 | len |
@@ -58,7 +58,7 @@ TEST(TranscodeAvc, MakeAvccFromAnnexBParameterSets) {
     EXPECT_FALSE(make_avcc({}));
 }
 
-TEST(TranscodeAvc, LengthSizeForcedToFourAndDisposableFrames) {
+TEST(AvcFraming, LengthSizeForcedToFourAndDisposableFrames) {
     auto avcc = *make_avcc(annex_b({kSps, kPps}));
     avcc[4] = 0xFD;  // 2-byte lengths
     EXPECT_EQ(avcc_with_length4(avcc)[4], 0xFF);
@@ -72,4 +72,4 @@ TEST(TranscodeAvc, LengthSizeForcedToFourAndDisposableFrames) {
 }
 
 }  // namespace
-}  // namespace nchat::transcode::detail
+}  // namespace nchat::media

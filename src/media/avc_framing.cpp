@@ -1,20 +1,16 @@
-#include "transcode/detail/avc.hpp"
+#include "media/avc_framing.hpp"
 
 #include <system_error>
 
+#include "media/h264.hpp"
 #include "util/byte_reader.hpp"
 
-namespace nchat::transcode::detail {
+namespace nchat::media {
 namespace {
 
 constexpr std::uint8_t kNalSps = 7;
 constexpr std::uint8_t kNalPps = 8;
 constexpr std::uint8_t kNalAud = 9;
-
-bool high_profile(std::uint8_t p) {
-    return p == 100 || p == 110 || p == 122 || p == 244 || p == 44 || p == 83 || p == 86 ||
-           p == 118 || p == 128 || p == 138 || p == 139 || p == 134 || p == 135;
-}
 
 }  // namespace
 
@@ -85,7 +81,7 @@ util::Result<std::vector<std::uint8_t>> make_avcc(std::span<const std::uint8_t> 
         w.u16(static_cast<std::uint16_t>(p.size()));
         w.bytes(p);
     }
-    if (high_profile(sps[0][1])) {
+    if (is_high_profile(sps[0][1])) {
         // §5.3.3.1.2 extension for High profiles. Our encoders take 8-bit 4:2:0 only.
         w.u8(0xFC | 1);  // chroma_format_idc = 1
         w.u8(0xF8 | 0);  // bit_depth_luma_minus8
@@ -102,18 +98,17 @@ std::vector<std::uint8_t> avcc_with_length4(std::span<const std::uint8_t> avcc) 
 }
 
 bool is_disposable(std::span<const std::uint8_t> avcc4) {
-    util::ByteReader in(avcc4);
-    std::uint32_t len = 0;
-    std::span<const std::uint8_t> nal;
     bool any_slice = false;
-    while (in.read_u32(len) && in.read_bytes(len, nal)) {
-        if (nal.empty()) continue;
+    bool reference = false;
+    for_each_nal(avcc4, [&](std::span<const std::uint8_t> nal) {
+        if (nal.empty()) return true;
         const auto type = nal[0] & 0x1F;
-        if (type < 1 || type > 5) continue;
-        if (type == 5 || (nal[0] & 0x60) != 0) return false;
+        if (type < 1 || type > 5) return true;
+        reference = type == 5 || (nal[0] & 0x60) != 0;
         any_slice = true;
-    }
-    return any_slice;
+        return !reference;
+    });
+    return any_slice && !reference;
 }
 
-}  // namespace nchat::transcode::detail
+}  // namespace nchat::media
