@@ -120,6 +120,11 @@ void InputQueue::stop() {
     cv_.notify_all();
 }
 
+bool InputQueue::under_pressure() const {
+    std::lock_guard lock(mu_);
+    return packets_ >= max_packets_ * 3 / 4 || bytes_ >= max_bytes_ * 3 / 4;
+}
+
 std::size_t InputQueue::depth() const {
     std::lock_guard lock(mu_);
     return packets_;

@@ -1,5 +1,7 @@
 #include "transcode/detail/lane.hpp"
 
+#include <algorithm>
+
 #include <pthread.h>
 
 #include "transcode/detail/tracks.hpp"
@@ -38,17 +40,41 @@ Lane::~Lane() {
     join();
 }
 
-void Lane::push(LaneEvent ev) {
+std::uint64_t Lane::push(LaneEvent ev, const std::function<bool()>& give_up) {
     std::unique_lock lock(mu_);
+    if (stop_.load()) return ev.kind == LaneEvent::Kind::frame ? 1 : 0;
     if (ev.kind == LaneEvent::Kind::frame) {
-        cv_.wait(lock, [&] { return frames_ < kMaxFrames || stop_.load(); });
-        if (stop_.load()) return;
+        const bool idr = ev.frame->pict_type == AV_PICTURE_TYPE_I;
+        if (skipping_ && !idr) return 1;
+        // A burst (the cached GOP at attach, a publisher catching up) waits for the encoder;
+        // a backlog that would cost the input queue its packets does not.
+        while (frames_ >= kMaxFrames && !stop_.load() && !(give_up && give_up())) {
+            cv_.wait_for(lock, kGiveUpPoll);
+        }
+        if (stop_.load()) return 1;
+        if (skipping_ && frames_ >= kMaxFrames) return 1;
+        if (frames_ >= kMaxFrames) {
+            // Behind: the output lists a gap (as when shed) until an IDR finds room, so its
+            // playlist stays continuous and its parts regular rather than frames going missing
+            // one by one (a part under 85% of PART-TARGET, EXTINFs off their siblings').
+            if (!overflow_since_) overflow_since_ = ev.arrival;
+            skipping_ = true;
+            LaneEvent gap;
+            gap.kind = LaneEvent::Kind::gap;
+            events_.push_back(std::move(gap));
+            cv_.notify_all();
+            return 1;
+        }
+        skipping_ = false;
         ++frames_;
         counters_->queue_depth.store(frames_);
+    } else if (ev.kind == LaneEvent::Kind::audio && (skipping_ || events_.size() >= kMaxEvents)) {
+        return 0;  // in a gap, the audio goes too; beyond the bound, an encoder that hangs
     }
     const bool wake = ev.kind != LaneEvent::Kind::audio;  // audio can wait for the next frame
     events_.push_back(std::move(ev));
     if (wake) cv_.notify_all();
+    return 0;
 }
 
 std::uint64_t Lane::clear_frames() {
@@ -65,6 +91,8 @@ std::uint64_t Lane::clear_frames() {
         }
     }
     frames_ = 0;
+    overflow_since_.reset();
+    skipping_ = false;
     counters_->queue_depth.store(0);
     cv_.notify_all();
     return n;
@@ -72,11 +100,22 @@ std::uint64_t Lane::clear_frames() {
 
 std::optional<SteadyTime> Lane::oldest_pending() const {
     std::lock_guard lock(mu_);
-    if (busy_since_) return busy_since_;
-    for (const auto& e : events_) {
-        if (e.kind == LaneEvent::Kind::frame) return e.arrival;
+    std::optional<SteadyTime> oldest = busy_since_;
+    if (!oldest) {
+        for (const auto& e : events_) {
+            if (e.kind == LaneEvent::Kind::frame) {
+                oldest = e.arrival;
+                break;
+            }
+        }
     }
-    return std::nullopt;
+    if (overflow_since_ && (!oldest || *overflow_since_ < *oldest)) oldest = overflow_since_;
+    return oldest;
+}
+
+bool Lane::overflowing() const {
+    std::lock_guard lock(mu_);
+    return overflow_since_.has_value();
 }
 
 void Lane::stop(bool end_output) {
@@ -103,6 +142,8 @@ void Lane::run() {
                 --frames_;
                 counters_->queue_depth.store(frames_);
                 busy_since_ = ev.arrival;
+                // Caught up: ran dry after media came back at an IDR.
+                if (frames_ == 0 && !skipping_) overflow_since_.reset();
             }
             cv_.notify_all();
         }

@@ -50,19 +50,30 @@ public:
     Lane(const Lane&) = delete;
     Lane& operator=(const Lane&) = delete;
 
-    // Decode thread. A frame waits while kMaxFrames are queued (this encoder is the
-    // bottleneck; the lag shows it and the shedder acts), unless the lane is stopping.
-    void push(LaneEvent ev);
+    // Decode thread. While kMaxFrames are queued a frame waits for the encoder (a burst), but
+    // not once `give_up` says so (the input queue is filling: waiting longer would lose the
+    // passthrough rung's packets, as in the CI run of 2026-12-02). Then the output gets a gap
+    // (listed like a shed rung's) and frames are dropped until a forced IDR finds room. The
+    // time since the lane first fell behind counts as lag until it runs dry again, so the
+    // shedder acts as it would on a growing queue. Returns the frames dropped (0 or 1).
+    std::uint64_t push(LaneEvent ev, const std::function<bool()>& give_up = {});
     // Shedding: drops the frames and audio waiting; returns how many frames.
     std::uint64_t clear_frames();
-    // The arrival time of the oldest frame not yet encoded.
+    // The arrival time of the oldest frame not yet encoded, or of the first frame this lane
+    // dropped since it last ran dry with media flowing.
     std::optional<SteadyTime> oldest_pending() const;
+    // Fell behind and has not run dry since: this encoder cannot keep up.
+    bool overflowing() const;
     // Abandon what waits: the thread ends after its current call, and the output gets on_end
     // if it has not had it (unless `end_output` is false: the output lives on, fed otherwise).
     void stop(bool end_output = true);
     void join();
 
     static constexpr std::size_t kMaxFrames = 4;
+    // Audio and control events waiting beside the frames; audio beyond it is dropped (an
+    // encoder that stopped returning must not grow memory).
+    static constexpr std::size_t kMaxEvents = 1024;
+    static constexpr std::chrono::milliseconds kGiveUpPoll{10};
 
 private:
     void run();
@@ -85,7 +96,9 @@ private:
     std::condition_variable cv_;
     std::deque<LaneEvent> events_;
     std::size_t frames_ = 0;
-    std::optional<SteadyTime> busy_since_;  // arrival of the frame being encoded
+    std::optional<SteadyTime> busy_since_;      // arrival of the frame being encoded
+    std::optional<SteadyTime> overflow_since_;  // first frame dropped since the queue ran dry
+    bool skipping_ = false;                     // in a gap: frames dropped until an IDR fits
     std::atomic<bool> stop_{false};
     bool keep_output_open_ = false;
 

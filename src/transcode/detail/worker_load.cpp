@@ -34,9 +34,11 @@ int Worker::max_shed_level() const {
 
 void Worker::update_load(SteadyTime now) {
     std::optional<SteadyTime> oldest = queue_.head_arrival();
+    bool encoder_behind = false;
     for (const auto& r : rungs_) {
         if (!r->lane) continue;
         if (auto t = r->lane->oldest_pending(); t && (!oldest || *t < *oldest)) oldest = t;
+        encoder_behind = encoder_behind || (!r->shed && r->lane->overflowing());
     }
     const auto lag = oldest && now > *oldest
                          ? std::chrono::duration_cast<std::chrono::milliseconds>(now - *oldest)
@@ -60,7 +62,10 @@ void Worker::update_load(SteadyTime now) {
         window_busy_ = busy_;
     }
 
-    switch (shedder_.update(now, lag, speed_, shed_level(), max_shed_level())) {
+    // The speed is the decode thread's, which never waits on an encoder: a backlog it drains
+    // fast is no overload, but an encoder dropping frames is, whatever that speed.
+    const auto speed = encoder_behind ? std::nullopt : speed_;
+    switch (shedder_.update(now, lag, speed, shed_level(), max_shed_level())) {
         case ShedAction::escalate:
             escalate(lag);
             break;

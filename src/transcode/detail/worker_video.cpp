@@ -126,7 +126,8 @@ void Worker::process_frame(FramePtr frame) {
         ev.kind = LaneEvent::Kind::frame;
         ev.frame = std::move(pic);
         ev.arrival = info.arrival;
-        r->lane->push(std::move(ev));
+        c.dropped.fetch_add(
+            r->lane->push(std::move(ev), [this] { return queue_.under_pressure(); }));
     }
 }
 

@@ -244,6 +244,54 @@ TEST(TranscoderOverload, AShedRungComesBackAtAnIdrOnceTheLoadIsGone) {
     EXPECT_EQ(test::decode_video(o->tracks[0][0], p).errors, 0);
 }
 
+// The CI run of 2026-12-02: x264's placebo preset on two busy cores, and the passthrough 1080p
+// lost 1.3 s of frames (a PROGRAM-DATE-TIME jump) because the decode thread waited on a full
+// encoder queue while the input queue overflowed. Encoders far behind must cost their own
+// rungs only: the passthrough keeps every packet and nothing is dropped at the input; a slow
+// rung tells its output of a gap and starts again at an IDR, so what it does send decodes and
+// its IDRs stay on the source's.
+TEST(TranscoderOverload, AnEncoderFarBehindCostsItsOwnRungNotThePassthrough) {
+    test::VideoSpec vs;
+    vs.seconds = 3;
+    vs.gop = 15;
+    const auto v = test::make_h264(vs);
+    const auto a = test::make_audio("aac", 3);
+    const std::vector<media::TrackInfo> tracks{v.track, a.track};
+    auto cfg = small_ladder();
+    cfg.shed_lag_ms = 0;          // no shedding: the encoders stay slow throughout
+    cfg.max_queued_packets = 40;  // about 0.4 s of this source's packets
+    auto opts = own_slots();
+    opts.before_encode = [](const Rung&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    };
+    Rig rig;
+    auto tc = std::make_unique<Transcoder>(rig.strand, cfg, "", rig.factory(), opts);
+    rig.on_strand([&] { tc->on_tracks(tracks); });
+    rig.feed(*tc, test::interleave(v, &a), tracks, true);
+    rig.on_strand([&] { tc->on_end(); });
+    ASSERT_TRUE(rig.wait_finished(*tc));
+    const auto s = tc->stats();
+
+    EXPECT_EQ(s.input_dropped, 0u);
+    EXPECT_EQ(rig.output("360p")->of_track(0).size(), v.packets.size());
+    EXPECT_EQ(rig.output("360p")->gaps, 0);
+    const auto source_keys = key_pts(v.packets);
+    for (const char* name : {"240p", "144p"}) {
+        auto o = rig.output(name);
+        const auto out = o->of_track(0);
+        EXPECT_GE(o->gaps, 1) << name;
+        EXPECT_LT(out.size(), v.packets.size() / 2) << name << " lost frames";
+        ASSERT_FALSE(out.empty()) << name;
+        EXPECT_TRUE(out.front().keyframe) << name;
+        for (auto k : key_pts(out))
+            EXPECT_TRUE(std::find(source_keys.begin(), source_keys.end(), k) != source_keys.end())
+                << name << " IDR at " << k << " where the source has none";
+        EXPECT_EQ(test::decode_video(o->tracks[0][0], out).errors, 0) << name;
+    }
+    EXPECT_GT(s.renditions[1].dropped, 0u);
+    EXPECT_GT(s.renditions[2].dropped, 0u);
+}
+
 TEST(TranscoderOverload, InputQueueStaysBoundedWhenTheWorkerStalls) {
     test::VideoSpec vs;
     vs.seconds = 3;
