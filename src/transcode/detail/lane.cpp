@@ -1,7 +1,5 @@
 #include "transcode/detail/lane.hpp"
 
-#include <algorithm>
-
 #include <pthread.h>
 
 #include "transcode/detail/tracks.hpp"

@@ -62,8 +62,9 @@ void Worker::update_load(SteadyTime now) {
         window_busy_ = busy_;
     }
 
-    // The speed is the decode thread's, which never waits on an encoder: a backlog it drains
-    // fast is no overload, but an encoder dropping frames is, whatever that speed.
+    // The speed is the decode thread's, which stops waiting on a full encoder once the input
+    // queue fills: a backlog it drains fast is no overload, but an encoder that fell behind
+    // (its output in a gap) is, whatever that speed.
     const auto speed = encoder_behind ? std::nullopt : speed_;
     switch (shedder_.update(now, lag, speed, shed_level(), max_shed_level())) {
         case ShedAction::escalate:

@@ -31,6 +31,11 @@ LadderConfig small_ladder() {
     return c;
 }
 
+// An encoder that takes `per_frame` for every frame of every rung.
+std::function<void(const Rung&)> slow_encoder(std::chrono::milliseconds per_frame) {
+    return [per_frame](const Rung&) { std::this_thread::sleep_for(per_frame); };
+}
+
 TranscoderOptions own_slots() {
     TranscoderOptions o;
     o.stream_id = "test";
@@ -171,9 +176,7 @@ TEST(TranscoderOverload, ShedsTheLowestRungFirstAndKeepsTheTopRungFlowing) {
     cfg.recover_after_ms = 60000;
     auto opts = own_slots();
     // A deliberately slow encoder: 60 ms a frame cannot keep up with 24 or 15 fps for long.
-    opts.before_encode = [](const Rung&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(60));
-    };
+    opts.before_encode = slow_encoder(std::chrono::milliseconds(60));
     Rig rig;
     auto tc = std::make_unique<Transcoder>(rig.strand, cfg, "", rig.factory(), opts);
     rig.on_strand([&] { tc->on_tracks(tracks); });
@@ -261,9 +264,7 @@ TEST(TranscoderOverload, AnEncoderFarBehindCostsItsOwnRungNotThePassthrough) {
     cfg.shed_lag_ms = 0;          // no shedding: the encoders stay slow throughout
     cfg.max_queued_packets = 40;  // about 0.4 s of this source's packets
     auto opts = own_slots();
-    opts.before_encode = [](const Rung&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(150));
-    };
+    opts.before_encode = slow_encoder(std::chrono::milliseconds(150));
     Rig rig;
     auto tc = std::make_unique<Transcoder>(rig.strand, cfg, "", rig.factory(), opts);
     rig.on_strand([&] { tc->on_tracks(tracks); });
@@ -302,9 +303,7 @@ TEST(TranscoderOverload, InputQueueStaysBoundedWhenTheWorkerStalls) {
     cfg.shed_lag_ms = 0;  // no shedding: only the bound protects memory
     cfg.max_queued_packets = 40;
     auto opts = own_slots();
-    opts.before_encode = [](const Rung&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    };
+    opts.before_encode = slow_encoder(std::chrono::milliseconds(100));
     Rig rig;
     auto tc = std::make_unique<Transcoder>(rig.strand, cfg, "", rig.factory(), opts);
     const auto packets = test::interleave(v, &a);
