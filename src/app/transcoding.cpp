@@ -236,14 +236,17 @@ nlohmann::json Transcoding::health(const std::string& stream_id) {
     auto advice = nlohmann::json::array();
     if (s->long_gop) {
         const bool encoded = s->top_rung == "encoded";
-        char interval[32] = "long";
+        // The interval is known once two keyframes came; before, "long" is all that is known.
+        std::string sends = "The encoder sends keyframes far apart";
         if (s->source_keyframe_interval_s > 0) {
+            char interval[32];
             std::snprintf(interval, sizeof interval, "%.1f s", s->source_keyframe_interval_s);
+            sends = std::string("The encoder sends a keyframe every ") + interval;
         }
         advice.push_back(
             {{"code", "keyframe_interval"},
              {"message",
-              std::string("The encoder sends a keyframe every ") + interval +
+              sends +
                   (encoded ? ": the server re-encodes your top quality to keep playback smooth, "
                              "which costs CPU."
                            : ": every quality level has long segments, so viewers start further "

@@ -340,6 +340,13 @@ bool Rendition::fill_gap(const Window& sibling) {
 
 void Rendition::start_gap() {
     if (window_.ended || gap_) return;
+    // Shed at a boundary (the transcoder sheds at an IDR): the frame held back is the last of
+    // its segment, which ends all media rather than one part short, a GAP as a whole.
+    if (held_ && segment_open_) {
+        const auto next = timeline_->boundary_time(window_.segments.back().msn + 1);
+        const std::int64_t d_us = to_us(last_duration_ != 0 ? last_duration_ : nominal_duration());
+        if (next && std::llabs(timeline_us(held_->packet) + d_us - *next) <= d_us / 2) flush();
+    }
     // What is held back never makes a part: the part it would have been is a gap like the rest.
     stats_.dropped_packets += part_.size() + (held_ ? 1 : 0) + side_queue_.size();
     held_.reset();

@@ -122,7 +122,7 @@ void InputQueue::stop() {
 
 bool InputQueue::under_pressure() const {
     std::lock_guard lock(mu_);
-    return packets_ >= max_packets_ * 3 / 4 || bytes_ >= max_bytes_ * 3 / 4;
+    return packets_ >= max_packets_ * 7 / 8 || bytes_ >= max_bytes_ * 7 / 8;
 }
 
 std::size_t InputQueue::depth() const {

@@ -64,7 +64,7 @@ public:
     void stop();
 
     std::size_t depth() const;
-    // Three quarters full, by packets or bytes: the consumer is about to lose packets.
+    // Seven eighths full, by packets or bytes: the consumer is about to lose packets.
     bool under_pressure() const;
     std::size_t capacity() const { return max_packets_; }
     std::optional<SteadyClock::time_point> head_arrival() const;

@@ -75,27 +75,6 @@ std::uint64_t Lane::push(LaneEvent ev, const std::function<bool()>& give_up) {
     return 0;
 }
 
-std::uint64_t Lane::clear_frames() {
-    std::deque<LaneEvent> dropped;  // freed outside the lock
-    std::lock_guard lock(mu_);
-    std::uint64_t n = 0;
-    for (auto it = events_.begin(); it != events_.end();) {
-        if (it->kind == LaneEvent::Kind::frame || it->kind == LaneEvent::Kind::audio) {
-            n += it->kind == LaneEvent::Kind::frame;
-            dropped.push_back(std::move(*it));
-            it = events_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    frames_ = 0;
-    overflow_since_.reset();
-    skipping_ = false;
-    counters_->queue_depth.store(0);
-    cv_.notify_all();
-    return n;
-}
-
 std::optional<SteadyTime> Lane::oldest_pending() const {
     std::lock_guard lock(mu_);
     std::optional<SteadyTime> oldest = busy_since_;

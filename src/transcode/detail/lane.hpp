@@ -57,8 +57,6 @@ public:
     // time since the lane first fell behind counts as lag until it runs dry again, so the
     // shedder acts as it would on a growing queue. Returns the frames dropped (0 or 1).
     std::uint64_t push(LaneEvent ev, const std::function<bool()>& give_up = {});
-    // Shedding: drops the frames and audio waiting; returns how many frames.
-    std::uint64_t clear_frames();
     // The arrival time of the oldest frame not yet encoded, or of the first frame this lane
     // dropped since it last ran dry with media flowing.
     std::optional<SteadyTime> oldest_pending() const;

@@ -77,6 +77,7 @@ private:
         FrameSelector selector{0};
         Scaler scaler;
         bool shed = false;
+        bool shed_pending = false;                  // to be shed at the next IDR
         bool resume_pending = false;                // shed, back at the next IDR
         bool upgraded = false;                      // the top rung, encoded for a long GOP
         std::vector<media::TrackInfo> sent_tracks;  // passthrough: what the output was told
@@ -117,6 +118,7 @@ private:
     int max_shed_level() const;
     void escalate(std::chrono::milliseconds lag);
     void deescalate();
+    void shed(RungState& r);  // at an IDR: the rung's output lists a gap from here
 
     const LadderConfig config_;
     const std::string stream_id_;

@@ -18,7 +18,7 @@ std::shared_ptr<spdlog::logger> log() {
 int Worker::shed_level() const {
     int n = drop_level_;
     for (const auto& r : rungs_)
-        n += r->lane && r->shed ? 1 : 0;
+        n += r->lane && (r->shed || r->shed_pending) ? 1 : 0;
     return n;
 }
 
@@ -90,20 +90,16 @@ void Worker::escalate(std::chrono::milliseconds lag) {
             return;
         }
     }
-    // The lowest rung still encoded, never the top one.
+    // The lowest rung still encoded, never the top one. It stops at the next IDR, so that each
+    // of its segments is all media or all gap: a segment cut short would be a gap too, and a
+    // rung shed before its first segment ended would list nothing but gaps (a playlist Shaka
+    // Player refuses outright, docs/hls.md). Until then its few queued frames still go out.
     for (auto it = rungs_.rbegin(); it != rungs_.rend(); ++it) {
         auto& r = **it;
-        if (!r.lane || r.shed || &r == rungs_.front().get()) continue;
-        r.shed = true;
-        r.counters->shed.store(true);
-        r.counters->times_shed.fetch_add(1);
-        r.counters->dropped.fetch_add(r.lane->clear_frames());
-        LaneEvent gap;
-        gap.kind = LaneEvent::Kind::gap;
-        r.lane->push(std::move(gap));
-        log()->warn("stream={} rendition={} shed: {} ms behind real time", stream_id_,
-                    r.ro.rung.name, lag.count());
-        board_->event("shed " + r.ro.rung.name);
+        if (!r.lane || r.shed || r.shed_pending || &r == rungs_.front().get()) continue;
+        r.shed_pending = true;
+        log()->warn("stream={} rendition={} shed at the next IDR: {} ms behind real time",
+                    stream_id_, r.ro.rung.name, lag.count());
         return;
     }
     if (rungs_.front()->lane && drop_level_ < kMaxDropLevel) {
@@ -114,6 +110,19 @@ void Worker::escalate(std::chrono::milliseconds lag) {
     }
 }
 
+void Worker::shed(RungState& r) {
+    r.shed_pending = false;
+    r.shed = true;
+    r.counters->shed.store(true);
+    r.counters->times_shed.fetch_add(1);
+    LaneEvent gap;
+    gap.kind = LaneEvent::Kind::gap;
+    r.lane->push(std::move(gap));
+    log()->warn("stream={} rendition={} shed: {} ms behind real time", stream_id_, r.ro.rung.name,
+                static_cast<long long>(board_->lag_ms.load()));
+    board_->event("shed " + r.ro.rung.name);
+}
+
 void Worker::deescalate() {
     if (drop_level_ > 0) {
         --drop_level_;
@@ -121,7 +130,15 @@ void Worker::deescalate() {
         board_->event("drop frames level " + std::to_string(drop_level_));
         return;
     }
-    // The most recently shed (the largest shed) comes back first, at the next IDR.
+    // A shed not yet done is called off first; then the most recently shed (the largest shed)
+    // comes back, at the next IDR.
+    for (auto& r : rungs_) {
+        if (r->lane && r->shed_pending) {
+            r->shed_pending = false;
+            log()->info("stream={} rendition={} stays on", stream_id_, r->ro.rung.name);
+            return;
+        }
+    }
     for (auto& r : rungs_) {
         if (r->lane && r->shed && !r->resume_pending) {
             r->resume_pending = true;

@@ -87,6 +87,7 @@ void Worker::process_frame(FramePtr frame) {
     for (auto& r : rungs_) {
         if (!r->lane) continue;
         auto& c = *r->counters;
+        if (r->shed_pending && idr) shed(*r);
         if (r->shed) {
             if (!r->resume_pending || !idr) continue;
             r->shed = r->resume_pending = false;

@@ -198,6 +198,28 @@ TEST(MediaPlaylist, AShedRenditionListsGapsAndNoHintThenMediaAgain) {
     EXPECT_EQ(low.window().next_part, top.window().next_part);
 }
 
+TEST(MediaPlaylist, ARenditionShedAtABoundaryEndsItsSegmentWithMedia) {
+    auto timeline = std::make_shared<Timeline>(2000ms);
+    Rendition top({test::video_track()}, {}, timeline);
+    Rendition low({test::video_track()}, {}, timeline);
+    Feed f{.video = 0};
+    test::feed(top, f, 0, 2.05);
+    test::feed(low, f, 0, 2.0);  // its last frame (1.967 s) is held back, waiting for the next
+    low.start_gap();             // shed at the IDR of 2.0 s
+    test::feed(top, f, 2.05, 4.05);
+    low.fill_gap(top.window());
+    const std::string text = media_playlist(low.window(), {});
+    const Segment& first = low.window().segments.front();
+    EXPECT_FALSE(first.gap) << text;
+    EXPECT_EQ(first.parts.size(), 6u);
+    EXPECT_NEAR(first.duration, 2.0, 0.001);
+    EXPECT_NE(text.find("#EXT-X-PART:DURATION=0.333,URI=\"part0.5.m4s\"\n#EXTINF:2.000,\nseg0.m4s\n"
+                        "#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:02.000Z\n#EXT-X-GAP\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(find_resource(low.window(), "seg0.m4s").status, Resource::Status::found);
+}
+
 TEST(MediaPlaylist, AShedRenditionKeepsItsLastSegmentWithMediaListed) {
     auto timeline = std::make_shared<Timeline>(2000ms);
     Rendition top({test::video_track()}, {}, timeline);
