@@ -1,0 +1,48 @@
+// @nchat-live/react: the SDK (framework-free), the React hooks and the components.
+export { NchatError } from './sdk/errors';
+export { Emitter } from './sdk/emitter';
+export type { NchatConfig } from './sdk/config';
+export { websocketUrl } from './sdk/config';
+export { NchatClient } from './sdk/rest-client';
+export type { RequestOptions, Path, MethodOf } from './sdk/rest-client';
+export { RealtimeClient, backoffDelay } from './sdk/realtime-client';
+export type { ConnectionState, RoomEvent, RoomEvents, RealtimeEvents, RealtimeOptions, Identity, HelloData } from './sdk/realtime-client';
+export { HlsPlayer, levelName } from './sdk/hls-player';
+export type { HLSPlayerConfig, QualityLevel, PlayerStats, HlsPlayerEvents } from './sdk/hls-player';
+export { AbrPolicy, DEFAULT_ABR_CONFIG } from './sdk/abr/abr-policy';
+export type { ABRConfig, AbrInput } from './sdk/abr/abr-policy';
+export { createAbrController } from './sdk/abr/abr-controller';
+export { EwmaEstimator, SlidingWindowEstimator } from './sdk/abr/estimators';
+export type { BandwidthEstimator } from './sdk/abr/estimators';
+export { WhipPublisher, presetConstraints } from './sdk/whip-publisher';
+export type { WhipPublisherOptions, OutgoingStats } from './sdk/whip-publisher';
+export { WhepPlayer } from './sdk/whep-player';
+export type { WhepPlayerOptions } from './sdk/whep-player';
+export * from './sdk/types';
+
+export { NchatProvider, useNchat, createNchat } from './hooks/context';
+export type { NchatContextValue, NchatProviderProps } from './hooks/context';
+export { useLiveStream } from './hooks/use-live-stream';
+export type { UseLiveStreamOptions, UseLiveStreamResult } from './hooks/use-live-stream';
+export { useStreamViewer } from './hooks/use-stream-viewer';
+export type { UseStreamViewerOptions, UseStreamViewerResult } from './hooks/use-stream-viewer';
+export { useStreamChat } from './hooks/use-stream-chat';
+export type { UseStreamChatOptions, UseStreamChatResult } from './hooks/use-stream-chat';
+export { useStreamReactions, RECENT_REACTIONS } from './hooks/use-stream-reactions';
+export type { UseStreamReactionsOptions, UseStreamReactionsResult } from './hooks/use-stream-reactions';
+export { useIdentity } from './hooks/use-identity';
+export { useRealtimeRoom } from './hooks/use-realtime-room';
+
+export { StreamViewer } from './components/StreamViewer';
+export { StreamBroadcaster } from './components/StreamBroadcaster';
+export { ChatPanel } from './components/ChatPanel';
+export { ReactionBar, DEFAULT_REACTIONS } from './components/ReactionBar';
+export { FloatingReactions } from './components/FloatingReactions';
+export { QualityMenu } from './components/QualityMenu';
+export { LiveBadge } from './components/LiveBadge';
+export { ViewerCount } from './components/ViewerCount';
+export { CreateStreamForm } from './components/CreateStreamForm';
+export { IngestPanel } from './components/IngestPanel';
+export { AudioLevelMeter } from './components/AudioLevelMeter';
+export { StreamHealthPanel } from './components/StreamHealthPanel';
+export { formatDuration, formatBitrate, formatCount, formatDateTime } from './components/format';
