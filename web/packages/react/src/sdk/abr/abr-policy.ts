@@ -65,8 +65,11 @@ export class AbrPolicy {
     this.current = level;
   }
 
+  private lastSampleBps = Infinity;
+
   sample(bytes: number, durationMs: number): void {
     this.estimator.sample(bytes, durationMs);
+    this.lastSampleBps = (bytes * 8 * 1000) / Math.max(durationMs, 1);
   }
 
   /** Levels inside [minAutoBitrate, maxAutoBitrate]; if none is, the one nearest the range. */
@@ -96,10 +99,13 @@ export class AbrPolicy {
     return pick;
   }
 
-  /** The level to start with: what the default estimate affords with the up margin. */
+  /** The level to start with: what the estimate affords. Before any sample that is
+   * `defaultEstimate`, itself a cautious guess, so no up margin is taken off it: starting a rung
+   * low costs every session a switch. */
   firstLevel(bitrates: number[]): number {
     const allowed = this.allowed(bitrates);
-    return this.fit(bitrates, allowed, this.estimator.getEstimate() * this.config.switchUpThreshold);
+    const margin = this.estimator.canEstimate() ? this.config.switchUpThreshold : 1;
+    return this.fit(bitrates, allowed, this.estimator.getEstimate() * margin);
   }
 
   /** The level for the next download. Down-switches are immediate (a stall costs more than a
@@ -115,20 +121,27 @@ export class AbrPolicy {
     if (!this.estimator.canEstimate()) return this.current;
     const est = this.estimator.getEstimate();
     const cur = bitrates[this.current] ?? 0;
-    // A live buffer can never exceed the distance to the live edge: ask for at most 3/4 of it.
+    // A live buffer can never exceed the distance to the live edge, and when the next download
+    // is chosen the newest piece is not yet made: ask for at most half the target latency.
     let minBuffer = c.bufferBasedABR ? c.minBufferForQualitySwitch : 0;
-    if (minBuffer > 0 && input.liveTargetSec) minBuffer = Math.min(minBuffer, 0.75 * input.liveTargetSec);
+    if (minBuffer > 0 && input.liveTargetSec) minBuffer = Math.min(minBuffer, 0.5 * input.liveTargetSec);
 
     if (cur * c.switchDownThreshold > est) {
-      // Buffer-based: with plenty buffered and the estimate still above the bitrate, ride it out.
-      if (c.bufferBasedABR && minBuffer > 0 && input.bufferSec >= 2 * minBuffer && est >= cur) return this.current;
-      const down = this.fit(bitrates, allowed.filter((i) => (bitrates[i] ?? 0) < cur), est / c.switchDownThreshold);
+      // Buffer-based: with enough buffered and the estimate still covering the bitrate itself,
+      // ride it out (this is what keeps a throughput hovering at a rung from flapping).
+      if (c.bufferBasedABR && minBuffer > 0 && input.bufferSec >= minBuffer && est >= cur) return this.current;
+      // Going down, believe the latest download if it was worse than the average: the average
+      // lags a sudden drop by a few downloads, each of which would stall.
+      const budget = Math.min(est, this.lastSampleBps) / c.switchDownThreshold;
+      const down = this.fit(bitrates, allowed.filter((i) => (bitrates[i] ?? 0) < cur), budget);
       if ((bitrates[down] ?? 0) < cur) return this.switchTo(down);
       return this.current;
     }
     if (this.now() - this.lastSwitchAt < c.switchCooldownMs) return this.current;
     if (c.bufferBasedABR && input.bufferSec < minBuffer) return this.current;
-    const up = this.fit(bitrates, allowed, est * c.switchUpThreshold);
+    // Going up, the latest download must agree with the average: one fast download after a
+    // slow spell does not lift the average, and a slow one means the average is stale.
+    const up = this.fit(bitrates, allowed, Math.min(est, this.lastSampleBps) * c.switchUpThreshold);
     if ((bitrates[up] ?? 0) > cur) return this.switchTo(up);
     return this.current;
   }
