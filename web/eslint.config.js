@@ -20,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'tests/**/*.{mjs,ts}', '*.config.{js,ts}', 'app/vite.config.ts'],
+    files: ['scripts/**/*.mjs', '**/*.mjs', 'tests/**/*.{mjs,ts}', '*.config.{js,ts}', 'app/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
 );
