@@ -23,4 +23,6 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', '**/*.mjs', 'tests/**/*.{mjs,ts}', '*.config.{js,ts}', 'app/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
+  // Page tests also hold functions that run in the browser (page.evaluate).
+  { files: ['tests/pages/**/*.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 );
