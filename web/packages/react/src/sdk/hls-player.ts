@@ -54,8 +54,9 @@ export interface HlsPlayerEvents {
   stalled: void;
 }
 
-export function levelName(height: number): string {
-  return height ? `${height}p` : 'audio';
+/** `720p` from the height; a level without RESOLUTION is named by its bitrate. */
+export function levelName(height: number, bitrate = 0): string {
+  return height ? `${height}p` : `${Math.round(bitrate / 1000)} kb/s`;
 }
 
 export class HlsPlayer extends Emitter<HlsPlayerEvents> {
@@ -120,7 +121,7 @@ export class HlsPlayer extends Emitter<HlsPlayerEvents> {
       this.networkRetries = 0;
       this.levels = hls.levels.map((l, index) => ({
         index,
-        name: levelName(l.height),
+        name: levelName(l.height, l.bitrate),
         width: l.width,
         height: l.height,
         bitrate: l.bitrate,
