@@ -252,7 +252,7 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
           const s = await startPreview(q);
           if (!s) return;
           const endpoint = cb.current.whipEndpoint?.(stream) ?? `${client.baseUrl}/api/streams/${stream.id}/whip`;
-          const p = new WhipPublisher({ endpoint, token: client.token });
+          const p = new WhipPublisher({ endpoint, token: client.token, ...(client.config.fetch ? { fetch: client.config.fetch } : {}) });
           p.on('state', (st) => {
             setConnectionState(st);
             setBroadcasting(st === 'connected');
