@@ -31,11 +31,14 @@ export type { UseStreamChatOptions, UseStreamChatResult } from './hooks/use-stre
 export { useStreamReactions, RECENT_REACTIONS } from './hooks/use-stream-reactions';
 export type { UseStreamReactionsOptions, UseStreamReactionsResult } from './hooks/use-stream-reactions';
 export { useIdentity } from './hooks/use-identity';
+export { useStreamQuestions } from './hooks/use-stream-questions';
+export type { UseStreamQuestionsResult } from './hooks/use-stream-questions';
 export { useRealtimeRoom } from './hooks/use-realtime-room';
 
 export { StreamViewer } from './components/StreamViewer';
 export { StreamBroadcaster } from './components/StreamBroadcaster';
 export { ChatPanel } from './components/ChatPanel';
+export { QaPanel } from './components/QaPanel';
 export { ReactionBar, DEFAULT_REACTIONS } from './components/ReactionBar';
 export { FloatingReactions } from './components/FloatingReactions';
 export { QualityMenu } from './components/QualityMenu';

@@ -20,6 +20,8 @@ export interface ChatPanelProps {
   onPin?: (messageId: string) => void;
   onUnpin?: (messageId: string) => void;
   onBan?: (userId: string, durationSeconds?: number) => void;
+  /** A Q&A panel (QaPanel) shown in a second tab when the stream has Q&A. */
+  qa?: React.ReactNode;
 }
 
 const MAX = 500;
@@ -31,7 +33,9 @@ function time(iso: string): string {
 export function ChatPanel(props: ChatPanelProps) {
   const { messages, pinnedMessage, isSending, isLoading, error, closedReason, closedAction, canModerate, reconnecting } = props;
   const [draft, setDraft] = useState('');
+  const [tab, setTab] = useState<'chat' | 'qa'>('chat');
   const inputId = useId();
+  const showQa = !!props.qa && tab === 'qa';
   const listRef = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
 
@@ -52,10 +56,22 @@ export function ChatPanel(props: ChatPanelProps) {
   return (
     <section className="ncl-chat" aria-label="Live chat">
       <header className="ncl-chat__header">
-        <h2>Chat</h2>
+        {props.qa ? (
+          <div className="ncl-tabs" role="tablist" aria-label="Chat or questions">
+            <button type="button" role="tab" className="ncl-tab" aria-selected={tab === 'chat'} onClick={() => setTab('chat')}>
+              Chat
+            </button>
+            <button type="button" role="tab" className="ncl-tab" aria-selected={tab === 'qa'} onClick={() => setTab('qa')}>
+              Q&amp;A
+            </button>
+          </div>
+        ) : (
+          <h2>Chat</h2>
+        )}
         {reconnecting ? <span className="ncl-chat__notice" role="status">Reconnecting…</span> : null}
       </header>
-      {pinnedMessage ? (
+      {showQa ? props.qa : null}
+      {!showQa && pinnedMessage ? (
         <div className="ncl-chat__pinned" aria-label="Pinned message">
           <span aria-hidden="true">📌</span> <strong>{pinnedMessage.userName}</strong> {pinnedMessage.content}
           {canModerate && props.onUnpin ? (
@@ -66,6 +82,7 @@ export function ChatPanel(props: ChatPanelProps) {
         </div>
       ) : null}
       <ol
+        hidden={showQa}
         ref={listRef}
         className="ncl-chat__list"
         aria-live="polite"
@@ -91,12 +108,12 @@ export function ChatPanel(props: ChatPanelProps) {
           </li>
         ))}
       </ol>
-      {error ? (
+      {error && !showQa ? (
         <p className="ncl-error" role="alert">
           {error.code === 'rate_limited' || error.code === 'slow_mode' ? `Slow down: try again in ${error.retryAfter ?? 1} s.` : error.message}
         </p>
       ) : null}
-      {closedReason ? (
+      {showQa ? null : closedReason ? (
         <p className="ncl-chat__closed">
           {closedReason} {closedAction}
         </p>

@@ -3,12 +3,14 @@ import type { ABRConfig } from '../sdk/abr/abr-policy';
 import { useNchat } from '../hooks/context';
 import { useIdentity } from '../hooks/use-identity';
 import { useStreamChat } from '../hooks/use-stream-chat';
+import { useStreamQuestions } from '../hooks/use-stream-questions';
 import { useStreamReactions } from '../hooks/use-stream-reactions';
 import { useStreamViewer } from '../hooks/use-stream-viewer';
 import { ChatPanel } from './ChatPanel';
 import { FloatingReactions } from './FloatingReactions';
 import { formatDateTime } from './format';
 import { LiveBadge } from './LiveBadge';
+import { QaPanel } from './QaPanel';
 import { QualityMenu } from './QualityMenu';
 import { ReactionBar } from './ReactionBar';
 import { ViewerCount } from './ViewerCount';
@@ -28,6 +30,7 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
   const viewer = useStreamViewer({ streamId, lowLatencyMode, ...(abr !== undefined ? { abr } : {}), ...(onStreamEnded ? { onStreamEnded } : {}) });
   const chat = useStreamChat({ streamId });
   const reactions = useStreamReactions({ streamId });
+  const qa = useStreamQuestions({ streamId, enabled: !!viewer.stream?.enableQa });
   const { realtime } = useNchat();
   const me = useIdentity();
   const stageRef = useRef<HTMLDivElement>(null);
@@ -152,6 +155,19 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
           onPin={(id) => void chat.pinMessage(id)}
           onUnpin={(id) => void chat.unpinMessage(id)}
           onBan={(userId, d) => void realtime.banUser(streamId, userId, d).catch(() => undefined)}
+          qa={
+            stream?.enableQa ? (
+              <QaPanel
+                questions={qa.questions}
+                error={qa.error}
+                canAsk={!!me && !ended}
+                canModerate={isModerator}
+                onAsk={qa.ask}
+                onVote={(id, up) => void qa.vote(id, up)}
+                onSetStatus={(id, st) => void qa.setStatus(id, st)}
+              />
+            ) : undefined
+          }
         />
       )}
     </div>
