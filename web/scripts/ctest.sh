@@ -8,7 +8,7 @@ if [ ! -d node_modules ]; then
   exit 77
 fi
 case "$step" in
-  lint) exec npx --no-install eslint --max-warnings=0 . ;;
+  lint) npx --no-install eslint --max-warnings=0 . && exec npx --no-install prettier --check . ;;
   typecheck) exec npm run --silent typecheck ;;
   test_unit) exec npx --no-install vitest run ;;
   build) exec npm run --silent build ;;

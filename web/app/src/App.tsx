@@ -39,7 +39,14 @@ function Shell({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: (t: string
   const route = matchRoute(path);
   const me = useIdentity();
   useEffect(() => {
-    const titles: Record<string, string> = { home: 'Live now', studio: 'Studio', signin: 'Sign in', control: 'Control room', watch: 'Watch', notfound: 'Not found' };
+    const titles: Record<string, string> = {
+      home: 'Live now',
+      studio: 'Studio',
+      signin: 'Sign in',
+      control: 'Control room',
+      watch: 'Watch',
+      notfound: 'Not found',
+    };
     document.title = `${titles[route.page] ?? ''} · nchat live`;
   }, [route.page]);
   const next = encodeURIComponent(path);
@@ -98,7 +105,7 @@ function Shell({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: (t: string
                 navigate('/');
               }}
             >
-              Sign out{me ? ` (${me.name})` : ''}
+              Sign out{me ? <span className="app-hide-narrow">{`\u00a0(${me.name})`}</span> : null}
             </button>
           ) : (
             <Link href={`/signin?next=${next}`} aria-current={route.page === 'signin' ? 'page' : undefined}>

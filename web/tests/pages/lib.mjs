@@ -16,13 +16,23 @@ export const SHOTS = join(here, '..', '..', 'test-results', 'screenshots');
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
-  '--autoplay-policy=no-user-gesture-required', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--autoplay-policy=no-user-gesture-required',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
 
-export async function startFixture() {
+export async function startFixture(serverOpts = {}) {
   if (!existsSync(join(WEB_ROOT, 'index.html'))) throw new Error(`${WEB_ROOT} is not built: npm run build (web.build)`);
-  const srv = new Server({ backend: 'sqlite', webRoot: WEB_ROOT });
+  const srv = new Server({ backend: 'sqlite', webRoot: WEB_ROOT, ...serverOpts });
   await srv.start();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   mkdirSync(SHOTS, { recursive: true });
@@ -49,15 +59,22 @@ export async function axe(page) {
   await page.addScriptTag({ content: AXE });
   const r = await page.evaluate(async () => {
     const res = await window.axe.run(document, { resultTypes: ['violations'] });
-    return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    return res.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      );
   });
   return r;
 }
 
-export async function createLiveStream(f, token, title, seconds = 120) {
+export async function createLiveStream(f, token, title, seconds = 120, publishOpts = {}) {
   const s = (await f.srv.req('POST', '/api/streams/create', { token, body: { channelId: uuid(), title } })).json;
-  const pub = publish(`${f.rtmp}/${s.streamKey}`, { seconds });
+  const pub = publish(`${f.rtmp}/${s.streamKey}`, { seconds, ...publishOpts });
   await until(async () => (await f.srv.req('GET', `/api/streams/${s.id}`)).json.status === 'live', { what: 'live status', timeout: 20000 });
   return { stream: s, pub };
 }

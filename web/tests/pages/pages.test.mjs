@@ -32,7 +32,10 @@ describe('web app pages', () => {
   });
 
   it('home lists the live stream with its viewer count', async () => {
-    for (const [size, vp] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    for (const [size, vp] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ]) {
       const page = await pageFor(f.browser, null, vp);
       await page.goto(`${f.srv.base}/`);
       const card = page.getByRole('link', { name: /Bob live from the test/ });
@@ -49,21 +52,30 @@ describe('web app pages', () => {
     const page = await pageFor(f.browser, null, DESKTOP);
     const t0 = Date.now();
     await page.goto(`${f.srv.base}/watch/${live.stream.id}`);
-    await page.waitForFunction(() => {
-      const v = document.querySelector('video');
-      return v && v.currentTime > 0 && v.videoWidth > 0;
-    }, null, { timeout: 20000 });
+    await page.waitForFunction(
+      () => {
+        const v = document.querySelector('video');
+        return v && v.currentTime > 0 && v.videoWidth > 0;
+      },
+      null,
+      { timeout: 20000 },
+    );
     const firstFrameMs = Date.now() - t0;
     const a = await page.evaluate(() => document.querySelector('video').currentTime);
     await sleep(2000);
-    const b = await page.evaluate(() => ({ t: document.querySelector('video').currentTime, w: document.querySelector('video').videoWidth }));
+    const b = await page.evaluate(() => ({
+      t: document.querySelector('video').currentTime,
+      w: document.querySelector('video').videoWidth,
+    }));
     assert.ok(b.t - a > 1.2, `video time advances (${a} → ${b.t})`);
     assert.equal(b.w, 640);
     const options = await page.getByLabel('Quality').locator('option').allInnerTexts();
     assert.ok(options[0].startsWith('Auto'), `quality menu: ${options}`);
     assert.ok(options.includes('360p'), `the source's 360p is listed: ${options}`);
-    await until(async () => /1 viewer/.test(await page.getByRole('status').filter({ hasText: 'viewer' }).first().innerText()), { what: 'viewer count 1' });
-    assert.equal(await page.getByText('LIVE', { exact: true }).count() > 0, true);
+    await until(async () => /1 viewer/.test(await page.getByRole('status').filter({ hasText: 'viewer' }).first().innerText()), {
+      what: 'viewer count 1',
+    });
+    assert.equal((await page.getByText('LIVE', { exact: true }).count()) > 0, true);
     console.log(`first frame ${firstFrameMs} ms after navigation (loopback)`);
     assert.deepEqual(await axe(page), [], 'axe on watch (desktop)');
     await shoot(page, 'watch-desktop');
@@ -155,6 +167,15 @@ describe('web app pages', () => {
     const studio = await pageFor(f.browser, bob.token, DESKTOP);
     await studio.goto(`${f.srv.base}/studio/${live.stream.id}`);
     await studio.getByText('Receiving video').waitFor({ timeout: 10000 });
+    // The broadcaster sees the viewer, and (muted) what viewers see.
+    await studio
+      .getByRole('status')
+      .getByText(/[1-9]\d* viewers?/)
+      .first()
+      .waitFor({ timeout: 10000 });
+    await studio.waitForFunction(() => document.querySelector('video[aria-label^="Live output"]')?.currentTime > 0, null, {
+      timeout: 20000,
+    });
     const advice = await studio.locator('.ncl-advice__item').allInnerTexts();
     console.log(`health advice shown: ${JSON.stringify(advice)}`);
     await shoot(studio, 'control-room-live-desktop');
@@ -173,9 +194,46 @@ describe('web app pages', () => {
     await page.goto(`${f.srv.base}/signin`);
     await page.getByLabel('Token').fill('ncl_not_a_real_token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').getByText(/not accepted/).waitFor({ timeout: 10000 });
+    await page
+      .getByRole('alert')
+      .getByText(/not accepted/)
+      .waitFor({ timeout: 10000 });
     assert.deepEqual(await axe(page), [], 'axe on sign-in');
     await shoot(page, 'signin-phone');
     await page.context().close();
+  });
+});
+
+describe('the control room with the transcoder on', () => {
+  let f;
+  before(async () => {
+    f = await startFixture({ transcode: true });
+  });
+  after(async () => {
+    await f?.browser.close();
+    const r = await f?.srv.stop();
+    f?.srv.cleanup();
+    assert.equal(r?.code, 0, `graceful exit; stderr:\n${f?.srv.stderr.slice(-3000)}`);
+  });
+
+  it("shows the server's advice to a broadcaster whose encoder sends a keyframe every 8 s", async () => {
+    const bob = f.srv.createUser('bob', 'broadcaster');
+    const live = await createLiveStream(f, bob.token, 'Long GOP from OBS', 60, { gop: 240 });
+    try {
+      const page = await pageFor(f.browser, bob.token, DESKTOP);
+      await page.goto(`${f.srv.base}/studio/${live.stream.id}`);
+      const advice = page.getByRole('list', { name: 'Advice' }).getByRole('listitem');
+      await advice.first().waitFor({ timeout: 20000 });
+      const text = await advice.first().innerText();
+      assert.match(text, /keyframe interval to 2 s/);
+      await advice.first().scrollIntoViewIfNeeded();
+      await shoot(page, 'control-room-advice-desktop');
+      await page.setViewportSize(PHONE);
+      await advice.first().scrollIntoViewIfNeeded();
+      await shoot(page, 'control-room-advice-phone');
+      await page.context().close();
+    } finally {
+      await live.pub.stop();
+    }
   });
 });

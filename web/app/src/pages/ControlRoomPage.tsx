@@ -89,7 +89,11 @@ function Moderation({ streamId }: { streamId: string }) {
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(async () => {
     try {
-      const [s, b, l] = await Promise.all([client.getSlowMode(streamId), client.getBans(streamId), client.getModerationLog(streamId, { limit: 20 })]);
+      const [s, b, l] = await Promise.all([
+        client.getSlowMode(streamId),
+        client.getBans(streamId),
+        client.getModerationLog(streamId, { limit: 20 }),
+      ]);
       setSlow(s);
       setBans(b);
       setLog(l);

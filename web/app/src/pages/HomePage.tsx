@@ -50,7 +50,17 @@ export function HomePage() {
   );
 }
 
-function Section({ title, streams, empty, kind }: { title: string; streams: LiveStreamSummary[] | undefined; empty: string; kind: 'live' | 'scheduled' | 'recent' }) {
+function Section({
+  title,
+  streams,
+  empty,
+  kind,
+}: {
+  title: string;
+  streams: LiveStreamSummary[] | undefined;
+  empty: string;
+  kind: 'live' | 'scheduled' | 'recent';
+}) {
   const id = `home-${kind}`;
   return (
     <section aria-labelledby={id} className="app-section">
@@ -82,8 +92,17 @@ function Card({ stream, kind }: { stream: LiveStreamSummary; kind: 'live' | 'sch
   const h = hue(stream.id);
   return (
     <Link href={`/watch/${stream.id}`} className="app-card">
-      <div className="app-card__thumb" style={stream.thumbnailUrl ? undefined : { background: `linear-gradient(135deg, hsl(${h} 55% 38%), hsl(${(h + 50) % 360} 60% 28%))` }}>
-        {stream.thumbnailUrl ? <img src={stream.thumbnailUrl} alt="" loading="lazy" /> : <span aria-hidden="true">{stream.title.slice(0, 1).toUpperCase()}</span>}
+      <div
+        className="app-card__thumb"
+        style={
+          stream.thumbnailUrl ? undefined : { background: `linear-gradient(135deg, hsl(${h} 55% 38%), hsl(${(h + 50) % 360} 60% 28%))` }
+        }
+      >
+        {stream.thumbnailUrl ? (
+          <img src={stream.thumbnailUrl} alt="" loading="lazy" />
+        ) : (
+          <span aria-hidden="true">{stream.title.slice(0, 1).toUpperCase()}</span>
+        )}
         <span className="app-card__badges">
           {kind === 'live' ? <LiveBadge live /> : null}
           {kind === 'live' ? <span className="app-card__viewers">{formatCount(stream.currentViewers ?? 0)} watching</span> : null}

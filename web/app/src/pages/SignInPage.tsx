@@ -28,13 +28,20 @@ export function SignInPage({ onSignIn }: { onSignIn: (token: string) => void }) 
     <section className="app-page app-narrow">
       <h1>Sign in</h1>
       <p>
-        Paste your API token (from <code>nchat-live user create</code>) or a token of the chat application. Watching needs no sign-in; chatting,
-        reacting and broadcasting do.
+        Paste your API token (from <code>nchat-live user create</code>) or a token of the chat application. Watching needs no sign-in;
+        chatting, reacting and broadcasting do.
       </p>
       <form className="ncl-form" onSubmit={submit}>
         <div className="ncl-field">
           <label htmlFor={id}>Token</label>
-          <input id={id} type="password" autoComplete="current-password" required value={token} onChange={(e) => setToken(e.target.value)} />
+          <input
+            id={id}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+          />
         </div>
         {error ? (
           <p className="ncl-error" role="alert">

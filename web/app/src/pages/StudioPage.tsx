@@ -38,7 +38,8 @@ export function StudioPage({ me, signedIn }: { me: Identity | null; signedIn: bo
       <section className="app-page app-narrow">
         <h1>Studio</h1>
         <p>
-          You are signed in as {me.name} ({me.role}). Going live needs the broadcaster role: ask an admin (<code>nchat-live user create --role broadcaster</code>).
+          You are signed in as {me.name} ({me.role}). Going live needs the broadcaster role: ask an admin (
+          <code>nchat-live user create --role broadcaster</code>).
         </p>
       </section>
     );

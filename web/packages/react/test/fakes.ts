@@ -68,7 +68,10 @@ export function fakeFetch(routes: FakeRoute[]) {
     const r = routes.find((x) => x.method === method && (typeof x.path === 'string' ? x.path === path : x.path.test(path)));
     if (!r) return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no such route' } }), { status: 404 });
     const text = r.text ?? (r.body === undefined ? '' : JSON.stringify(r.body));
-    return new Response(r.status === 204 ? null : text, { status: r.status ?? 200, headers: r.headers ?? { 'content-type': 'application/json' } });
+    return new Response(r.status === 204 ? null : text, {
+      status: r.status ?? 200,
+      headers: r.headers ?? { 'content-type': 'application/json' },
+    });
   };
   return { fetch: fn as typeof fetch, calls };
 }

@@ -68,7 +68,11 @@ export function ChatPanel(props: ChatPanelProps) {
         ) : (
           <h2>Chat</h2>
         )}
-        {reconnecting ? <span className="ncl-chat__notice" role="status">Reconnecting…</span> : null}
+        {reconnecting ? (
+          <span className="ncl-chat__notice" role="status">
+            Reconnecting…
+          </span>
+        ) : null}
       </header>
       {showQa ? props.qa : null}
       {!showQa && pinnedMessage ? (
@@ -110,7 +114,9 @@ export function ChatPanel(props: ChatPanelProps) {
       </ol>
       {error && !showQa ? (
         <p className="ncl-error" role="alert">
-          {error.code === 'rate_limited' || error.code === 'slow_mode' ? `Slow down: try again in ${error.retryAfter ?? 1} s.` : error.message}
+          {error.code === 'rate_limited' || error.code === 'slow_mode'
+            ? `Slow down: try again in ${error.retryAfter ?? 1} s.`
+            : error.message}
         </p>
       ) : null}
       {showQa ? null : closedReason ? (

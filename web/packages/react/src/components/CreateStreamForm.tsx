@@ -37,7 +37,10 @@ export function CreateStreamForm({ channelId, busy, onSubmit }: CreateStreamForm
     };
     if (description.trim()) input.description = description.trim();
     if (scheduledAt) input.scheduledAt = new Date(scheduledAt).toISOString();
-    const t = tags.split(',').map((s) => s.trim()).filter(Boolean);
+    const t = tags
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (t.length) input.tags = t;
     onSubmit(input);
   };

@@ -71,7 +71,14 @@ export function QaPanel({ questions, error, canAsk, canModerate, onAsk, onVote, 
           <label htmlFor={id} className="ncl-visually-hidden">
             Your question
           </label>
-          <input id={id} value={draft} maxLength={500} placeholder="Ask a question" autoComplete="off" onChange={(e) => setDraft(e.target.value)} />
+          <input
+            id={id}
+            value={draft}
+            maxLength={500}
+            placeholder="Ask a question"
+            autoComplete="off"
+            onChange={(e) => setDraft(e.target.value)}
+          />
           <button type="submit" className="ncl-button ncl-button--primary" disabled={!draft.trim()}>
             Ask
           </button>

@@ -10,7 +10,14 @@ export function ReactionBar({ emojis = DEFAULT_REACTIONS, disabled, onReact }: R
   return (
     <div className="ncl-reaction-bar" role="group" aria-label="Reactions">
       {emojis.map((e) => (
-        <button key={e} type="button" className="ncl-reaction-button" aria-label={`React ${e}`} disabled={disabled} onClick={() => onReact(e)}>
+        <button
+          key={e}
+          type="button"
+          className="ncl-reaction-button"
+          aria-label={`React ${e}`}
+          disabled={disabled}
+          onClick={() => onReact(e)}
+        >
           {e}
         </button>
       ))}

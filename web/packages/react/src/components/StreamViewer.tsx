@@ -27,7 +27,12 @@ export interface StreamViewerProps {
 }
 
 export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, abr, signInAction, hideChat }: StreamViewerProps) {
-  const viewer = useStreamViewer({ streamId, lowLatencyMode, ...(abr !== undefined ? { abr } : {}), ...(onStreamEnded ? { onStreamEnded } : {}) });
+  const viewer = useStreamViewer({
+    streamId,
+    lowLatencyMode,
+    ...(abr !== undefined ? { abr } : {}),
+    ...(onStreamEnded ? { onStreamEnded } : {}),
+  });
   const chat = useStreamChat({ streamId });
   const reactions = useStreamReactions({ streamId });
   const qa = useStreamQuestions({ streamId, enabled: !!viewer.stream?.enableQa });
@@ -59,7 +64,14 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
 
   let overlay: ReactNode = null;
   if (viewer.isLoading) overlay = <p>Loading…</p>;
-  else if (viewer.error && !stream) overlay = <p role="alert">{viewer.error.code === 'not_found' ? 'This stream does not exist, or it is private.' : `Cannot load the stream: ${viewer.error.message}`}</p>;
+  else if (viewer.error && !stream)
+    overlay = (
+      <p role="alert">
+        {viewer.error.code === 'not_found'
+          ? 'This stream does not exist, or it is private.'
+          : `Cannot load the stream: ${viewer.error.message}`}
+      </p>
+    );
   else if (stream?.status === 'scheduled') overlay = <p>Starts {formatDateTime(stream.scheduledAt)}. Chat is open while you wait.</p>;
   else if (stream?.status === 'preparing') overlay = <p>The stream has not started yet. It will play here as soon as it goes live.</p>;
   else if (ended) overlay = <p>The stream has ended.</p>;
@@ -78,33 +90,63 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
           {overlay ? <div className="ncl-stage__overlay">{overlay}</div> : null}
           {stream?.enableReactions !== false ? <FloatingReactions reactions={reactions.recentReactions} /> : null}
           <div className="ncl-stage__top">
-            <LiveBadge live={stream?.status === 'live'} label={stream?.status === 'live' ? 'LIVE' : (stream?.status?.toUpperCase() ?? '')} />
+            <LiveBadge
+              live={stream?.status === 'live'}
+              label={stream?.status === 'live' ? 'LIVE' : (stream?.status?.toUpperCase() ?? '')}
+            />
             <ViewerCount count={viewer.viewerCount} />
           </div>
         </div>
         <div className="ncl-controls" role="toolbar" aria-label="Player controls">
-          <button type="button" className="ncl-icon-button" onClick={() => (viewer.isPlaying ? viewer.pause() : void viewer.play())} disabled={stream?.status !== 'live'}>
+          <button
+            type="button"
+            className="ncl-icon-button"
+            onClick={() => (viewer.isPlaying ? viewer.pause() : void viewer.play())}
+            disabled={stream?.status !== 'live'}
+          >
             {viewer.isPlaying ? 'Pause' : 'Play'}
           </button>
           <button type="button" className="ncl-icon-button" aria-pressed={viewer.isMuted} onClick={() => viewer.setMuted(!viewer.isMuted)}>
             {viewer.isMuted ? 'Unmute' : 'Mute'}
           </button>
-          <button type="button" className="ncl-icon-button ncl-hide-narrow" aria-expanded={volumeOpen} onClick={() => setVolumeOpen((v) => !v)}>
+          <button
+            type="button"
+            className="ncl-icon-button ncl-hide-narrow"
+            aria-expanded={volumeOpen}
+            onClick={() => setVolumeOpen((v) => !v)}
+          >
             Volume
           </button>
           {volumeOpen ? (
             <label className="ncl-volume">
               <span className="ncl-visually-hidden">Volume</span>
-              <input type="range" min={0} max={1} step={0.05} value={viewer.isMuted ? 0 : viewer.volume} onChange={(e) => viewer.setVolume(Number(e.target.value))} />
+              <input
+                type="range"
+                min={0}
+                max={1}
+                step={0.05}
+                value={viewer.isMuted ? 0 : viewer.volume}
+                onChange={(e) => viewer.setVolume(Number(e.target.value))}
+              />
             </label>
           ) : null}
           <span className="ncl-controls__spacer" />
           {stream?.status === 'live' ? (
-            <button type="button" className={`ncl-live-button${behind ? '' : ' ncl-live-button--at-live'}`} onClick={viewer.goToLive} title="Go to live">
-              {behind ? `${latency.toFixed(1)} s behind · Go to live` : latency != null ? `${latency.toFixed(1)} s` : 'Live'}
+            <button
+              type="button"
+              className={`ncl-live-button${behind ? '' : ' ncl-live-button--at-live'}`}
+              onClick={viewer.goToLive}
+              title="Go to live"
+            >
+              {behind ? `${latency.toFixed(1)} s behind · Go to live` : latency != null ? `Live · ${latency.toFixed(1)} s` : 'Live'}
             </button>
           ) : null}
-          <QualityMenu value={viewer.currentQuality} levels={viewer.availableLevels} playing={viewer.playingLevel} onChange={viewer.setQuality} />
+          <QualityMenu
+            value={viewer.currentQuality}
+            levels={viewer.availableLevels}
+            playing={viewer.playingLevel}
+            onChange={viewer.setQuality}
+          />
           <button
             type="button"
             className="ncl-icon-button ncl-hide-narrow"
@@ -134,7 +176,11 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
           <div className="ncl-viewer__reactions">
             <ReactionBar disabled={!me || reactions.isSending} onReact={react} />
             {!me ? <span className="ncl-muted">Sign in to react.</span> : null}
-            {reactions.error ? <span className="ncl-error" role="alert">{reactions.error.message}</span> : null}
+            {reactions.error ? (
+              <span className="ncl-error" role="alert">
+                {reactions.error.message}
+              </span>
+            ) : null}
           </div>
         ) : null}
       </div>

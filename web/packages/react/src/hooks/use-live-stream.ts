@@ -182,7 +182,10 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
         const name = (e as DOMException).name;
         fail(
           name === 'NotAllowedError'
-            ? new NchatError('permission_denied', 'Camera or microphone permission was denied. Allow it in the browser to go live from here, or use OBS.')
+            ? new NchatError(
+                'permission_denied',
+                'Camera or microphone permission was denied. Allow it in the browser to go live from here, or use OBS.',
+              )
             : e,
         );
         return null;
@@ -191,21 +194,18 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
     [quality, fail, listDevices],
   );
 
-  const replace = useCallback(
-    async (kind: 'audio' | 'video', track: MediaStreamTrack) => {
-      const s = media.current;
-      if (s) {
-        for (const old of s.getTracks().filter((t) => t.kind === kind)) {
-          s.removeTrack(old);
-          old.stop();
-        }
-        s.addTrack(track);
-        setLocalStream(new MediaStream(s.getTracks()));
+  const replace = useCallback(async (kind: 'audio' | 'video', track: MediaStreamTrack) => {
+    const s = media.current;
+    if (s) {
+      for (const old of s.getTracks().filter((t) => t.kind === kind)) {
+        s.removeTrack(old);
+        old.stop();
       }
-      if (publisher.current) await publisher.current.replaceTrack(kind, track);
-    },
-    [],
-  );
+      s.addTrack(track);
+      setLocalStream(new MediaStream(s.getTracks()));
+    }
+    if (publisher.current) await publisher.current.replaceTrack(kind, track);
+  }, []);
 
   return {
     stream,
@@ -269,7 +269,11 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
           const err = toNchatError(e);
           fail(
             err.code === 'unsupported'
-              ? new NchatError('unsupported', 'This server does not take browser (WHIP) publishing yet. Use OBS or ffmpeg with the RTMP URL and stream key.', { cause: err })
+              ? new NchatError(
+                  'unsupported',
+                  'This server does not take browser (WHIP) publishing yet. Use OBS or ffmpeg with the RTMP URL and stream key.',
+                  { cause: err },
+                )
               : err,
           );
         } finally {

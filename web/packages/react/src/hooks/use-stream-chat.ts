@@ -98,7 +98,7 @@ export function useStreamChat({ streamId, maxMessages = 100, onNewMessage }: Use
     }
   });
 
-  const run = useCallback(async <T,>(fn: () => Promise<T>): Promise<T | null> => {
+  const run = useCallback(async <T>(fn: () => Promise<T>): Promise<T | null> => {
     try {
       const r = await fn();
       setError(null);
@@ -131,16 +131,25 @@ export function useStreamChat({ streamId, maxMessages = 100, onNewMessage }: Use
     error,
     connectionState,
     sendMessage,
-    deleteMessage: useCallback(async (id: string) => {
-      await run(() => client.deleteMessage(streamId, id));
-    }, [client, streamId, run]),
-    pinMessage: useCallback(async (id: string) => {
-      const m = await run(() => client.pinMessage(streamId, id));
-      if (m) setPinned(m);
-    }, [client, streamId, run]),
-    unpinMessage: useCallback(async (id: string) => {
-      await run(() => client.unpinMessage(streamId, id));
-    }, [client, streamId, run]),
+    deleteMessage: useCallback(
+      async (id: string) => {
+        await run(() => client.deleteMessage(streamId, id));
+      },
+      [client, streamId, run],
+    ),
+    pinMessage: useCallback(
+      async (id: string) => {
+        const m = await run(() => client.pinMessage(streamId, id));
+        if (m) setPinned(m);
+      },
+      [client, streamId, run],
+    ),
+    unpinMessage: useCallback(
+      async (id: string) => {
+        await run(() => client.unpinMessage(streamId, id));
+      },
+      [client, streamId, run],
+    ),
     clear: useCallback(() => setMessages([]), []),
     clearAll: useCallback(async () => {
       await run(() => client.clearChat(streamId));

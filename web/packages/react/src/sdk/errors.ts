@@ -10,11 +10,7 @@ export class NchatError extends Error {
   /** Seconds to wait before retrying (rate limits, slow mode, timeouts). */
   readonly retryAfter: number | undefined;
 
-  constructor(
-    code: string,
-    message: string,
-    opts: { status?: number; field?: string; retryAfter?: number; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, opts: { status?: number; field?: string; retryAfter?: number; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'NchatError';
     this.code = code;

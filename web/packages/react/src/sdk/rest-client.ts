@@ -137,10 +137,7 @@ export class NchatClient {
   async getHealth(id: string, signal?: AbortSignal): Promise<StreamHealth> {
     return (await this.request('get', '/api/streams/{id}/health', { params: { id }, signal })) as unknown as StreamHealth;
   }
-  listStreams(
-    query: { status?: Stream['status']; limit?: number; offset?: number } = {},
-    signal?: AbortSignal,
-  ): Promise<Stream[]> {
+  listStreams(query: { status?: Stream['status']; limit?: number; offset?: number } = {}, signal?: AbortSignal): Promise<Stream[]> {
     return this.request('get', '/api/streams', { query, signal });
   }
   liveStreams(signal?: AbortSignal): Promise<LiveStreamSummary[]> {
@@ -160,11 +157,19 @@ export class NchatClient {
   }
 
   // Chat, reactions, Q&A, moderation (docs/chat.md).
-  getChat(id: string, query: { limit?: number; offset?: number; after?: string; includeDeleted?: boolean } = {}, signal?: AbortSignal): Promise<StreamChatMessage[]> {
+  getChat(
+    id: string,
+    query: { limit?: number; offset?: number; after?: string; includeDeleted?: boolean } = {},
+    signal?: AbortSignal,
+  ): Promise<StreamChatMessage[]> {
     return this.request('get', '/api/streams/{id}/chat', { params: { id }, query, signal });
   }
   sendChat(id: string, content: string, isQuestion = false, signal?: AbortSignal): Promise<StreamChatMessage> {
-    return this.request('post', '/api/streams/{id}/chat', { params: { id }, body: { content, ...(isQuestion ? { isQuestion } : {}) }, signal });
+    return this.request('post', '/api/streams/{id}/chat', {
+      params: { id },
+      body: { content, ...(isQuestion ? { isQuestion } : {}) },
+      signal,
+    });
   }
   async deleteMessage(id: string, messageId: string): Promise<void> {
     await this.request('delete', '/api/streams/{id}/chat/{messageId}', { params: { id, messageId } });

@@ -69,7 +69,8 @@ export async function postOffer(opts: WebRtcHttpOptions, offerSdp: string): Prom
   }
   const body = await res.text();
   if (res.status !== 201) {
-    const code = res.status === 404 || res.status === 405 ? 'unsupported' : res.status === 401 || res.status === 403 ? 'unauthorized' : 'whip_failed';
+    const code =
+      res.status === 404 || res.status === 405 ? 'unsupported' : res.status === 401 || res.status === 403 ? 'unauthorized' : 'whip_failed';
     throw new NchatError(code, `${opts.endpoint} answered ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`, { status: res.status });
   }
   const location = res.headers.get('location');

@@ -46,7 +46,15 @@ class FakeHls {
   targetLatency = 3;
   media = { paused: true, playbackRate: 1, readyState: 4, currentTime: 0, duration: Infinity };
   mainForwardBufferInfo: { len: number; start: number; end: number; nextStart?: number } | null = { len: 0, start: 0, end: 0 };
-  latestLevelDetails = { live: true, targetduration: 1, averagetargetduration: 1, levelTargetDuration: 1, partTarget: 0, edge: 0, fragments: [] };
+  latestLevelDetails = {
+    live: true,
+    targetduration: 1,
+    averagetargetduration: 1,
+    levelTargetDuration: 1,
+    partTarget: 0,
+    edge: 0,
+    fragments: [],
+  };
   logger = { log() {}, warn() {}, info() {}, debug() {}, error() {}, trace() {} };
   private listeners = new Map<string, Listener[]>();
   aborted = false;
@@ -91,7 +99,10 @@ class FakeHls {
     this.listeners.set(e, [...(this.listeners.get(e) ?? []), { fn, ctx }]);
   }
   off(e: string, fn: Listener['fn']) {
-    this.listeners.set(e, (this.listeners.get(e) ?? []).filter((l) => l.fn !== fn));
+    this.listeners.set(
+      e,
+      (this.listeners.get(e) ?? []).filter((l) => l.fn !== fn),
+    );
   }
   trigger(e: string, data: unknown) {
     for (const l of this.listeners.get(e) ?? []) l.fn.call(l.ctx, e, data);
@@ -103,7 +114,11 @@ class FakeHls {
 
 export type ControllerClass = new (hls: never) => AbrComponentAPI;
 
-export function simulate(trace: Trace, Controller: ControllerClass, opts: { fragSec?: number; rttMs?: number; startLatencySec?: number } = {}): SimResult {
+export function simulate(
+  trace: Trace,
+  Controller: ControllerClass,
+  opts: { fragSec?: number; rttMs?: number; startLatencySec?: number } = {},
+): SimResult {
   const fragSec = opts.fragSec ?? 1;
   const fragMs = fragSec * 1000;
   const rtt = opts.rttMs ?? 40;
@@ -120,7 +135,15 @@ export function simulate(trace: Trace, Controller: ControllerClass, opts: { frag
     hls.trigger(Events.MANIFEST_LOADING, { url: 'master.m3u8' });
     const levelStats = new LoadStats();
     levelStats.loading = { start: 0, first: 20, end: 25 };
-    hls.trigger(Events.LEVEL_LOADED, { details: hls.latestLevelDetails, level: 0, id: 0, stats: levelStats, networkDetails: null, deliveryDirectives: null, levelInfo: hls.levels[0] });
+    hls.trigger(Events.LEVEL_LOADED, {
+      details: hls.latestLevelDetails,
+      level: 0,
+      id: 0,
+      stats: levelStats,
+      networkDetails: null,
+      deliveryDirectives: null,
+      levelInfo: hls.levels[0],
+    });
 
     let buffer = 0;
     let playing = false;
@@ -176,8 +199,20 @@ export function simulate(trace: Trace, Controller: ControllerClass, opts: { frag
         stats.loading.start = t0 + t;
         const l = hls.levels[level] as Level;
         const frag: Record<string, unknown> = {
-          type: 'main', sn, level, duration: fragSec, start: sn * fragSec, bitrate: l.bitrate, stats, aborted: false,
-          bitrateTest: false, abortRequests() { this.aborted = true; }, hasStreams: true, url: `rung${level}/${sn}.m4s`,
+          type: 'main',
+          sn,
+          level,
+          duration: fragSec,
+          start: sn * fragSec,
+          bitrate: l.bitrate,
+          stats,
+          aborted: false,
+          bitrateTest: false,
+          abortRequests() {
+            this.aborted = true;
+          },
+          hasStreams: true,
+          url: `rung${level}/${sn}.m4s`,
         };
         dl = { level, bits: l.bitrate * fragSec, done: 0, firstAt: t + rtt, frag, stats };
         hls.trigger(Events.FRAG_LOADING, { frag, targetBufferTime: sn * fragSec });
@@ -204,7 +239,15 @@ export function simulate(trace: Trace, Controller: ControllerClass, opts: { frag
       vi.advanceTimersByTime(TICK);
     }
     abr.destroy();
-    return { switches, stalls, stallMs, meanBitrate: played.length ? bitsSum / played.length : 0, startupMs, fragments: played.length, levels: played };
+    return {
+      switches,
+      stalls,
+      stallMs,
+      meanBitrate: played.length ? bitsSum / played.length : 0,
+      startupMs,
+      fragments: played.length,
+      levels: played,
+    };
   } finally {
     vi.useRealTimers();
   }

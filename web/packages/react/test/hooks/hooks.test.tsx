@@ -80,7 +80,13 @@ describe('hooks', () => {
   it('useStreamChat shows a refused send as its error and keeps the list', async () => {
     const { wrapper } = setup([
       { method: 'GET', path: /chat$/, body: [] },
-      { method: 'POST', path: /chat$/, status: 429, body: { error: { code: 'slow_mode', message: 'slow mode' } }, headers: { 'content-type': 'application/json', 'retry-after': '5' } },
+      {
+        method: 'POST',
+        path: /chat$/,
+        status: 429,
+        body: { error: { code: 'slow_mode', message: 'slow mode' } },
+        headers: { 'content-type': 'application/json', 'retry-after': '5' },
+      },
     ]);
     const { result } = renderHook(() => useStreamChat({ streamId: stream.id }), { wrapper });
     await waitFor(() => expect(result.current.isLoading).toBe(false));

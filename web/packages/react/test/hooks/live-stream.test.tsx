@@ -48,7 +48,15 @@ describe('useLiveStream', () => {
     const { wrapper } = setup([{ method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stream }]);
     const track = { kind: 'video', stop: vi.fn(), getSettings: () => ({}) };
     const media = { getTracks: () => [track], getVideoTracks: () => [track], getAudioTracks: () => [] };
-    vi.stubGlobal('navigator', { ...navigator, mediaDevices: { getUserMedia: vi.fn(async () => media), enumerateDevices: vi.fn(async () => []), addEventListener() {}, removeEventListener() {} } });
+    vi.stubGlobal('navigator', {
+      ...navigator,
+      mediaDevices: {
+        getUserMedia: vi.fn(async () => media),
+        enumerateDevices: vi.fn(async () => []),
+        addEventListener() {},
+        removeEventListener() {},
+      },
+    });
     class PC extends EventTarget {
       iceGatheringState = 'complete';
       connectionState = 'new';

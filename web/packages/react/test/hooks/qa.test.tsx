@@ -10,7 +10,16 @@ import { FakeWebSocket, fakeFetch } from '../fakes';
 import { chatMessage, stream } from '../sdk/recorded';
 
 const q = (id: string, votes: number, status: Question['status'] = 'open'): Question => ({
-  id, streamId: stream.id, userId: 'u', userName: 'alice', content: `question ${id}`, status, votes, hasVoted: false, createdAt: `2026-12-03T00:00:0${votes}.000Z`, answeredAt: null,
+  id,
+  streamId: stream.id,
+  userId: 'u',
+  userName: 'alice',
+  content: `question ${id}`,
+  status,
+  votes,
+  hasVoted: false,
+  createdAt: `2026-12-03T00:00:0${votes}.000Z`,
+  answeredAt: null,
 });
 
 describe('Q&A', () => {

@@ -4,7 +4,13 @@ import { FakeWebSocket } from '../fakes';
 import { chatMessage, stream } from './recorded';
 
 function client(token: string | null = null) {
-  return new RealtimeClient({ url: 'ws://srv/api/realtime', token, WebSocket: FakeWebSocket as unknown as typeof WebSocket, random: () => 1, backoff: { initialMs: 100, maxMs: 1000, factor: 2 } });
+  return new RealtimeClient({
+    url: 'ws://srv/api/realtime',
+    token,
+    WebSocket: FakeWebSocket as unknown as typeof WebSocket,
+    random: () => 1,
+    backoff: { initialMs: 100, maxMs: 1000, factor: 2 },
+  });
 }
 
 describe('RealtimeClient', () => {
@@ -106,7 +112,12 @@ describe('RealtimeClient', () => {
     await expect(ok).resolves.toEqual(chatMessage);
     const bad = rt.sendReaction(stream.id, 'x');
     const r = ws.sentOfType('reaction.send')[0];
-    ws.deliver({ type: 'error', id: r?.id, streamId: stream.id, data: { code: 'validation_failed', message: 'not an emoji', field: 'emoji' } });
+    ws.deliver({
+      type: 'error',
+      id: r?.id,
+      streamId: stream.id,
+      data: { code: 'validation_failed', message: 'not an emoji', field: 'emoji' },
+    });
     await expect(bad).rejects.toMatchObject({ code: 'validation_failed', field: 'emoji' });
   });
 

@@ -26,8 +26,19 @@ describe('NchatClient', () => {
 
   it("turns the server's JSON error into an NchatError with code, field, status and Retry-After", async () => {
     const f = fakeFetch([
-      { method: 'POST', path: /\/chat$/, status: 429, body: { error: { code: 'rate_limited', message: 'too many requests; slow down' } }, headers: { 'content-type': 'application/json', 'retry-after': '2' } },
-      { method: 'PATCH', path: /^\/api\/streams\/[^/]+$/, status: 400, body: { error: { code: 'validation_failed', message: 'status is read-only', field: 'status' } } },
+      {
+        method: 'POST',
+        path: /\/chat$/,
+        status: 429,
+        body: { error: { code: 'rate_limited', message: 'too many requests; slow down' } },
+        headers: { 'content-type': 'application/json', 'retry-after': '2' },
+      },
+      {
+        method: 'PATCH',
+        path: /^\/api\/streams\/[^/]+$/,
+        status: 400,
+        body: { error: { code: 'validation_failed', message: 'status is read-only', field: 'status' } },
+      },
     ]);
     const c = new NchatClient({ baseUrl: 'http://srv', token: 't', fetch: f.fetch });
     const e1 = await c.sendChat('s1', 'hi').catch((e: unknown) => e);

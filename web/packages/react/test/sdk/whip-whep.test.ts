@@ -76,10 +76,26 @@ const media = { getTracks: () => [track('audio'), track('video')] } as unknown a
 describe('WhipPublisher', () => {
   it('POSTs the offer as application/sdp with the bearer token, applies the answer, and DELETEs the session on stop', async () => {
     const f = fakeFetch([
-      { method: 'POST', path: '/api/streams/s1/whip', status: 201, text: ANSWER, headers: { 'content-type': 'application/sdp', location: '/api/streams/s1/whip/sess-1', etag: '"e1"', link: '<stun:stun.example:3478>; rel="ice-server", <turn:turn.example?transport=udp>; rel="ice-server"; username="u"; credential="p"' } },
+      {
+        method: 'POST',
+        path: '/api/streams/s1/whip',
+        status: 201,
+        text: ANSWER,
+        headers: {
+          'content-type': 'application/sdp',
+          location: '/api/streams/s1/whip/sess-1',
+          etag: '"e1"',
+          link: '<stun:stun.example:3478>; rel="ice-server", <turn:turn.example?transport=udp>; rel="ice-server"; username="u"; credential="p"',
+        },
+      },
       { method: 'DELETE', path: '/api/streams/s1/whip/sess-1', status: 200 },
     ]);
-    const p = new WhipPublisher({ endpoint: 'http://srv/api/streams/s1/whip', token: 'tok', fetch: f.fetch, RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection });
+    const p = new WhipPublisher({
+      endpoint: 'http://srv/api/streams/s1/whip',
+      token: 'tok',
+      fetch: f.fetch,
+      RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection,
+    });
     await p.publish(media, '720p');
     const post = f.calls[0];
     expect(post?.method).toBe('POST');
@@ -90,15 +106,24 @@ describe('WhipPublisher', () => {
     expect(pc.remote).toEqual({ type: 'answer', sdp: ANSWER });
     expect(pc.transceivers.map((t) => t.init.direction)).toEqual(['sendonly', 'sendonly']);
     expect(pc.transceivers[1]?.init.sendEncodings).toEqual([{ maxBitrate: 1_500_000, maxFramerate: 30 }]);
-    expect(pc.config.iceServers).toEqual([{ urls: 'stun:stun.example:3478' }, { urls: 'turn:turn.example?transport=udp', username: 'u', credential: 'p' }]);
+    expect(pc.config.iceServers).toEqual([
+      { urls: 'stun:stun.example:3478' },
+      { urls: 'turn:turn.example?transport=udp', username: 'u', credential: 'p' },
+    ]);
     await p.stop();
     expect(f.calls[1]).toMatchObject({ method: 'DELETE', url: 'http://srv/api/streams/s1/whip/sess-1' });
     expect(pc.closed).toBe(true);
   });
 
   it('switches devices with replaceTrack and quality with setParameters, without renegotiating', async () => {
-    const f = fakeFetch([{ method: 'POST', path: /whip$/, status: 201, text: ANSWER, headers: { 'content-type': 'application/sdp', location: 'sess' } }]);
-    const p = new WhipPublisher({ endpoint: 'http://srv/whip', fetch: f.fetch, RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection });
+    const f = fakeFetch([
+      { method: 'POST', path: /whip$/, status: 201, text: ANSWER, headers: { 'content-type': 'application/sdp', location: 'sess' } },
+    ]);
+    const p = new WhipPublisher({
+      endpoint: 'http://srv/whip',
+      fetch: f.fetch,
+      RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection,
+    });
     await p.publish(media, '1080p');
     const newCam = track('video') as unknown as MediaStreamTrack;
     await p.replaceTrack('video', newCam);
@@ -111,25 +136,45 @@ describe('WhipPublisher', () => {
 
   it('says "unsupported" when the server has no WHIP endpoint, and closes the connection', async () => {
     const f = fakeFetch([]);
-    const p = new WhipPublisher({ endpoint: 'http://srv/api/streams/s1/whip', fetch: f.fetch, RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection });
+    const p = new WhipPublisher({
+      endpoint: 'http://srv/api/streams/s1/whip',
+      fetch: f.fetch,
+      RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection,
+    });
     await expect(p.publish(media)).rejects.toMatchObject({ code: 'unsupported', status: 404 });
     expect(FakePC.last.closed).toBe(true);
   });
 
   it('refuses a 201 without Location or with a body that is not SDP', async () => {
     const f = fakeFetch([{ method: 'POST', path: /whip$/, status: 201, text: ANSWER, headers: { 'content-type': 'application/sdp' } }]);
-    const p = new WhipPublisher({ endpoint: 'http://srv/whip', fetch: f.fetch, RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection });
+    const p = new WhipPublisher({
+      endpoint: 'http://srv/whip',
+      fetch: f.fetch,
+      RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection,
+    });
     await expect(p.publish(media)).rejects.toMatchObject({ code: 'bad_response' });
   });
 });
 
 describe('WhepPlayer', () => {
   it('offers receive-only audio and video and applies the answer', async () => {
-    const f = fakeFetch([{ method: 'POST', path: /whep$/, status: 201, text: ANSWER, headers: { 'content-type': 'application/sdp', location: 'http://srv/whep/x' } }]);
+    const f = fakeFetch([
+      {
+        method: 'POST',
+        path: /whep$/,
+        status: 201,
+        text: ANSWER,
+        headers: { 'content-type': 'application/sdp', location: 'http://srv/whep/x' },
+      },
+    ]);
     globalThis.MediaStream ??= class {
       addTrack() {}
     } as unknown as typeof MediaStream;
-    const w = new WhepPlayer({ endpoint: 'http://srv/whep', fetch: f.fetch, RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection });
+    const w = new WhepPlayer({
+      endpoint: 'http://srv/whep',
+      fetch: f.fetch,
+      RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection,
+    });
     await w.play();
     expect(FakePC.last.transceivers.map((t) => [t.kind, t.init.direction])).toEqual([
       ['audio', 'recvonly'],

@@ -48,7 +48,10 @@ export class AbrPolicy {
   private current = -1;
   private lastSwitchAt = -Infinity;
 
-  constructor(config: Partial<ABRConfig> = {}, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    config: Partial<ABRConfig> = {},
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.config = { ...DEFAULT_ABR_CONFIG, ...config };
     this.estimator =
       this.config.bandwidthEstimator === 'sliding-window'
@@ -75,7 +78,10 @@ export class AbrPolicy {
   /** Levels inside [minAutoBitrate, maxAutoBitrate]; if none is, the one nearest the range. */
   allowed(bitrates: number[]): number[] {
     const { minAutoBitrate: lo, maxAutoBitrate: hi } = this.config;
-    const inside = bitrates.map((b, i) => [b, i] as const).filter(([b]) => b >= lo && b <= hi).map(([, i]) => i);
+    const inside = bitrates
+      .map((b, i) => [b, i] as const)
+      .filter(([b]) => b >= lo && b <= hi)
+      .map(([, i]) => i);
     if (inside.length || !bitrates.length) return inside;
     let best = 0;
     let dist = Infinity;
@@ -116,7 +122,11 @@ export class AbrPolicy {
     const allowed = this.allowed(bitrates);
     if (!allowed.length) return -1;
     if (this.current < 0 || !allowed.includes(this.current)) {
-      return this.switchTo(this.estimator.canEstimate() ? this.fit(bitrates, allowed, this.estimator.getEstimate() * c.switchUpThreshold) : this.firstLevel(bitrates));
+      return this.switchTo(
+        this.estimator.canEstimate()
+          ? this.fit(bitrates, allowed, this.estimator.getEstimate() * c.switchUpThreshold)
+          : this.firstLevel(bitrates),
+      );
     }
     if (!this.estimator.canEstimate()) return this.current;
     const est = this.estimator.getEstimate();
@@ -133,7 +143,11 @@ export class AbrPolicy {
       // Going down, believe the latest download if it was worse than the average: the average
       // lags a sudden drop by a few downloads, each of which would stall.
       const budget = Math.min(est, this.lastSampleBps) / c.switchDownThreshold;
-      const down = this.fit(bitrates, allowed.filter((i) => (bitrates[i] ?? 0) < cur), budget);
+      const down = this.fit(
+        bitrates,
+        allowed.filter((i) => (bitrates[i] ?? 0) < cur),
+        budget,
+      );
       if ((bitrates[down] ?? 0) < cur) return this.switchTo(down);
       return this.current;
     }
