@@ -97,7 +97,8 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
             <ViewerCount count={viewer.viewerCount} />
           </div>
         </div>
-        <div className="ncl-controls" role="toolbar" aria-label="Player controls">
+        {/* Player controls only while there is something to play. */}
+        <div className="ncl-controls" role="toolbar" aria-label="Player controls" hidden={stream?.status !== 'live'}>
           <button
             type="button"
             className="ncl-icon-button"
