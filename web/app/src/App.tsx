@@ -1,4 +1,4 @@
-import { createNchat, NchatProvider, useIdentity } from '@nchat-live/react';
+import { createNchat, NchatProvider, useAuthState } from '@nchat-live/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { loadToken, saveToken } from './auth';
 import { ControlRoomPage } from './pages/ControlRoomPage';
@@ -37,7 +37,8 @@ export function App() {
 function Shell({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: (t: string | null) => void }) {
   const path = usePath();
   const route = matchRoute(path);
-  const me = useIdentity();
+  const auth = useAuthState();
+  const me = auth.identity;
   useEffect(() => {
     const titles: Record<string, string> = {
       home: 'Live now',
@@ -60,10 +61,10 @@ function Shell({ signedIn, onSignIn }: { signedIn: boolean; onSignIn: (t: string
       page = <WatchPage streamId={route.streamId} signInHref={`/signin?next=${next}`} />;
       break;
     case 'studio':
-      page = <StudioPage me={me} signedIn={signedIn} />;
+      page = <StudioPage me={me} signedIn={signedIn} refused={auth.state === 'refused'} />;
       break;
     case 'control':
-      page = <ControlRoomPage streamId={route.streamId} me={me} signedIn={signedIn} />;
+      page = <ControlRoomPage streamId={route.streamId} me={me} signedIn={signedIn} refused={auth.state === 'refused'} />;
       break;
     case 'signin':
       page = <SignInPage onSignIn={onSignIn} />;

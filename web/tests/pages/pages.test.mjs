@@ -201,6 +201,11 @@ describe('web app pages', () => {
     assert.deepEqual(await axe(page), [], 'axe on sign-in');
     await shoot(page, 'signin-phone');
     await page.context().close();
+    // A kept token the server stopped accepting sends the studio back to sign-in.
+    const stale = await pageFor(f.browser, 'ncl_revoked_or_expired', PHONE);
+    await stale.goto(`${f.srv.base}/studio`);
+    await stale.getByText('The server no longer accepts your token.').waitFor({ timeout: 10000 });
+    await stale.context().close();
   });
 });
 

@@ -12,8 +12,18 @@ import {
 import { useCallback, useEffect, useId, useState } from 'react';
 import { SignInFirst } from './StudioPage';
 
-export function ControlRoomPage({ streamId, me, signedIn }: { streamId: string; me: Identity | null; signedIn: boolean }) {
-  const gate = SignInFirst({ signedIn, me, what: 'run this stream' });
+export function ControlRoomPage({
+  streamId,
+  me,
+  signedIn,
+  refused,
+}: {
+  streamId: string;
+  me: Identity | null;
+  signedIn: boolean;
+  refused: boolean;
+}) {
+  const gate = SignInFirst({ signedIn, me, refused, what: 'run this stream' });
   if (gate) return gate;
   return (
     <div className="app-page">

@@ -2,11 +2,12 @@ import { formatDateTime, LiveBadge, StreamBroadcaster, useNchat, type Identity, 
 import { useEffect, useState } from 'react';
 import { Link, navigate } from '../router';
 
-export function SignInFirst({ signedIn, me, what }: { signedIn: boolean; me: Identity | null; what: string }) {
-  if (!signedIn) {
+export function SignInFirst({ signedIn, me, what, refused }: { signedIn: boolean; me: Identity | null; what: string; refused: boolean }) {
+  if (!signedIn || refused) {
     return (
       <section className="app-page app-narrow">
         <h1>Studio</h1>
+        {refused ? <p className="ncl-error">The server no longer accepts your token.</p> : null}
         <p>
           <Link href={`/signin?next=${encodeURIComponent(location.pathname)}`}>Sign in</Link> as a broadcaster to {what}.
         </p>
@@ -17,7 +18,7 @@ export function SignInFirst({ signedIn, me, what }: { signedIn: boolean; me: Ide
   return null;
 }
 
-export function StudioPage({ me, signedIn }: { me: Identity | null; signedIn: boolean }) {
+export function StudioPage({ me, signedIn, refused }: { me: Identity | null; signedIn: boolean; refused: boolean }) {
   const { client } = useNchat();
   const [mine, setMine] = useState<Stream[] | null>(null);
   useEffect(() => {
@@ -30,7 +31,7 @@ export function StudioPage({ me, signedIn }: { me: Identity | null; signedIn: bo
     return () => ac.abort();
   }, [client, me]);
 
-  const gate = SignInFirst({ signedIn, me, what: 'create a stream and go live' });
+  const gate = SignInFirst({ signedIn, me, refused, what: 'create a stream and go live' });
   if (gate) return gate;
   if (!me) return null;
   if (me.role !== 'broadcaster' && me.role !== 'admin') {

@@ -19,6 +19,10 @@ export function useRealtimeRoom(streamId: string | null | undefined, onEvent: (e
     const offState = realtime.on('state', setState);
     const leave = realtime.subscribe(streamId);
     setState(realtime.state);
+    // Another hook may have joined the room first and received its viewer count already: the
+    // server sends it once per subscription, so hand the one we have to this hook too.
+    const known = realtime.viewerCount(streamId);
+    if (known !== null) handler.current({ type: 'viewers', streamId, data: { count: known } });
     return () => {
       offEvent();
       offState();

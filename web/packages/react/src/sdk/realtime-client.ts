@@ -76,6 +76,8 @@ interface Pending {
 interface Room {
   refs: number;
   lastMessageId: string | null;
+  /** The room's latest viewer count, for a second user of the room who joins after it came. */
+  viewers: number | null;
 }
 
 /** The delay before reconnect attempt `attempt` (0-based): exponential, capped, with jitter in
@@ -137,7 +139,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     if (room) {
       room.refs++;
     } else {
-      room = { refs: 1, lastMessageId: null };
+      room = { refs: 1, lastMessageId: null, viewers: null };
       this.rooms.set(streamId, room);
       if (this.stateValue === 'open') this.sendSubscribe(streamId, room);
     }
@@ -152,6 +154,11 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       this.rooms.delete(streamId);
       if (this.stateValue === 'open') this.sendRaw({ type: 'unsubscribe', streamId });
     };
+  }
+
+  /** The latest viewer count of a joined room (from `viewers` events and the subscribe ack). */
+  viewerCount(streamId: string): number | null {
+    return this.rooms.get(streamId)?.viewers ?? null;
   }
 
   /** Sends an action and resolves with its `ack` data, or rejects with the server's error. */
@@ -273,6 +280,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         }
         if (msg.for === 'subscribe' && msg.streamId) {
           const d = (msg.data ?? {}) as { viewers?: number; replayed?: number; truncated?: boolean };
+          const room = this.rooms.get(msg.streamId);
+          if (room && d.viewers !== undefined) room.viewers = d.viewers;
           this.emit('subscribed', {
             streamId: msg.streamId,
             viewers: d.viewers ?? 0,
@@ -294,10 +303,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         return;
       default:
         if (msg.type && msg.streamId) {
-          if (msg.type === 'chat.message' || msg.type === 'qa.question') {
-            const room = this.rooms.get(msg.streamId);
-            if (room) room.lastMessageId = (msg.data as StreamChatMessage).id;
-          }
+          const room = this.rooms.get(msg.streamId);
+          if (room && (msg.type === 'chat.message' || msg.type === 'qa.question')) room.lastMessageId = (msg.data as StreamChatMessage).id;
+          if (room && msg.type === 'viewers') room.viewers = (msg.data as { count: number }).count;
           // Types this version does not know are passed on too: the protocol may add them.
           this.emit('event', { type: msg.type, streamId: msg.streamId, data: msg.data } as RoomEvent);
         }

@@ -146,3 +146,19 @@ describe('RealtimeClient', () => {
     expect(rt.state).toBe('closed');
   });
 });
+
+describe('RealtimeClient room state', () => {
+  beforeEach(() => FakeWebSocket.reset());
+
+  it("remembers a room's viewer count for hooks that join it later", () => {
+    const rt = client();
+    rt.subscribe(stream.id);
+    const ws = FakeWebSocket.last();
+    ws.accept();
+    expect(rt.viewerCount(stream.id)).toBeNull();
+    ws.deliver({ type: 'viewers', streamId: stream.id, data: { count: 4 } });
+    expect(rt.viewerCount(stream.id)).toBe(4);
+    ws.deliver({ type: 'ack', id: 's9', for: 'subscribe', streamId: stream.id, data: { viewers: 5 } });
+    expect(rt.viewerCount(stream.id)).toBe(5);
+  });
+});
