@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { NchatError } from '../sdk/errors';
-import type { StreamChatMessage } from '../sdk/types';
+import type { NchatError } from '../sdk/errors.js';
+import type { StreamChatMessage } from '../sdk/types.js';
 
 export interface ChatPanelProps {
   messages: StreamChatMessage[];

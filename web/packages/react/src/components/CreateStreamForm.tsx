@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { ChatMode, CreateStreamInput, Resolution } from '../sdk/types';
+import type { ChatMode, CreateStreamInput, Resolution } from '../sdk/types.js';
 
 export interface CreateStreamFormProps {
   channelId: string;

@@ -1,4 +1,4 @@
-import type { StreamReaction } from '../sdk/types';
+import type { StreamReaction } from '../sdk/types.js';
 
 export interface FloatingReactionsProps {
   /** The hook's `recentReactions` (the last 20). */

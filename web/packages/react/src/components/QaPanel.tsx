@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { NchatError } from '../sdk/errors';
-import type { Question } from '../sdk/types';
+import type { NchatError } from '../sdk/errors.js';
+import type { Question } from '../sdk/types.js';
 
 export interface QaPanelProps {
   questions: Question[];

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { QualityLevel } from '../sdk/hls-player';
+import type { QualityLevel } from '../sdk/hls-player.js';
 
 export interface QualityMenuProps {
   value: string;

@@ -1,14 +1,14 @@
 import { useEffect, useId, useRef } from 'react';
-import { HlsPlayer } from '../sdk/hls-player';
-import { useNchat } from '../hooks/context';
-import { useLiveStream } from '../hooks/use-live-stream';
-import type { QualityPreset, Stream } from '../sdk/types';
-import { AudioLevelMeter } from './AudioLevelMeter';
-import { CreateStreamForm } from './CreateStreamForm';
-import { formatBitrate, formatDuration } from './format';
-import { IngestPanel } from './IngestPanel';
-import { LiveBadge } from './LiveBadge';
-import { ViewerCount } from './ViewerCount';
+import { HlsPlayer } from '../sdk/hls-player.js';
+import { useNchat } from '../hooks/context.js';
+import { useLiveStream } from '../hooks/use-live-stream.js';
+import type { QualityPreset, Stream } from '../sdk/types.js';
+import { AudioLevelMeter } from './AudioLevelMeter.js';
+import { CreateStreamForm } from './CreateStreamForm.js';
+import { formatBitrate, formatDuration } from './format.js';
+import { IngestPanel } from './IngestPanel.js';
+import { LiveBadge } from './LiveBadge.js';
+import { ViewerCount } from './ViewerCount.js';
 
 export interface StreamBroadcasterProps {
   channelId: string;

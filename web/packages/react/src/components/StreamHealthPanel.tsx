@@ -1,4 +1,4 @@
-import type { StreamHealth } from '../sdk/types';
+import type { StreamHealth } from '../sdk/types.js';
 
 export interface StreamHealthPanelProps {
   health: StreamHealth | null;

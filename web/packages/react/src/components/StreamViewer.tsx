@@ -1,19 +1,19 @@
 import { useCallback, useRef, useState, type ReactNode } from 'react';
-import type { ABRConfig } from '../sdk/abr/abr-policy';
-import { useNchat } from '../hooks/context';
-import { useIdentity } from '../hooks/use-identity';
-import { useStreamChat } from '../hooks/use-stream-chat';
-import { useStreamQuestions } from '../hooks/use-stream-questions';
-import { useStreamReactions } from '../hooks/use-stream-reactions';
-import { useStreamViewer } from '../hooks/use-stream-viewer';
-import { ChatPanel } from './ChatPanel';
-import { FloatingReactions } from './FloatingReactions';
-import { formatDateTime } from './format';
-import { LiveBadge } from './LiveBadge';
-import { QaPanel } from './QaPanel';
-import { QualityMenu } from './QualityMenu';
-import { ReactionBar } from './ReactionBar';
-import { ViewerCount } from './ViewerCount';
+import type { ABRConfig } from '../sdk/abr/abr-policy.js';
+import { useNchat } from '../hooks/context.js';
+import { useIdentity } from '../hooks/use-identity.js';
+import { useStreamChat } from '../hooks/use-stream-chat.js';
+import { useStreamQuestions } from '../hooks/use-stream-questions.js';
+import { useStreamReactions } from '../hooks/use-stream-reactions.js';
+import { useStreamViewer } from '../hooks/use-stream-viewer.js';
+import { ChatPanel } from './ChatPanel.js';
+import { FloatingReactions } from './FloatingReactions.js';
+import { formatDateTime } from './format.js';
+import { LiveBadge } from './LiveBadge.js';
+import { QaPanel } from './QaPanel.js';
+import { QualityMenu } from './QualityMenu.js';
+import { ReactionBar } from './ReactionBar.js';
+import { ViewerCount } from './ViewerCount.js';
 
 export interface StreamViewerProps {
   streamId: string;

@@ -1,4 +1,4 @@
-import { formatCount } from './format';
+import { formatCount } from './format.js';
 
 export interface ViewerCountProps {
   count: number;

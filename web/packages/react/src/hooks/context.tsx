@@ -1,9 +1,9 @@
 // The SDK clients a host app shares with every hook: one REST client and one realtime
 // connection per provider. Without a provider, hooks use a client for the page's own origin.
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
-import { websocketUrl, type NchatConfig } from '../sdk/config';
-import { RealtimeClient } from '../sdk/realtime-client';
-import { NchatClient } from '../sdk/rest-client';
+import { websocketUrl, type NchatConfig } from '../sdk/config.js';
+import { RealtimeClient } from '../sdk/realtime-client.js';
+import { NchatClient } from '../sdk/rest-client.js';
 
 export interface NchatContextValue {
   client: NchatClient;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { Identity } from '../sdk/realtime-client';
-import { useNchat } from './context';
+import type { Identity } from '../sdk/realtime-client.js';
+import { useNchat } from './context.js';
 
 export interface AuthState {
   identity: Identity | null;

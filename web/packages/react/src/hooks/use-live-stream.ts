@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { NchatError, toNchatError } from '../sdk/errors';
-import { presetConstraints, WhipPublisher, type OutgoingStats } from '../sdk/whip-publisher';
-import type { CreateStreamInput, QualityPreset, Stream } from '../sdk/types';
-import { useNchat } from './context';
-import { useRealtimeRoom } from './use-realtime-room';
+import { NchatError, toNchatError } from '../sdk/errors.js';
+import { presetConstraints, WhipPublisher, type OutgoingStats } from '../sdk/whip-publisher.js';
+import type { CreateStreamInput, QualityPreset, Stream } from '../sdk/types.js';
+import { useNchat } from './context.js';
+import { useRealtimeRoom } from './use-realtime-room.js';
 
 export type BroadcastConnectionState = RTCPeerConnectionState | 'idle';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ConnectionState, RoomEvent } from '../sdk/realtime-client';
-import { useNchat } from './context';
+import type { ConnectionState, RoomEvent } from '../sdk/realtime-client.js';
+import { useNchat } from './context.js';
 
 /** Joins a stream's room for as long as the component is mounted and hands its events to
  * `onEvent` (the latest function is always called; it need not be stable). */

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { toNchatError, type NchatError } from '../sdk/errors';
-import type { ConnectionState } from '../sdk/realtime-client';
-import type { StreamChatMessage } from '../sdk/types';
-import { useNchat } from './context';
-import { useRealtimeRoom } from './use-realtime-room';
+import { toNchatError, type NchatError } from '../sdk/errors.js';
+import type { ConnectionState } from '../sdk/realtime-client.js';
+import type { StreamChatMessage } from '../sdk/types.js';
+import { useNchat } from './context.js';
+import { useRealtimeRoom } from './use-realtime-room.js';
 
 export interface UseStreamChatOptions {
   streamId: string;

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { toNchatError, type NchatError } from '../sdk/errors';
-import type { StreamReaction } from '../sdk/types';
-import { useNchat } from './context';
-import { useRealtimeRoom } from './use-realtime-room';
+import { toNchatError, type NchatError } from '../sdk/errors.js';
+import type { StreamReaction } from '../sdk/types.js';
+import { useNchat } from './context.js';
+import { useRealtimeRoom } from './use-realtime-room.js';
 
 export interface UseStreamReactionsOptions {
   streamId: string;

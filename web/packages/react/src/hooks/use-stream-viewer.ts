@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type RefCallback } from 'react';
-import type { ABRConfig } from '../sdk/abr/abr-policy';
-import { toNchatError, type NchatError } from '../sdk/errors';
-import { HlsPlayer, type PlayerStats, type QualityLevel } from '../sdk/hls-player';
-import type { Stream } from '../sdk/types';
-import { useNchat } from './context';
-import { useRealtimeRoom } from './use-realtime-room';
+import type { ABRConfig } from '../sdk/abr/abr-policy.js';
+import { toNchatError, type NchatError } from '../sdk/errors.js';
+import { HlsPlayer, type PlayerStats, type QualityLevel } from '../sdk/hls-player.js';
+import type { Stream } from '../sdk/types.js';
+import { useNchat } from './context.js';
+import { useRealtimeRoom } from './use-realtime-room.js';
 
 export interface UseStreamViewerOptions {
   streamId: string;

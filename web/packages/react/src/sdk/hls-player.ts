@@ -2,10 +2,10 @@
 // the spec's HLSPlayerConfig, our ABR controller, quality names, live latency and recovery.
 import type Hls from 'hls.js';
 import type { ErrorData, HlsConfig } from 'hls.js';
-import { createAbrController } from './abr/abr-controller';
-import type { ABRConfig } from './abr/abr-policy';
-import { Emitter } from './emitter';
-import { NchatError } from './errors';
+import { createAbrController } from './abr/abr-controller.js';
+import type { ABRConfig } from './abr/abr-policy.js';
+import { Emitter } from './emitter.js';
+import { NchatError } from './errors.js';
 
 /** The product spec's HLSPlayerConfig, plus optional extras. */
 export interface HLSPlayerConfig {

@@ -2,9 +2,9 @@
 // an `auth` message (browsers cannot set headers on a WebSocket), keeps one subscription per room
 // however many hooks want it, and reconnects with exponential backoff and jitter, resuming each
 // room's chat from the last message it saw (`subscribe` with `lastMessageId`).
-import { Emitter } from './emitter';
-import { NchatError } from './errors';
-import type { Ban, Question, StreamChatMessage, StreamReaction, StreamStatus } from './types';
+import { Emitter } from './emitter.js';
+import { NchatError } from './errors.js';
+import type { Ban, Question, StreamChatMessage, StreamReaction, StreamStatus } from './types.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 

@@ -1,9 +1,9 @@
 // A typed REST client for every route of the server's OpenAPI document. `request()` takes any
 // path and method of `paths` and types its parameters, body and answer from the generated file;
 // the named methods are the product spec's operations on top of it.
-import type { paths } from './api-types.gen';
-import { defaultBaseUrl, resolveToken, type NchatConfig } from './config';
-import { NchatError } from './errors';
+import type { paths } from './api-types.gen.js';
+import { defaultBaseUrl, resolveToken, type NchatConfig } from './config.js';
+import { NchatError } from './errors.js';
 import type {
   Ban,
   CreateStreamInput,
@@ -15,7 +15,7 @@ import type {
   StreamHealth,
   StreamReaction,
   UpdateStreamInput,
-} from './types';
+} from './types.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Path = keyof paths;

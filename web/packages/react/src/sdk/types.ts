@@ -1,7 +1,7 @@
 // The API's objects, named as the product spec names them. Every shape comes from the generated
 // OpenAPI types (api-types.gen.ts, regenerated from the server by `npm run openapi:gen`); nothing
 // here restates a field by hand except where the server's document is silent (marked GAP).
-import type { components, paths } from './api-types.gen';
+import type { components, paths } from './api-types.gen.js';
 
 export type { components, paths };
 type Schemas = components['schemas'];

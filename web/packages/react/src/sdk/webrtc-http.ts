@@ -1,7 +1,7 @@
 // The HTTP side of WHIP (RFC 9725) and WHEP: one SDP offer POSTed, the answer in the 201, the
 // session's URL in Location, ICE servers in Link headers, DELETE to end. Candidates are gathered
 // before the POST (no trickle), which every WHIP server must accept.
-import { NchatError } from './errors';
+import { NchatError } from './errors.js';
 
 export interface WebRtcHttpOptions {
   /** The WHIP or WHEP endpoint URL. */

@@ -1,9 +1,9 @@
 // A WHEP player: receive-only WebRTC for "real-time" viewing where the server offers it.
 // UNTESTED END TO END: the server's WHEP endpoint is issue 14 and does not exist yet; this is
 // tested against a fake fetch and a fake RTCPeerConnection only.
-import { Emitter } from './emitter';
-import { NchatError } from './errors';
-import { deleteSession, postOffer, waitForIceGathering, type WebRtcHttpOptions } from './webrtc-http';
+import { Emitter } from './emitter.js';
+import { NchatError } from './errors.js';
+import { deleteSession, postOffer, waitForIceGathering, type WebRtcHttpOptions } from './webrtc-http.js';
 
 export interface WhepPlayerOptions extends WebRtcHttpOptions {
   iceServers?: RTCIceServer[];

@@ -2,10 +2,10 @@
 // change with RTCRtpSender.replaceTrack and quality with setParameters: no renegotiation.
 // UNTESTED END TO END: the server's WHIP endpoint is issue 14 and does not exist yet; this is
 // tested against a fake fetch and a fake RTCPeerConnection only.
-import { Emitter } from './emitter';
-import { NchatError } from './errors';
-import { QUALITY_PRESETS, type QualityPreset } from './types';
-import { deleteSession, postOffer, waitForIceGathering, type WebRtcHttpOptions } from './webrtc-http';
+import { Emitter } from './emitter.js';
+import { NchatError } from './errors.js';
+import { QUALITY_PRESETS, type QualityPreset } from './types.js';
+import { deleteSession, postOffer, waitForIceGathering, type WebRtcHttpOptions } from './webrtc-http.js';
 
 export interface WhipPublisherOptions extends WebRtcHttpOptions {
   iceServers?: RTCIceServer[];

@@ -3,7 +3,7 @@
 // policy, fed with each buffered main fragment's transfer.
 import type Hls from 'hls.js';
 import type { AbrComponentAPI, FragBufferedData, LevelSwitchingData } from 'hls.js';
-import { AbrPolicy, type ABRConfig } from './abr-policy';
+import { AbrPolicy, type ABRConfig } from './abr-policy.js';
 
 // hls.js's event names, as strings so this module does not import hls.js's code.
 const FRAG_BUFFERED = 'hlsFragBuffered';

@@ -1,7 +1,7 @@
 // The ABR decision, free of hls.js so it can be tested on recorded traces: the spec's ABRConfig
 // (EWMA or sliding-window estimate, buffer-based decisions, up/down thresholds, min/max bitrate)
 // plus a cooldown between up-switches.
-import { EwmaEstimator, SlidingWindowEstimator, type BandwidthEstimator } from './estimators';
+import { EwmaEstimator, SlidingWindowEstimator, type BandwidthEstimator } from './estimators.js';
 
 /** The product spec's ABRConfig, with the knobs it leaves unnamed as optional extras. */
 export interface ABRConfig {
