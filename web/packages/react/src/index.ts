@@ -6,7 +6,15 @@ export { websocketUrl } from './sdk/config.js';
 export { NchatClient } from './sdk/rest-client.js';
 export type { RequestOptions, Path, MethodOf } from './sdk/rest-client.js';
 export { RealtimeClient, backoffDelay } from './sdk/realtime-client.js';
-export type { ConnectionState, RoomEvent, RoomEvents, RealtimeEvents, RealtimeOptions, Identity, HelloData } from './sdk/realtime-client.js';
+export type {
+  ConnectionState,
+  RoomEvent,
+  RoomEvents,
+  RealtimeEvents,
+  RealtimeOptions,
+  Identity,
+  HelloData,
+} from './sdk/realtime-client.js';
 export { HlsPlayer, levelName } from './sdk/hls-player.js';
 export type { HLSPlayerConfig, QualityLevel, PlayerStats, HlsPlayerEvents } from './sdk/hls-player.js';
 export { AbrPolicy, DEFAULT_ABR_CONFIG } from './sdk/abr/abr-policy.js';
