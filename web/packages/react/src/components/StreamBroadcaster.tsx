@@ -77,7 +77,7 @@ export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStre
         <LiveBadge live={isLive} label={s.status.toUpperCase()} />
         {isLive ? <span>{formatDuration(live.duration)}</span> : null}
         <ViewerCount count={live.viewerCount} />
-        <span className="ncl-muted">Browser connection: {live.connectionState}</span>
+        {live.connectionState !== 'idle' ? <span className="ncl-muted">Browser connection: {live.connectionState}</span> : null}
         {live.qualityMetrics ? (
           <span className="ncl-muted">
             {formatBitrate(live.qualityMetrics.bitrate)} · {Math.round(live.qualityMetrics.fps)} fps
