@@ -1,0 +1,176 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { NchatError } from '../sdk/errors.js';
+import type { StreamChatMessage } from '../sdk/types.js';
+
+export interface ChatPanelProps {
+  messages: StreamChatMessage[];
+  pinnedMessage?: StreamChatMessage | null;
+  isSending?: boolean;
+  isLoading?: boolean;
+  error?: NchatError | null;
+  /** Why the composer is closed (not signed in, chat disabled, stream ended…); null: open. */
+  closedReason?: string | null;
+  /** Shown beside the closed reason, e.g. a sign-in link. */
+  closedAction?: React.ReactNode;
+  canModerate?: boolean;
+  currentUserId?: string | null;
+  reconnecting?: boolean;
+  onSend: (content: string) => Promise<unknown> | void;
+  onDelete?: (messageId: string) => void;
+  onPin?: (messageId: string) => void;
+  onUnpin?: (messageId: string) => void;
+  onBan?: (userId: string, durationSeconds?: number) => void;
+  /** A Q&A panel (QaPanel) shown in a second tab when the stream has Q&A. */
+  qa?: React.ReactNode;
+}
+
+const MAX = 500;
+
+function time(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+export function ChatPanel(props: ChatPanelProps) {
+  const { messages, pinnedMessage, isSending, isLoading, error, closedReason, closedAction, canModerate, reconnecting } = props;
+  const [draft, setDraft] = useState('');
+  const [tab, setTab] = useState<'chat' | 'qa'>('chat');
+  const inputId = useId();
+  const showQa = !!props.qa && tab === 'qa';
+  const listRef = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+
+  // Follow new messages unless the reader scrolled up.
+  useEffect(() => {
+    const el = listRef.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [messages]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const text = draft.trim();
+    if (!text) return;
+    const r = await props.onSend(text);
+    if (r !== null) setDraft('');
+  };
+
+  return (
+    <section className="ncl-chat" aria-label="Live chat">
+      <header className="ncl-chat__header">
+        {props.qa ? (
+          <div className="ncl-tabs" role="tablist" aria-label="Chat or questions">
+            <button type="button" role="tab" className="ncl-tab" aria-selected={tab === 'chat'} onClick={() => setTab('chat')}>
+              Chat
+            </button>
+            <button type="button" role="tab" className="ncl-tab" aria-selected={tab === 'qa'} onClick={() => setTab('qa')}>
+              Q&amp;A
+            </button>
+          </div>
+        ) : (
+          <h2>Chat</h2>
+        )}
+        {reconnecting ? (
+          <span className="ncl-chat__notice" role="status">
+            Reconnecting…
+          </span>
+        ) : null}
+      </header>
+      {showQa ? props.qa : null}
+      {!showQa && pinnedMessage ? (
+        <div className="ncl-chat__pinned" aria-label="Pinned message">
+          <span aria-hidden="true">📌</span> <strong>{pinnedMessage.userName}</strong> {pinnedMessage.content}
+          {canModerate && props.onUnpin ? (
+            <button type="button" className="ncl-link-button" onClick={() => props.onUnpin?.(pinnedMessage.id)}>
+              Unpin
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      <ol
+        hidden={showQa}
+        ref={listRef}
+        className="ncl-chat__list"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-busy={isLoading ? true : undefined}
+        tabIndex={0}
+        aria-label="Messages"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        }}
+      >
+        {!isLoading && messages.length === 0 ? <li className="ncl-chat__empty">No messages yet. Say hello!</li> : null}
+        {messages.map((m) => (
+          <li key={m.id} className={`ncl-chat__message${m.userId === props.currentUserId ? ' ncl-chat__message--own' : ''}`}>
+            <span className="ncl-chat__meta">
+              <strong className="ncl-chat__author">{m.userName}</strong>
+              <time dateTime={m.createdAt}>{time(m.createdAt)}</time>
+              {m.isQuestion ? <span className="ncl-chat__tag">Q</span> : null}
+            </span>
+            <span className="ncl-chat__content">{m.content}</span>
+            {canModerate ? <ModerationMenu message={m} {...props} /> : null}
+          </li>
+        ))}
+      </ol>
+      {error && !showQa ? (
+        <p className="ncl-error" role="alert">
+          {error.code === 'rate_limited' || error.code === 'slow_mode'
+            ? `Slow down: try again in ${error.retryAfter ?? 1} s.`
+            : error.message}
+        </p>
+      ) : null}
+      {showQa ? null : closedReason ? (
+        <p className="ncl-chat__closed">
+          {closedReason} {closedAction}
+        </p>
+      ) : (
+        <form className="ncl-chat__form" onSubmit={submit}>
+          <label htmlFor={inputId} className="ncl-visually-hidden">
+            Chat message
+          </label>
+          <input
+            id={inputId}
+            value={draft}
+            maxLength={MAX}
+            placeholder="Send a message"
+            autoComplete="off"
+            onChange={(e) => setDraft(e.target.value)}
+          />
+          <button type="submit" className="ncl-button ncl-button--primary" disabled={isSending || !draft.trim()}>
+            Send
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function ModerationMenu({ message, onDelete, onPin, onBan }: { message: StreamChatMessage } & ChatPanelProps) {
+  return (
+    <details className="ncl-chat__mod">
+      <summary aria-label={`Moderate message from ${message.userName}`}>⋯</summary>
+      <div className="ncl-chat__mod-menu">
+        {onDelete ? (
+          <button type="button" onClick={() => onDelete(message.id)}>
+            Delete
+          </button>
+        ) : null}
+        {onPin ? (
+          <button type="button" onClick={() => onPin(message.id)}>
+            Pin
+          </button>
+        ) : null}
+        {onBan ? (
+          <>
+            <button type="button" onClick={() => onBan(message.userId, 600)}>
+              Timeout 10 min
+            </button>
+            <button type="button" onClick={() => onBan(message.userId)}>
+              Ban
+            </button>
+          </>
+        ) : null}
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,222 @@
+import { useCallback, useRef, useState, type ReactNode } from 'react';
+import type { ABRConfig } from '../sdk/abr/abr-policy.js';
+import { useNchat } from '../hooks/context.js';
+import { useIdentity } from '../hooks/use-identity.js';
+import { useStreamChat } from '../hooks/use-stream-chat.js';
+import { useStreamQuestions } from '../hooks/use-stream-questions.js';
+import { useStreamReactions } from '../hooks/use-stream-reactions.js';
+import { useStreamViewer } from '../hooks/use-stream-viewer.js';
+import { ChatPanel } from './ChatPanel.js';
+import { FloatingReactions } from './FloatingReactions.js';
+import { formatDateTime } from './format.js';
+import { LiveBadge } from './LiveBadge.js';
+import { QaPanel } from './QaPanel.js';
+import { QualityMenu } from './QualityMenu.js';
+import { ReactionBar } from './ReactionBar.js';
+import { ViewerCount } from './ViewerCount.js';
+
+export interface StreamViewerProps {
+  streamId: string;
+  onStreamEnded?: () => void;
+  lowLatencyMode?: boolean;
+  abr?: Partial<ABRConfig> | false;
+  /** Shown where chat asks a signed-out viewer to sign in (e.g. a link to the sign-in page). */
+  signInAction?: ReactNode;
+  /** Hides the chat column (the player and reactions stay). */
+  hideChat?: boolean;
+}
+
+export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, abr, signInAction, hideChat }: StreamViewerProps) {
+  const viewer = useStreamViewer({
+    streamId,
+    lowLatencyMode,
+    ...(abr !== undefined ? { abr } : {}),
+    ...(onStreamEnded ? { onStreamEnded } : {}),
+  });
+  const chat = useStreamChat({ streamId });
+  const reactions = useStreamReactions({ streamId });
+  const qa = useStreamQuestions({ streamId, enabled: !!viewer.stream?.enableQa });
+  const { realtime } = useNchat();
+  const me = useIdentity();
+  const stageRef = useRef<HTMLDivElement>(null);
+  const videoEl = useRef<HTMLVideoElement | null>(null);
+  const [volumeOpen, setVolumeOpen] = useState(false);
+  const { stream } = viewer;
+  const setVideo = viewer.videoRef;
+  const videoRef = useCallback(
+    (el: HTMLVideoElement | null) => {
+      videoEl.current = el;
+      setVideo(el);
+    },
+    [setVideo],
+  );
+
+  const isModerator = !!me && !!stream && (me.role === 'admin' || me.role === 'moderator' || me.userId === stream.broadcasterId);
+  const ended = stream?.status === 'ended' || stream?.status === 'cancelled';
+  let closedReason: string | null = null;
+  if (!stream?.enableChat) closedReason = 'Chat is off for this stream.';
+  else if (ended) closedReason = 'The stream has ended; chat is closed.';
+  else if (!me) closedReason = 'Sign in to chat.';
+
+  const react = (emoji: string) => {
+    void reactions.sendReaction(emoji, { x: 10 + Math.random() * 80, y: 0 });
+  };
+
+  let overlay: ReactNode = null;
+  if (viewer.isLoading) overlay = <p>Loading…</p>;
+  else if (viewer.error && !stream)
+    overlay = (
+      <p role="alert">
+        {viewer.error.code === 'not_found'
+          ? 'This stream does not exist, or it is private.'
+          : `Cannot load the stream: ${viewer.error.message}`}
+      </p>
+    );
+  else if (stream?.status === 'scheduled') overlay = <p>Starts {formatDateTime(stream.scheduledAt)}. Chat is open while you wait.</p>;
+  else if (stream?.status === 'preparing') overlay = <p>The stream has not started yet. It will play here as soon as it goes live.</p>;
+  else if (ended) overlay = <p>The stream has ended.</p>;
+  else if (viewer.isReconnecting) overlay = <p role="status">Reconnecting…</p>;
+  else if (viewer.error) overlay = <p role="alert">Playback failed: {viewer.error.message}</p>;
+  else if (viewer.isBuffering && !viewer.isPlaying) overlay = <p role="status">Buffering…</p>;
+
+  const latency = viewer.latency;
+  const behind = latency != null && latency > 4;
+
+  return (
+    <div className={`ncl-viewer${hideChat ? ' ncl-viewer--no-chat' : ''}`}>
+      <div className="ncl-viewer__main">
+        <div className="ncl-stage" ref={stageRef}>
+          <video ref={videoRef} className="ncl-stage__video" playsInline aria-label={stream ? `Video: ${stream.title}` : 'Video'} />
+          {overlay ? <div className="ncl-stage__overlay">{overlay}</div> : null}
+          {stream?.enableReactions !== false ? <FloatingReactions reactions={reactions.recentReactions} /> : null}
+          <div className="ncl-stage__top">
+            <LiveBadge
+              live={stream?.status === 'live'}
+              label={stream?.status === 'live' ? 'LIVE' : (stream?.status?.toUpperCase() ?? '')}
+            />
+            <ViewerCount count={viewer.viewerCount} />
+          </div>
+        </div>
+        {/* Player controls only while there is something to play. */}
+        <div className="ncl-controls" role="toolbar" aria-label="Player controls" hidden={stream?.status !== 'live'}>
+          <button
+            type="button"
+            className="ncl-icon-button"
+            onClick={() => (viewer.isPlaying ? viewer.pause() : void viewer.play())}
+            disabled={stream?.status !== 'live'}
+          >
+            {viewer.isPlaying ? 'Pause' : 'Play'}
+          </button>
+          <button type="button" className="ncl-icon-button" aria-pressed={viewer.isMuted} onClick={() => viewer.setMuted(!viewer.isMuted)}>
+            {viewer.isMuted ? 'Unmute' : 'Mute'}
+          </button>
+          <button
+            type="button"
+            className="ncl-icon-button ncl-hide-narrow"
+            aria-expanded={volumeOpen}
+            onClick={() => setVolumeOpen((v) => !v)}
+          >
+            Volume
+          </button>
+          {volumeOpen ? (
+            <label className="ncl-volume">
+              <span className="ncl-visually-hidden">Volume</span>
+              <input
+                type="range"
+                min={0}
+                max={1}
+                step={0.05}
+                value={viewer.isMuted ? 0 : viewer.volume}
+                onChange={(e) => viewer.setVolume(Number(e.target.value))}
+              />
+            </label>
+          ) : null}
+          <span className="ncl-controls__spacer" />
+          {stream?.status === 'live' ? (
+            <button
+              type="button"
+              className={`ncl-live-button${behind ? '' : ' ncl-live-button--at-live'}`}
+              onClick={viewer.goToLive}
+              title="Go to live"
+            >
+              {behind ? `${latency.toFixed(1)} s behind · Go to live` : latency != null ? `Live · ${latency.toFixed(1)} s` : 'Live'}
+            </button>
+          ) : null}
+          <QualityMenu
+            value={viewer.currentQuality}
+            levels={viewer.availableLevels}
+            playing={viewer.playingLevel}
+            onChange={viewer.setQuality}
+          />
+          <button
+            type="button"
+            className="ncl-icon-button ncl-hide-narrow"
+            onClick={() => void videoEl.current?.requestPictureInPicture?.().catch(() => undefined)}
+            disabled={!viewer.isPlaying}
+          >
+            PiP
+          </button>
+          <button
+            type="button"
+            className="ncl-icon-button"
+            onClick={() => {
+              if (document.fullscreenElement) void document.exitFullscreen();
+              else void stageRef.current?.requestFullscreen?.().catch(() => undefined);
+            }}
+          >
+            Fullscreen
+          </button>
+        </div>
+        {stream ? (
+          <div className="ncl-viewer__info">
+            <h1 className="ncl-viewer__title">{stream.title}</h1>
+            {stream.description ? <p className="ncl-viewer__description">{stream.description}</p> : null}
+          </div>
+        ) : null}
+        {stream?.enableReactions && !ended ? (
+          <div className="ncl-viewer__reactions">
+            <ReactionBar disabled={!me || reactions.isSending} onReact={react} />
+            {!me ? <span className="ncl-muted">Sign in to react.</span> : null}
+            {reactions.error ? (
+              <span className="ncl-error" role="alert">
+                {reactions.error.message}
+              </span>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+      {hideChat ? null : (
+        <ChatPanel
+          messages={chat.messages}
+          pinnedMessage={chat.pinnedMessage}
+          isSending={chat.isSending}
+          isLoading={chat.isLoading}
+          error={chat.error}
+          closedReason={closedReason}
+          closedAction={!me && stream?.enableChat && !ended ? signInAction : null}
+          canModerate={isModerator}
+          currentUserId={me?.userId ?? null}
+          reconnecting={chat.connectionState === 'reconnecting'}
+          onSend={chat.sendMessage}
+          onDelete={(id) => void chat.deleteMessage(id)}
+          onPin={(id) => void chat.pinMessage(id)}
+          onUnpin={(id) => void chat.unpinMessage(id)}
+          onBan={(userId, d) => void realtime.banUser(streamId, userId, d).catch(() => undefined)}
+          qa={
+            stream?.enableQa ? (
+              <QaPanel
+                questions={qa.questions}
+                error={qa.error}
+                canAsk={!!me && !ended}
+                canModerate={isModerator}
+                onAsk={qa.ask}
+                onVote={(id, up) => void qa.vote(id, up)}
+                onSetStatus={(id, st) => void qa.setStatus(id, st)}
+              />
+            ) : undefined
+          }
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,223 @@
+// A typed REST client for every route of the server's OpenAPI document. `request()` takes any
+// path and method of `paths` and types its parameters, body and answer from the generated file;
+// the named methods are the product spec's operations on top of it.
+import type { paths } from './api-types.gen.js';
+import { defaultBaseUrl, resolveToken, type NchatConfig } from './config.js';
+import { NchatError } from './errors.js';
+import type {
+  Ban,
+  CreateStreamInput,
+  LiveStreamSummary,
+  ModerationLogEntry,
+  Question,
+  Stream,
+  StreamChatMessage,
+  StreamHealth,
+  StreamReaction,
+  UpdateStreamInput,
+} from './types.js';
+
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type Path = keyof paths;
+export type MethodOf<P extends Path> = {
+  [M in HttpMethod]: paths[P] extends Record<M, infer O> ? ([O] extends [never] ? never : O extends undefined ? never : M) : never;
+}[HttpMethod];
+export type Operation<P extends Path, M extends MethodOf<P>> = NonNullable<paths[P][M]>;
+type PathParams<O> = O extends { parameters: { path: infer X } } ? ([X] extends [never] ? undefined : X) : undefined;
+type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? ([Q] extends [never] ? undefined : Q) : undefined;
+type JsonBody<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? B : undefined;
+export type OkBody<O> = O extends { responses: { 200: { content: { 'application/json': infer T } } } }
+  ? T
+  : O extends { responses: { 201: { content: { 'application/json': infer T } } } }
+    ? T
+    : unknown;
+
+export interface RequestOptions<O> {
+  params?: PathParams<O>;
+  query?: QueryParams<O>;
+  body?: JsonBody<O>;
+  signal?: AbortSignal;
+}
+
+export class NchatClient {
+  readonly baseUrl: string;
+  readonly config: NchatConfig;
+
+  constructor(config: NchatConfig = {}) {
+    this.config = config;
+    this.baseUrl = (config.baseUrl ?? defaultBaseUrl()).replace(/\/$/, '');
+  }
+
+  get token(): string | null {
+    return resolveToken(this.config.token);
+  }
+
+  /** Any route of the OpenAPI document, typed from it. */
+  async request<P extends Path, M extends MethodOf<P>>(
+    method: M,
+    path: P,
+    opts: RequestOptions<Operation<P, M>> = {},
+  ): Promise<OkBody<Operation<P, M>>> {
+    let url = path as string;
+    const params = (opts.params ?? {}) as Record<string, string>;
+    url = url.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const v = params[name];
+      if (v === undefined) throw new NchatError('bad_request', `missing path parameter ${name}`);
+      return encodeURIComponent(v);
+    });
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries((opts.query ?? {}) as Record<string, unknown>)) {
+      if (v !== undefined && v !== null) q.set(k, String(v));
+    }
+    const qs = q.toString();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = this.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    const doFetch = this.config.fetch ?? globalThis.fetch.bind(globalThis);
+    let res: Response;
+    try {
+      res = await doFetch(`${this.baseUrl}${url}${qs ? `?${qs}` : ''}`, {
+        method: method.toUpperCase(),
+        headers,
+        body,
+        signal: opts.signal,
+      });
+    } catch (e) {
+      if (opts.signal?.aborted) throw new NchatError('aborted', 'request aborted', { cause: e });
+      throw new NchatError('network', `cannot reach the server: ${(e as Error).message}`, { cause: e });
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        if (res.ok) throw new NchatError('bad_response', `not JSON from ${url}`, { status: res.status });
+      }
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
+      const retry = res.headers.get('retry-after');
+      throw new NchatError(err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, {
+        status: res.status,
+        ...(err?.field ? { field: err.field } : {}),
+        ...(retry ? { retryAfter: Number(retry) } : {}),
+      });
+    }
+    return json as OkBody<Operation<P, M>>;
+  }
+
+  // Streams (product spec, "Stream Management" and "Stream Lifecycle").
+  createStream(input: CreateStreamInput, signal?: AbortSignal): Promise<Stream> {
+    return this.request('post', '/api/streams/create', { body: input, signal });
+  }
+  getStream(id: string, signal?: AbortSignal): Promise<Stream> {
+    return this.request('get', '/api/streams/{id}', { params: { id }, signal });
+  }
+  updateStream(id: string, patch: UpdateStreamInput, signal?: AbortSignal): Promise<Stream> {
+    return this.request('patch', '/api/streams/{id}', { params: { id }, body: patch, signal });
+  }
+  async deleteStream(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request('delete', '/api/streams/{id}', { params: { id }, signal });
+  }
+  startStream(id: string, signal?: AbortSignal): Promise<Stream> {
+    return this.request('post', '/api/streams/{id}/start', { params: { id }, signal });
+  }
+  endStream(id: string, signal?: AbortSignal): Promise<Stream> {
+    return this.request('post', '/api/streams/{id}/end', { params: { id }, signal });
+  }
+  regenerateKey(id: string, signal?: AbortSignal): Promise<Stream> {
+    return this.request('post', '/api/streams/{id}/key', { params: { id }, signal });
+  }
+  async getHealth(id: string, signal?: AbortSignal): Promise<StreamHealth> {
+    return (await this.request('get', '/api/streams/{id}/health', { params: { id }, signal })) as unknown as StreamHealth;
+  }
+  listStreams(query: { status?: Stream['status']; limit?: number; offset?: number } = {}, signal?: AbortSignal): Promise<Stream[]> {
+    return this.request('get', '/api/streams', { query, signal });
+  }
+  liveStreams(signal?: AbortSignal): Promise<LiveStreamSummary[]> {
+    return this.request('get', '/api/streams/live', { signal });
+  }
+  topStreams(signal?: AbortSignal): Promise<Stream[]> {
+    return this.request('get', '/api/streams/top', { signal });
+  }
+
+  /** The manifest to play: the server's `hlsManifestUrl`, or the configured HLS base. */
+  manifestUrl(stream: Pick<Stream, 'id' | 'hlsManifestUrl'>): string | null {
+    if (this.config.hlsBaseUrl) return `${this.config.hlsBaseUrl.replace(/\/$/, '')}/${stream.id}/master.m3u8`;
+    return stream.hlsManifestUrl;
+  }
+  ingestUrl(stream: Pick<Stream, 'ingestUrl'>): string {
+    return this.config.ingestUrl ?? stream.ingestUrl;
+  }
+
+  // Chat, reactions, Q&A, moderation (docs/chat.md).
+  getChat(
+    id: string,
+    query: { limit?: number; offset?: number; after?: string; includeDeleted?: boolean } = {},
+    signal?: AbortSignal,
+  ): Promise<StreamChatMessage[]> {
+    return this.request('get', '/api/streams/{id}/chat', { params: { id }, query, signal });
+  }
+  sendChat(id: string, content: string, isQuestion = false, signal?: AbortSignal): Promise<StreamChatMessage> {
+    return this.request('post', '/api/streams/{id}/chat', {
+      params: { id },
+      body: { content, ...(isQuestion ? { isQuestion } : {}) },
+      signal,
+    });
+  }
+  async deleteMessage(id: string, messageId: string): Promise<void> {
+    await this.request('delete', '/api/streams/{id}/chat/{messageId}', { params: { id, messageId } });
+  }
+  pinMessage(id: string, messageId: string): Promise<StreamChatMessage> {
+    return this.request('post', '/api/streams/{id}/chat/{messageId}/pin', { params: { id, messageId } });
+  }
+  async unpinMessage(id: string, messageId: string): Promise<void> {
+    await this.request('delete', '/api/streams/{id}/chat/{messageId}/pin', { params: { id, messageId } });
+  }
+  async clearChat(id: string): Promise<number> {
+    const r = await this.request('post', '/api/streams/{id}/chat/clear', { params: { id } });
+    return r.count;
+  }
+  getReactions(id: string, limit = 20, signal?: AbortSignal): Promise<StreamReaction[]> {
+    return this.request('get', '/api/streams/{id}/reactions', { params: { id }, query: { limit }, signal });
+  }
+  sendReaction(id: string, emoji: string, position?: { x?: number; y?: number }): Promise<StreamReaction> {
+    const body: { emoji: string; positionX?: number; positionY?: number } = { emoji };
+    if (position?.x !== undefined) body.positionX = position.x;
+    if (position?.y !== undefined) body.positionY = position.y;
+    return this.request('post', '/api/streams/{id}/reactions', { params: { id }, body });
+  }
+  getQuestions(id: string, query: { status?: Question['status']; limit?: number } = {}): Promise<Question[]> {
+    return this.request('get', '/api/streams/{id}/questions', { params: { id }, query });
+  }
+  voteQuestion(id: string, questionId: string, up = true): Promise<Question> {
+    return this.request(up ? 'post' : 'delete', '/api/streams/{id}/questions/{questionId}/vote', { params: { id, questionId } });
+  }
+  updateQuestion(id: string, questionId: string, status: Question['status']): Promise<Question> {
+    return this.request('patch', '/api/streams/{id}/questions/{questionId}', { params: { id, questionId }, body: { status } });
+  }
+  getBans(id: string): Promise<Ban[]> {
+    return this.request('get', '/api/streams/{id}/bans', { params: { id } });
+  }
+  banUser(id: string, userId: string, opts: { durationSeconds?: number; reason?: string } = {}): Promise<Ban> {
+    return this.request('post', '/api/streams/{id}/bans', { params: { id }, body: { userId, ...opts } });
+  }
+  async unbanUser(id: string, userId: string): Promise<void> {
+    await this.request('delete', '/api/streams/{id}/bans/{userId}', { params: { id, userId } });
+  }
+  async getSlowMode(id: string): Promise<number> {
+    return (await this.request('get', '/api/streams/{id}/slow-mode', { params: { id } })).slowModeSeconds;
+  }
+  async setSlowMode(id: string, seconds: number): Promise<number> {
+    return (await this.request('put', '/api/streams/{id}/slow-mode', { params: { id }, body: { seconds } })).slowModeSeconds;
+  }
+  getModerationLog(id: string, query: { limit?: number; offset?: number } = {}): Promise<ModerationLogEntry[]> {
+    return this.request('get', '/api/streams/{id}/moderation-log', { params: { id }, query });
+  }
+}

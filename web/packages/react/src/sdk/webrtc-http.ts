@@ -1,0 +1,97 @@
+// The HTTP side of WHIP (RFC 9725) and WHEP: one SDP offer POSTed, the answer in the 201, the
+// session's URL in Location, ICE servers in Link headers, DELETE to end. Candidates are gathered
+// before the POST (no trickle), which every WHIP server must accept.
+import { NchatError } from './errors.js';
+
+export interface WebRtcHttpOptions {
+  /** The WHIP or WHEP endpoint URL. */
+  endpoint: string;
+  /** Bearer token (RFC 9725 §4.5). */
+  token?: string | null;
+  fetch?: typeof fetch;
+  /** Milliseconds to wait for ICE gathering before sending what was gathered. */
+  iceGatheringTimeoutMs?: number;
+}
+
+export interface WebRtcSession {
+  /** The session URL from Location, resolved against the endpoint. */
+  resource: string;
+  answer: string;
+  etag: string | null;
+  /** ICE servers the server offered in `Link: <…>; rel="ice-server"` headers. */
+  iceServers: RTCIceServer[];
+}
+
+export function waitForIceGathering(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = () => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener('icegatheringstatechange', check);
+  });
+}
+
+/** Parses RFC 8288 Link headers for `rel="ice-server"` (RFC 9725 §4.6). */
+export function parseIceServerLinks(header: string | null): RTCIceServer[] {
+  if (!header) return [];
+  const out: RTCIceServer[] = [];
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /<([^>]+)>(.*)/.exec(part.trim());
+    if (!m?.[1]) continue;
+    const params = m[2] ?? '';
+    if (!/rel="?ice-server"?/i.test(params)) continue;
+    const server: RTCIceServer = { urls: m[1] };
+    const user = /username="([^"]*)"/i.exec(params);
+    const cred = /credential="([^"]*)"/i.exec(params);
+    if (user?.[1] !== undefined) server.username = user[1];
+    if (cred?.[1] !== undefined) server.credential = cred[1];
+    out.push(server);
+  }
+  return out;
+}
+
+export async function postOffer(opts: WebRtcHttpOptions, offerSdp: string): Promise<WebRtcSession> {
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const headers: Record<string, string> = { 'content-type': 'application/sdp' };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let res: Response;
+  try {
+    res = await doFetch(opts.endpoint, { method: 'POST', headers, body: offerSdp });
+  } catch (e) {
+    throw new NchatError('network', `cannot reach ${opts.endpoint}`, { cause: e });
+  }
+  const body = await res.text();
+  if (res.status !== 201) {
+    const code =
+      res.status === 404 || res.status === 405 ? 'unsupported' : res.status === 401 || res.status === 403 ? 'unauthorized' : 'whip_failed';
+    throw new NchatError(code, `${opts.endpoint} answered ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`, { status: res.status });
+  }
+  const location = res.headers.get('location');
+  if (!location) throw new NchatError('bad_response', '201 without a Location header', { status: 201 });
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/sdp')) throw new NchatError('bad_response', `answer is ${type || 'untyped'}, not application/sdp`);
+  return {
+    resource: new URL(location, opts.endpoint).toString(),
+    answer: body,
+    etag: res.headers.get('etag'),
+    iceServers: parseIceServerLinks(res.headers.get('link')),
+  };
+}
+
+export async function deleteSession(opts: WebRtcHttpOptions, resource: string): Promise<void> {
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  try {
+    await doFetch(resource, { method: 'DELETE', headers });
+  } catch {
+    // The session times out on the server anyway once media stops.
+  }
+}

@@ -1,0 +1,64 @@
+// A WHEP player: receive-only WebRTC for "real-time" viewing where the server offers it.
+// UNTESTED END TO END: the server's WHEP endpoint is issue 14 and does not exist yet; this is
+// tested against a fake fetch and a fake RTCPeerConnection only.
+import { Emitter } from './emitter.js';
+import { NchatError } from './errors.js';
+import { deleteSession, postOffer, waitForIceGathering, type WebRtcHttpOptions } from './webrtc-http.js';
+
+export interface WhepPlayerOptions extends WebRtcHttpOptions {
+  iceServers?: RTCIceServer[];
+  RTCPeerConnection?: typeof RTCPeerConnection;
+}
+
+export interface WhepEvents {
+  state: RTCPeerConnectionState;
+  stream: MediaStream;
+}
+
+export class WhepPlayer extends Emitter<WhepEvents> {
+  private pc: RTCPeerConnection | null = null;
+  private resource: string | null = null;
+
+  constructor(private readonly opts: WhepPlayerOptions) {
+    super();
+  }
+
+  /** Negotiates and resolves once the answer is applied; the media arrives as a `stream` event
+   * and, when given, in `video.srcObject`. */
+  async play(video?: HTMLVideoElement): Promise<void> {
+    if (this.pc) throw new NchatError('wrong_state', 'already playing');
+    const PC = this.opts.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+    if (!PC) throw new NchatError('unsupported', 'this browser has no WebRTC');
+    const pc = new PC({ iceServers: this.opts.iceServers ?? [], bundlePolicy: 'max-bundle' });
+    this.pc = pc;
+    const media = new MediaStream();
+    pc.addEventListener('track', (ev: RTCTrackEvent) => {
+      media.addTrack(ev.track);
+      if (video && video.srcObject !== media) video.srcObject = media;
+      this.emit('stream', media);
+    });
+    pc.addEventListener('connectionstatechange', () => this.emit('state', pc.connectionState));
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    pc.addTransceiver('video', { direction: 'recvonly' });
+    try {
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      await waitForIceGathering(pc, this.opts.iceGatheringTimeoutMs ?? 2000);
+      const session = await postOffer(this.opts, pc.localDescription?.sdp ?? offer.sdp ?? '');
+      this.resource = session.resource;
+      await pc.setRemoteDescription({ type: 'answer', sdp: session.answer });
+    } catch (e) {
+      pc.close();
+      this.pc = null;
+      throw e instanceof NchatError ? e : new NchatError('whip_failed', (e as Error).message, { cause: e });
+    }
+  }
+
+  async stop(): Promise<void> {
+    const resource = this.resource;
+    this.resource = null;
+    this.pc?.close();
+    this.pc = null;
+    if (resource) await deleteSession(this.opts, resource);
+  }
+}

@@ -1,0 +1,173 @@
+// A WHIP publisher (RFC 9725): camera, microphone or screen to the server over WebRTC. Devices
+// change with RTCRtpSender.replaceTrack and quality with setParameters: no renegotiation.
+// UNTESTED END TO END: the server's WHIP endpoint is issue 14 and does not exist yet; this is
+// tested against a fake fetch and a fake RTCPeerConnection only.
+import { Emitter } from './emitter.js';
+import { NchatError } from './errors.js';
+import { QUALITY_PRESETS, type QualityPreset } from './types.js';
+import { deleteSession, postOffer, waitForIceGathering, type WebRtcHttpOptions } from './webrtc-http.js';
+
+export interface WhipPublisherOptions extends WebRtcHttpOptions {
+  iceServers?: RTCIceServer[];
+  RTCPeerConnection?: typeof RTCPeerConnection;
+  /** Prefer H.264 (what the HLS ladder needs without transcoding); default true. */
+  preferH264?: boolean;
+}
+
+export interface OutgoingStats {
+  /** bits/s of video and audio over the last interval. */
+  bitrate: number;
+  fps: number;
+  width: number;
+  height: number;
+  packetsLost: number;
+  roundTripTime: number | null;
+}
+
+export interface WhipEvents {
+  state: RTCPeerConnectionState;
+  error: NchatError;
+}
+
+/** getUserMedia video constraints for a preset of the spec's ladder. */
+export function presetConstraints(preset: QualityPreset): MediaTrackConstraints {
+  const p = QUALITY_PRESETS[preset];
+  return { width: { ideal: p.width }, height: { ideal: p.height }, frameRate: { ideal: p.fps, max: p.fps } };
+}
+
+export class WhipPublisher extends Emitter<WhipEvents> {
+  private pc: RTCPeerConnection | null = null;
+  private resource: string | null = null;
+  private readonly senders = new Map<'audio' | 'video', RTCRtpSender>();
+  private preset: QualityPreset = '720p';
+  private lastStats: { at: number; bytes: number; frames: number } | null = null;
+
+  constructor(private readonly opts: WhipPublisherOptions) {
+    super();
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.pc?.connectionState ?? 'new';
+  }
+
+  async publish(stream: MediaStream, preset: QualityPreset = '720p'): Promise<void> {
+    if (this.pc) throw new NchatError('wrong_state', 'already publishing');
+    this.preset = preset;
+    const PC = this.opts.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+    if (!PC) throw new NchatError('unsupported', 'this browser has no WebRTC');
+    const pc = new PC({ iceServers: this.opts.iceServers ?? [], bundlePolicy: 'max-bundle' });
+    this.pc = pc;
+    pc.addEventListener('connectionstatechange', () => this.emit('state', pc.connectionState));
+    const p = QUALITY_PRESETS[preset];
+    for (const kind of ['audio', 'video'] as const) {
+      const track = stream.getTracks().find((t) => t.kind === kind) ?? null;
+      const t = pc.addTransceiver(track ?? kind, {
+        direction: 'sendonly',
+        streams: [stream],
+        ...(kind === 'video' ? { sendEncodings: [{ maxBitrate: p.bitrate, maxFramerate: p.fps }] } : {}),
+      });
+      if (kind === 'video' && this.opts.preferH264 !== false) preferCodec(t, 'video/H264');
+      this.senders.set(kind, t.sender);
+    }
+    try {
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      await waitForIceGathering(pc, this.opts.iceGatheringTimeoutMs ?? 2000);
+      const session = await postOffer(this.opts, pc.localDescription?.sdp ?? offer.sdp ?? '');
+      this.resource = session.resource;
+      if (session.iceServers.length) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: session.iceServers });
+      await pc.setRemoteDescription({ type: 'answer', sdp: session.answer });
+    } catch (e) {
+      pc.close();
+      this.pc = null;
+      throw e instanceof NchatError ? e : new NchatError('whip_failed', (e as Error).message, { cause: e });
+    }
+  }
+
+  /** Switches camera or microphone (or screen) without renegotiating. */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const s = this.senders.get(kind);
+    if (!s) throw new NchatError('wrong_state', 'not publishing');
+    await s.replaceTrack(track);
+  }
+
+  /** Changes the encoder's bitrate, frame rate and scale to a preset of the ladder. */
+  async setPreset(preset: QualityPreset, sourceHeight?: number): Promise<void> {
+    this.preset = preset;
+    const s = this.senders.get('video');
+    if (!s) return;
+    const p = QUALITY_PRESETS[preset];
+    const params = s.getParameters();
+    const enc = params.encodings?.[0];
+    if (!enc) return;
+    enc.maxBitrate = p.bitrate;
+    enc.maxFramerate = p.fps;
+    const h = sourceHeight ?? s.track?.getSettings().height;
+    if (h && h > p.height) enc.scaleResolutionDownBy = h / p.height;
+    else delete enc.scaleResolutionDownBy;
+    await s.setParameters(params);
+  }
+
+  get currentPreset(): QualityPreset {
+    return this.preset;
+  }
+
+  /** Outgoing bitrate and frame rate since the previous call (from getStats). */
+  async getStats(): Promise<OutgoingStats | null> {
+    if (!this.pc) return null;
+    const report = await this.pc.getStats();
+    let bytes = 0;
+    let frames = 0;
+    let fps = 0;
+    let width = 0;
+    let height = 0;
+    let lost = 0;
+    let rtt: number | null = null;
+    report.forEach((r: Record<string, unknown>) => {
+      if (r.type === 'outbound-rtp') {
+        bytes += Number(r.bytesSent ?? 0);
+        if (r.kind === 'video') {
+          frames = Number(r.framesEncoded ?? 0);
+          fps = Number(r.framesPerSecond ?? 0);
+          width = Number(r.frameWidth ?? 0);
+          height = Number(r.frameHeight ?? 0);
+        }
+      } else if (r.type === 'remote-inbound-rtp') {
+        lost += Number(r.packetsLost ?? 0);
+        if (typeof r.roundTripTime === 'number') rtt = r.roundTripTime;
+      }
+    });
+    const now = performance.now();
+    const prev = this.lastStats;
+    this.lastStats = { at: now, bytes, frames };
+    const dt = prev ? (now - prev.at) / 1000 : 0;
+    return {
+      bitrate: prev && dt > 0 ? ((bytes - prev.bytes) * 8) / dt : 0,
+      fps: fps || (prev && dt > 0 ? (frames - prev.frames) / dt : 0),
+      width,
+      height,
+      packetsLost: lost,
+      roundTripTime: rtt,
+    };
+  }
+
+  /** Ends the session (DELETE on its resource) and closes the connection. */
+  async stop(): Promise<void> {
+    const resource = this.resource;
+    this.resource = null;
+    this.pc?.close();
+    this.pc = null;
+    this.senders.clear();
+    this.lastStats = null;
+    if (resource) await deleteSession(this.opts, resource);
+  }
+}
+
+export function preferCodec(t: RTCRtpTransceiver, mimeType: string): void {
+  const caps = globalThis.RTCRtpSender?.getCapabilities?.('video');
+  if (!caps || typeof t.setCodecPreferences !== 'function') return;
+  const first = caps.codecs.filter((c) => c.mimeType.toLowerCase() === mimeType.toLowerCase());
+  if (!first.length) return;
+  const rest = caps.codecs.filter((c) => c.mimeType.toLowerCase() !== mimeType.toLowerCase());
+  t.setCodecPreferences([...first, ...rest]);
+}

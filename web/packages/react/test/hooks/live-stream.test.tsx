@@ -1,0 +1,116 @@
+import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { StreamViewer } from '../../src/components/StreamViewer';
+import { createNchat, NchatProvider } from '../../src/hooks/context';
+import { useLiveStream } from '../../src/hooks/use-live-stream';
+import { FakeWebSocket, fakeFetch, type FakeRoute } from '../fakes';
+import { stream } from '../sdk/recorded';
+
+function setup(routes: FakeRoute[]) {
+  const f = fakeFetch(routes);
+  const nchat = createNchat({ baseUrl: 'http://srv', token: 'tok', fetch: f.fetch }, FakeWebSocket as unknown as typeof WebSocket);
+  const wrapper = ({ children }: { children: ReactNode }) => <NchatProvider value={nchat}>{children}</NchatProvider>;
+  return { f, wrapper };
+}
+
+describe('useLiveStream', () => {
+  beforeEach(() => FakeWebSocket.reset());
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it('creates a stream (onStreamCreated), joins its room for the viewer count, and regenerates the key', async () => {
+    const { wrapper, f } = setup([
+      { method: 'POST', path: '/api/streams/create', status: 201, body: stream },
+      { method: 'POST', path: /\/key$/, body: { ...stream, streamKey: 'new-key' } },
+    ]);
+    const created = vi.fn();
+    const { result } = renderHook(() => useLiveStream({ onStreamCreated: created }), { wrapper });
+    await act(async () => {
+      await result.current.createStream({ channelId: stream.channelId, title: 'Hello', maxResolution: '720p' });
+    });
+    expect(created).toHaveBeenCalledWith(stream);
+    expect(result.current.stream?.id).toBe(stream.id);
+    expect(JSON.parse(f.calls[0]?.body ?? '')).toEqual({ channelId: stream.channelId, title: 'Hello', maxResolution: '720p' });
+    const ws = FakeWebSocket.last();
+    act(() => ws.accept(true));
+    act(() => ws.deliver({ type: 'viewers', streamId: stream.id, data: { count: 3 } }));
+    expect(result.current.viewerCount).toBe(3);
+    await act(async () => {
+      await result.current.regenerateKey();
+    });
+    expect(result.current.stream?.streamKey).toBe('new-key');
+  });
+
+  it('says plainly that browser publishing needs the WHIP endpoint when the server has none', async () => {
+    const { wrapper } = setup([{ method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stream }]);
+    const track = { kind: 'video', stop: vi.fn(), getSettings: () => ({}) };
+    const media = { getTracks: () => [track], getVideoTracks: () => [track], getAudioTracks: () => [] };
+    vi.stubGlobal('navigator', {
+      ...navigator,
+      mediaDevices: {
+        getUserMedia: vi.fn(async () => media),
+        enumerateDevices: vi.fn(async () => []),
+        addEventListener() {},
+        removeEventListener() {},
+      },
+    });
+    class PC extends EventTarget {
+      iceGatheringState = 'complete';
+      connectionState = 'new';
+      addTransceiver() {
+        return { sender: {}, setCodecPreferences() {} };
+      }
+      async createOffer() {
+        return { type: 'offer', sdp: 'v=0\r\n' };
+      }
+      async setLocalDescription() {}
+      get localDescription() {
+        return { sdp: 'v=0\r\n' };
+      }
+      close() {}
+    }
+    vi.stubGlobal('RTCPeerConnection', PC);
+    const onError = vi.fn();
+    const { result } = renderHook(() => useLiveStream({ streamId: stream.id, onError }), { wrapper });
+    await waitFor(() => expect(result.current.stream?.id).toBe(stream.id));
+    await act(async () => {
+      await result.current.startBroadcast('720p');
+    });
+    expect(result.current.error?.code).toBe('unsupported');
+    expect(result.current.error?.message).toMatch(/OBS or ffmpeg with the RTMP URL and stream key/);
+    expect(result.current.isBroadcasting).toBe(false);
+    expect(onError).toHaveBeenCalled();
+  });
+});
+
+describe('StreamViewer states', () => {
+  beforeEach(() => FakeWebSocket.reset());
+  afterEach(() => cleanup());
+
+  it('shows when a scheduled stream starts, and that an ended one has ended (chat closed)', async () => {
+    let current: Record<string, unknown> = { ...stream, status: 'scheduled', scheduledAt: '2030-01-02T15:00:00.000Z' };
+    const { wrapper } = setup([
+      {
+        method: 'GET',
+        path: /^\/api\/streams\/[^/]+$/,
+        get body() {
+          return current;
+        },
+      },
+      { method: 'GET', path: /chat$/, body: [] },
+    ]);
+    const { rerender } = render(<StreamViewer streamId={stream.id} />, { wrapper });
+    await screen.findByText(/Starts .*2030/);
+    expect(screen.getByText(/Chat is open while you wait/)).toBeTruthy();
+    current = { ...stream, status: 'ended', scheduledAt: null };
+    const ws = FakeWebSocket.last();
+    act(() => ws.accept(true));
+    act(() => ws.deliver({ type: 'stream.status', streamId: stream.id, data: { status: 'ended' } }));
+    rerender(<StreamViewer streamId={stream.id} />);
+    await screen.findByText('The stream has ended.');
+    expect(screen.getByText(/chat is closed/)).toBeTruthy();
+  });
+});
