@@ -1,6 +1,7 @@
 #include "api/authenticate.hpp"
 
 #include "api/errors.hpp"
+#include "auth/guest.hpp"
 #include "auth/jwt.hpp"
 #include "auth/token.hpp"
 #include "store/database.hpp"
@@ -42,6 +43,12 @@ boost::asio::awaitable<std::optional<auth::Principal>> authenticate_header(ApiCo
     if (header.size() > kMaxAuthorizationBytes) throw unauthorized("Authorization header too long");
     auto token = bearer(header);
     if (!token) throw unauthorized("expected Authorization: Bearer <token>");
+    if (auth::is_guest_token(*token)) {
+        if (ctx.guest_secret.empty()) throw unauthorized("guests are turned off on this server");
+        auto r = auth::verify_guest_token(*token, ctx.guest_secret, ctx.clock.now());
+        if (!r.claims) throw unauthorized("guest " + std::string(auth::to_string(r.error)));
+        co_return auth::Principal{r.claims->sub, r.claims->role, r.claims->name};
+    }
     if (auth::looks_like_jwt(*token)) {
         if (ctx.jwt_secret.empty()) throw unauthorized("JWTs are not accepted by this server");
         auto r = auth::verify_jwt(*token, ctx.jwt_secret, ctx.clock.now());

@@ -1,6 +1,7 @@
 #pragma once
 // `Authorization: Bearer TOKEN`: an API token from `nchat-live user create` (looked up by its
-// SHA-256), or a JWT signed with the configured HS256 secret. No header = anonymous; a header
+// SHA-256), a JWT signed with the configured HS256 secret, or a guest token (auth/guest.hpp,
+// POST /api/guest). No header = anonymous; a header
 // that does not authenticate is always a 401, even where anonymous access would do.
 #include <optional>
 #include <string>

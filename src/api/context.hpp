@@ -1,6 +1,7 @@
 #pragma once
 // What the REST handlers share: storage, the clock, the configured public URLs, secrets.
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
@@ -16,7 +17,8 @@ class Clock;
 }
 namespace nchat::realtime {
 class Service;
-}
+class RateLimiter;
+}  // namespace nchat::realtime
 
 namespace nchat::api {
 
@@ -38,6 +40,10 @@ struct ApiContext {
     // What this node knows of a live stream's media (publishing, transcoder, renditions), as
     // fields of GET /api/streams/{id}/health; empty: only the stored status is reported.
     std::function<nlohmann::json(const std::string& stream_id)> media_health;
+    // Guests (POST /api/guest): the secret their tokens are signed with (empty: guests off) and
+    // how often one address may ask for a guest token.
+    std::string guest_secret;
+    std::shared_ptr<realtime::RateLimiter> guest_limiter;
 
     std::string hls_manifest_url(const std::string& stream_id) const {
         return public_url + "/hls/" + stream_id + "/master.m3u8";

@@ -78,6 +78,32 @@ json input_schema(bool create) {
     return s;
 }
 
+json guest_input_schema() {
+    return {{"type", "object"},
+            {"additionalProperties", false},
+            {"required", {"displayName"}},
+            {"properties",
+             {{"displayName", {{"type", "string"}, {"minLength", 1}, {"maxLength", 32}}}}}};
+}
+
+json guest_schema() {
+    json user = {{"type", "object"},
+                 {"required", {"id", "name", "role", "guest"}},
+                 {"properties",
+                  {{"id", {{"type", "string"}, {"format", "uuid"}}},
+                   {"name", {{"type", "string"}}},
+                   {"role", {{"const", "viewer"}}},
+                   {"guest", {{"const", true}}}}}};
+    return {{"type", "object"},
+            {"required", {"token", "user", "expiresAt"}},
+            {"properties",
+             {{"token",
+               {{"type", "string"},
+                {"description", "ncg_…: Authorization: Bearer for REST and the WebSocket"}}},
+              {"user", user},
+              {"expiresAt", {{"type", "string"}, {"format", "date-time"}}}}}};
+}
+
 }  // namespace
 
 json openapi_document(const std::string& version, const std::string& server_url) {
@@ -132,6 +158,10 @@ json openapi_document(const std::string& version, const std::string& server_url)
     access["put"] = op("Let a user see a private stream", success, {400, 401, 403, 404}, true);
     access["delete"] =
         op("Revoke a user's access to a private stream", success, {400, 401, 403, 404}, true);
+    paths["/api/guest"]["post"] =
+        op("A guest name for a viewer with no account: a viewer token for 24 hours (403 "
+           "guests_disabled when the server turned guests off; 429 past 10 a minute per address)",
+           ref("Guest"), {400, 403, 413, 415, 429}, false, ref("CreateGuest"), 201);
     paths["/healthz"]["get"] =
         op("Liveness and database check", {{"type", "object"}}, {503}, false);
     paths["/metrics"]["get"] = {
@@ -140,7 +170,9 @@ json openapi_document(const std::string& version, const std::string& server_url)
     paths["/api/openapi.json"]["get"] = op("This document", {{"type", "object"}}, {}, false);
     json schemas = {{"Stream", stream_schema()},
                     {"CreateStream", input_schema(true)},
-                    {"PatchStream", input_schema(false)}};
+                    {"PatchStream", input_schema(false)},
+                    {"CreateGuest", guest_input_schema()},
+                    {"Guest", guest_schema()}};
     add_room_paths(paths, schemas);
 
     json error = {{"type", "object"},
@@ -154,18 +186,19 @@ json openapi_document(const std::string& version, const std::string& server_url)
                         {"message", {{"type", "string"}}},
                         {"field", {{"type", "string"}}}}}}}}}};
     schemas["Error"] = error;
-    return {
-        {"openapi", "3.1.0"},
-        {"info", {{"title", "nchat-live API"}, {"version", version}}},
-        {"servers", {{{"url", server_url}}}},
-        {"paths", paths},
-        {"components",
-         {{"schemas", schemas},
-          {"securitySchemes",
-           {{"bearer",
-             {{"type", "http"},
-              {"scheme", "bearer"},
-              {"description", "An API token from `nchat-live user create`, or an HS256 JWT"}}}}}}}};
+    return {{"openapi", "3.1.0"},
+            {"info", {{"title", "nchat-live API"}, {"version", version}}},
+            {"servers", {{{"url", server_url}}}},
+            {"paths", paths},
+            {"components",
+             {{"schemas", schemas},
+              {"securitySchemes",
+               {{"bearer",
+                 {{"type", "http"},
+                  {"scheme", "bearer"},
+                  {"description",
+                   "An API token from `nchat-live user create`, an HS256 JWT, or a guest token "
+                   "from POST /api/guest"}}}}}}}};
 }
 
 }  // namespace nchat::api

@@ -229,6 +229,10 @@ void add_config_options(CLI::App& cmd, Config& cfg, bool serve) {
         "Web origin allowed to call the API from a browser (repeatable; * = any)");
     add(cmd, "jwt-secret", cfg.jwt_secret,
         "HS256 secret for JWTs issued by the chat application (empty = JWTs refused)");
+    add(cmd, "guests", cfg.guests,
+        "Viewers without an account may take a guest name to chat (POST /api/guest)");
+    add(cmd, "guest-secret", cfg.guest_secret,
+        "HS256 secret for guest tokens, the same on every node (empty = a new one per start)");
     add(cmd, "access-log", cfg.access_log, "One log line per HTTP request");
     add(cmd, "auto-live", cfg.auto_live,
         "A publish moves the stream to live; false keeps it preparing until POST /start");
@@ -303,6 +307,8 @@ void finish_config(CLI::App& cmd, Config& cfg) {
                                        "web_root",
                                        "cors_origin",
                                        "jwt_secret",
+                                       "guests",
+                                       "guest_secret",
                                        "access_log",
                                        "threads",
                                        "db_readers",
@@ -355,6 +361,8 @@ void finish_config(CLI::App& cmd, Config& cfg) {
             from_file(t, cmd, "web-root", cfg.web_root);
             from_file(t, cmd, "cors-origin", cfg.cors_origins);
             from_file(t, cmd, "jwt-secret", cfg.jwt_secret);
+            from_file(t, cmd, "guests", cfg.guests);
+            from_file(t, cmd, "guest-secret", cfg.guest_secret);
             from_file(t, cmd, "access-log", cfg.access_log);
             from_file(t, cmd, "threads", cfg.threads);
             from_file(t, cmd, "auto-live", cfg.auto_live);

@@ -32,6 +32,7 @@
 #include "realtime/metrics.hpp"
 #include "realtime/pubsub/in_process_bus.hpp"
 #include "realtime/pubsub/redis_bus.hpp"
+#include "realtime/rate_limiter.hpp"
 #include "realtime/service.hpp"
 #include "realtime/viewer_sessions.hpp"
 #include "realtime/ws/server.hpp"
@@ -210,6 +211,16 @@ int serve(const Config& cfg) {
                            .Add({});
     ctx.before_scrape = [&] { live_gauge.Set(static_cast<double>(streams.size())); };
     ctx.realtime = &chat;
+    if (cfg.guests) {
+        ctx.guest_secret = cfg.guest_secret.empty() ? util::new_secret() : cfg.guest_secret;
+        if (cfg.guest_secret.empty() && !cfg.redis.empty()) {
+            log->warn(
+                "guest tokens are signed with a secret of this node only: set --guest-secret "
+                "to the same value on every node");
+        }
+        // Ten guest names a minute per address (a page reload reuses the one it has).
+        ctx.guest_limiter = std::make_shared<realtime::RateLimiter>(10.0 / 60.0, 10.0, 100000);
+    }
     // The quality ladder (issue 5, docs/transcode.md): a transcoder per published stream.
     std::unique_ptr<Transcoding> transcoding;
     if (cfg.transcode) {

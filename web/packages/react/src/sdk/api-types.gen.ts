@@ -593,6 +593,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/guest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A guest name for a viewer with no account: a viewer token for 24 hours (403 guests_disabled when the server turned guests off; 429 past 10 a minute per address) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateGuest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Guest"];
+                    };
+                };
+                /** @description Validation failed (error.field names the field) or invalid JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated but not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body over 64 KiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (rate limit or slow mode); Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -3095,6 +3180,9 @@ export interface components {
             /** Format: uuid */
             userId: string;
         };
+        CreateGuest: {
+            displayName: string;
+        };
         CreateStream: {
             /** Format: uuid */
             channelId: string;
@@ -3121,6 +3209,21 @@ export interface components {
                 code: string;
                 field?: string;
                 message: string;
+            };
+        };
+        Guest: {
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description ncg_…: Authorization: Bearer for REST and the WebSocket */
+            token: string;
+            user: {
+                /** @constant */
+                guest: true;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @constant */
+                role: "viewer";
             };
         };
         ModerationLogEntry: {

@@ -1,0 +1,67 @@
+// Guests (docs/api.md, "Guests"): a viewer with no account takes a display name and gets a
+// short-lived viewer token (auth/guest.hpp) to chat, react and ask with. Rate-limited per
+// client address; `--guests=false` turns it off.
+#include <boost/asio/awaitable.hpp>
+
+#include "api/errors.hpp"
+#include "api/handler.hpp"
+#include "api/routes.hpp"
+#include "api/validation.hpp"
+#include "auth/guest.hpp"
+#include "realtime/rate_limiter.hpp"
+#include "util/time.hpp"
+
+namespace nchat::api {
+namespace {
+
+namespace net = boost::asio;
+using http::Request;
+using http::Response;
+using Verb = http::bhttp::verb;
+
+constexpr Fields::Text kDisplayName{.min = 1, .max = 32};
+
+// "ip:port" or "[v6]:port" → the address alone: every connection of one client counts together.
+std::string address_of(const std::string& peer) {
+    const auto colon = peer.rfind(':');
+    return colon == std::string::npos ? peer : peer.substr(0, colon);
+}
+
+net::awaitable<Response> create_guest(ApiContext& ctx, Request& req) {
+    if (ctx.guest_secret.empty()) {
+        throw HttpError{Status::forbidden, "guests_disabled",
+                        "guests are turned off on this server: sign in to chat"};
+    }
+    require_json_content(req);
+    const auto body = parse_object(req.raw.body());
+    Fields f(body);
+    f.only({"displayName"});
+    const std::string name = f.text("displayName", kDisplayName);
+    if (ctx.guest_limiter) {
+        const auto d = ctx.guest_limiter->take(address_of(req.peer), ctx.clock.steady_now());
+        if (!d.allowed) {
+            const auto seconds = std::max<long long>(
+                1, std::chrono::ceil<std::chrono::seconds>(d.retry_after).count());
+            HttpError e{Status::too_many_requests, "rate_limited",
+                        "too many guest names from this address; try again later"};
+            e.headers.emplace_back("Retry-After", std::to_string(seconds));
+            throw e;
+        }
+    }
+    const auto g = auth::issue_guest_token(name, ctx.guest_secret, ctx.clock.now());
+    const nlohmann::json out = {
+        {"token", g.token},
+        {"user", {{"id", g.user_id}, {"name", name}, {"role", "viewer"}, {"guest", true}}},
+        {"expiresAt", util::format_iso8601(g.expires_at)}};
+    auto res = json(req, Status::created, out);
+    res.set(http::bhttp::field::cache_control, "no-store");
+    co_return res;
+}
+
+}  // namespace
+
+void add_guest_routes(http::Router& r, ApiContext& ctx) {
+    r.add(Verb::post, "/api/guest", handler(ctx, create_guest));
+}
+
+}  // namespace nchat::api
