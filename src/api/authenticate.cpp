@@ -47,7 +47,7 @@ boost::asio::awaitable<std::optional<auth::Principal>> authenticate_header(ApiCo
         if (ctx.guest_secret.empty()) throw unauthorized("guests are turned off on this server");
         auto r = auth::verify_guest_token(*token, ctx.guest_secret, ctx.clock.now());
         if (!r.claims) throw unauthorized("guest " + std::string(auth::to_string(r.error)));
-        co_return auth::Principal{r.claims->sub, r.claims->role, r.claims->name};
+        co_return auth::Principal{r.claims->sub, r.claims->role, r.claims->name, true};
     }
     if (auth::looks_like_jwt(*token)) {
         if (ctx.jwt_secret.empty()) throw unauthorized("JWTs are not accepted by this server");

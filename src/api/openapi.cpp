@@ -86,6 +86,16 @@ json guest_input_schema() {
              {{"displayName", {{"type", "string"}, {"minLength", 1}, {"maxLength", 32}}}}}};
 }
 
+json me_schema() {
+    return {{"type", "object"},
+            {"required", {"id", "name", "role", "guest"}},
+            {"properties",
+             {{"id", {{"type", "string"}, {"format", "uuid"}}},
+              {"name", {{"type", {"string", "null"}}}},
+              {"role", {{"enum", {"admin", "broadcaster", "moderator", "viewer"}}}},
+              {"guest", {{"type", "boolean"}}}}}};
+}
+
 json guest_schema() {
     json user = {{"type", "object"},
                  {"required", {"id", "name", "role", "guest"}},
@@ -129,8 +139,8 @@ json openapi_document(const std::string& version, const std::string& server_url)
          {"in", "query"},
          {"schema", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}}}};
     paths["/api/streams/live"]["get"] =
-        op("Live public streams with currentViewers (view nchat_live_streams)", streams, {400, 401},
-           false);
+        op("Live public streams with currentViewers (view nchat_live_streams)",
+           {{"type", "array"}, {"items", ref("LiveStream")}}, {400, 401}, false);
     paths["/api/streams/top"]["get"] =
         op("Top 100 public streams by peak viewers (view nchat_top_streams)", streams, {400, 401},
            false);
@@ -158,6 +168,8 @@ json openapi_document(const std::string& version, const std::string& server_url)
     access["put"] = op("Let a user see a private stream", success, {400, 401, 403, 404}, true);
     access["delete"] =
         op("Revoke a user's access to a private stream", success, {400, 401, 403, 404}, true);
+    paths["/api/me"]["get"] = op("Who the bearer token belongs to (name null when a JWT has none)",
+                                 ref("Me"), {401}, true);
     paths["/api/guest"]["post"] =
         op("A guest name for a viewer with no account: a viewer token for 24 hours (403 "
            "guests_disabled when the server turned guests off; 429 past 10 a minute per address)",
@@ -171,6 +183,18 @@ json openapi_document(const std::string& version, const std::string& server_url)
     json schemas = {{"Stream", stream_schema()},
                     {"CreateStream", input_schema(true)},
                     {"PatchStream", input_schema(false)},
+                    {"LiveStream",
+                     {{"allOf",
+                       {stream,
+                        {{"type", "object"},
+                         {"required", {"currentViewers"}},
+                         {"properties",
+                          {{"currentViewers",
+                            {{"type", "integer"},
+                             {"description",
+                              "WebSocket room members now (HLS players are not "
+                              "counted)"}}}}}}}}}},
+                    {"Me", me_schema()},
                     {"CreateGuest", guest_input_schema()},
                     {"Guest", guest_schema()}};
     add_room_paths(paths, schemas);

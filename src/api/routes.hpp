@@ -12,8 +12,8 @@ void add_chat_routes(http::Router& router, ApiContext& ctx);
 void add_moderation_routes(http::Router& router, ApiContext& ctx);
 void add_question_routes(http::Router& router, ApiContext& ctx);
 void add_channel_routes(http::Router& router, ApiContext& ctx);
-// Guests: a display name for a viewer with no account (POST /api/guest).
-void add_guest_routes(http::Router& router, ApiContext& ctx);
+// Who the caller is (GET /api/me), and guests: a name for a viewer with no account.
+void add_identity_routes(http::Router& router, ApiContext& ctx);
 
 inline void add_routes(http::Router& router, ApiContext& ctx) {
     add_stream_routes(router, ctx);
@@ -22,7 +22,7 @@ inline void add_routes(http::Router& router, ApiContext& ctx) {
     add_moderation_routes(router, ctx);
     add_question_routes(router, ctx);
     add_channel_routes(router, ctx);
-    add_guest_routes(router, ctx);
+    add_identity_routes(router, ctx);
 }
 
 }  // namespace nchat::api

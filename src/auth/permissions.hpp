@@ -12,6 +12,7 @@ struct Principal {
     std::string user_id;
     store::Role role = store::Role::viewer;
     std::string name;
+    bool guest = false;  // a guest token (auth/guest.hpp): always a viewer
     bool is_admin() const { return role == store::Role::admin; }
 };
 

@@ -1,7 +1,9 @@
 #pragma once
 // The HLS packager of one stream: a LiveStream consumer that feeds a Rendition on the stream's
 // strand, and wakes playlist requests blocked on a part (LL-HLS blocking reload, §6.2.5.2) the
-// moment that part exists. HTTP handlers read it through `strand()` (util::run_on).
+// moment that part exists. HTTP handlers read what it published (ready_playlist,
+// ready_resource, published_window) from any thread; only what is not yet there goes through
+// `strand()` (util::run_on).
 #include <atomic>
 #include <functional>
 #include <memory>

@@ -1,5 +1,5 @@
 #pragma once
-// Routes requests to handlers. A handler is a coroutine on the connection's strand; it may
+// Routes requests to handlers. A handler is a coroutine on the connection's executor; it may
 // co_await the store (store::Database) and returns one Response. Errors: throw HttpError and
 // the router answers DESIGN.md's JSON error ({"error":{"code","message","field"?}}).
 #include <functional>

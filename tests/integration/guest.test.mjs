@@ -1,5 +1,6 @@
 // Guests (docs/api.md, "Guests"): a viewer with no account takes a display name with
-// POST /api/guest and chats with the token it gets, over REST and the WebSocket; bad names are
+// POST /api/guest and chats with the token it gets, over REST and the WebSocket (GET /api/me
+// says who it is); bad names are
 // refused with the field named, moderators ban guests like anyone, one address gets ten names a
 // minute, and a server started with --guests=false refuses both the route and guest tokens.
 import { describe, it, before, after } from 'node:test';
@@ -72,6 +73,13 @@ describe('guests', () => {
     } finally {
       ws.ws.terminate();
     }
+    // Who am I: the guest, and a signed-in user for comparison.
+    const me = await srv.req('GET', '/api/me', { token: r.json.token });
+    assert.equal(me.status, 200, me.text);
+    assert.deepEqual(me.json, { ...r.json.user });
+    const alices = await srv.req('GET', '/api/me', { token: alice.token });
+    assert.deepEqual(alices.json, { id: alice.id, name: 'alice', role: 'broadcaster', guest: false });
+    expectError(await srv.req('GET', '/api/me'), 401, 'unauthorized');
     // A viewer: no streams of its own.
     expectError(await srv.req('POST', '/api/streams', { token: r.json.token,
       body: { channelId: uuid(), title: 'mine' } }), 403, 'forbidden');

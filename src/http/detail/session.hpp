@@ -23,13 +23,14 @@ class ServerCore;
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    // `socket` has its own strand executor.
+    // `socket`'s executor orders the connection's work: a single-thread io_context of the pool
+    // (or a strand when the server was given none).
     Session(net::ip::tcp::socket socket, std::shared_ptr<ServerCore> core);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    // Registers with the server and spawns run() on the connection's strand; beyond
+    // Registers with the server and spawns run() on the connection's executor; beyond
     // max_connections answers 503 and closes instead.
     static void start(net::ip::tcp::socket socket, std::shared_ptr<ServerCore> core);
 

@@ -42,7 +42,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         auto s = std::make_shared<detail::Session>(boost::beast::tcp_stream(std::move(socket)),
                                                    ++next_id, opts, auth, counters);
         sessions.push_back(s);
-        // The session runs on its socket's strand (make_strand in accept above).
+        // The session runs on its socket's executor (accept above): one of the pool's
+        // single-thread io_contexts in the server, or a strand of `ioc` when none is given.
         net::co_spawn(
             s->executor(), [s]() { return s->run(); }, net::detached);
     }

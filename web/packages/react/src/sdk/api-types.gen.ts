@@ -678,6 +678,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the bearer token belongs to (name null when a JWT has none) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -2999,7 +3044,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Stream"][];
+                        "application/json": components["schemas"]["LiveStream"][];
                     };
                 };
                 /** @description Validation failed (error.field names the field) or invalid JSON */
@@ -3225,6 +3270,18 @@ export interface components {
                 /** @constant */
                 role: "viewer";
             };
+        };
+        LiveStream: components["schemas"]["Stream"] & {
+            /** @description WebSocket room members now (HLS players are not counted) */
+            currentViewers: number;
+        };
+        Me: {
+            guest: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            /** @enum {unknown} */
+            role: "admin" | "broadcaster" | "moderator" | "viewer";
         };
         ModerationLogEntry: {
             action: string;

@@ -1,8 +1,10 @@
-// Guests (docs/api.md, "Guests"): a viewer with no account takes a display name and gets a
-// short-lived viewer token (auth/guest.hpp) to chat, react and ask with. Rate-limited per
-// client address; `--guests=false` turns it off.
+// Who the caller is: GET /api/me for any bearer token, and guests (docs/api.md, "Guests"): a
+// viewer with no account takes a display name and gets a short-lived viewer token
+// (auth/guest.hpp) to chat, react and ask with. Rate-limited per client address;
+// `--guests=false` turns it off.
 #include <boost/asio/awaitable.hpp>
 
+#include "api/authenticate.hpp"
 #include "api/errors.hpp"
 #include "api/handler.hpp"
 #include "api/routes.hpp"
@@ -58,10 +60,23 @@ net::awaitable<Response> create_guest(ApiContext& ctx, Request& req) {
     co_return res;
 }
 
+net::awaitable<Response> me(ApiContext& ctx, Request& req) {
+    const auto who = co_await require_principal(ctx, req);
+    auto res =
+        json(req, Status::ok,
+             {{"id", who.user_id},
+              {"name", who.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(who.name)},
+              {"role", store::to_string(who.role)},
+              {"guest", who.guest}});
+    res.set(http::bhttp::field::cache_control, "no-store");
+    co_return res;
+}
+
 }  // namespace
 
-void add_guest_routes(http::Router& r, ApiContext& ctx) {
+void add_identity_routes(http::Router& r, ApiContext& ctx) {
     r.add(Verb::post, "/api/guest", handler(ctx, create_guest));
+    r.add(Verb::get, "/api/me", handler(ctx, me));
 }
 
 }  // namespace nchat::api
