@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 import type { ABRConfig } from '../sdk/abr/abr-policy.js';
+import { toNchatError } from '../sdk/errors.js';
 import { useNchat } from '../hooks/context.js';
 import { useAuthState } from '../hooks/use-identity.js';
 import { useStreamChat } from '../hooks/use-stream-chat.js';
@@ -74,6 +75,17 @@ export function StreamViewer({
   else if (!me) closedReason = auth.state === 'checking' ? 'Signing in…' : 'Sign in to chat.';
   const chatOpen = !!stream?.enableChat && !ended;
   const offerGuestName = !me && !!onPickGuestName && chatOpen && auth.state !== 'checking';
+  // Only trying tells whether the server takes guests (403 guests_disabled); then reacting, too,
+  // needs a sign-in.
+  const [guestsOff, setGuestsOff] = useState(false);
+  const pickGuestName = async (displayName: string) => {
+    try {
+      await onPickGuestName?.(displayName);
+    } catch (e) {
+      if (toNchatError(e).code === 'guests_disabled') setGuestsOff(true);
+      throw e;
+    }
+  };
 
   const react = (emoji: string) => {
     void reactions.sendReaction(emoji, { x: 10 + Math.random() * 80, y: 0 });
@@ -195,7 +207,7 @@ export function StreamViewer({
             <ReactionBar disabled={!me || reactions.isSending} onReact={react} />
             {!me ? (
               <span className="ncl-muted">
-                {onPickGuestName && !hideChat && chatOpen ? 'Pick a name in the chat to react.' : 'Sign in to react.'}
+                {offerGuestName && !hideChat && !guestsOff ? 'Pick a name in the chat to react.' : 'Sign in to react.'}
               </span>
             ) : null}
             {reactions.error ? (
@@ -215,7 +227,7 @@ export function StreamViewer({
           error={chat.error}
           closedReason={closedReason}
           closedAction={!me && chatOpen && auth.state !== 'checking' ? signInAction : null}
-          guestForm={offerGuestName ? <GuestNameForm onSubmit={onPickGuestName} signInAction={signInAction} /> : null}
+          guestForm={offerGuestName ? <GuestNameForm onSubmit={pickGuestName} signInAction={signInAction} /> : null}
           canModerate={isModerator}
           currentUserId={me?.userId ?? null}
           reconnecting={chat.connectionState === 'reconnecting'}

@@ -89,6 +89,21 @@ describe('StreamViewer with guest names', () => {
     expect(f.calls.find((c) => c.url.endsWith('/api/guest'))?.body).toBe(JSON.stringify({ displayName: 'Zoë' }));
   });
 
+  it('asks to sign in to react too once the server says guests are off', async () => {
+    const f = fakeFetch([
+      { method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stream },
+      { method: 'GET', path: /chat$/, body: [] },
+    ]);
+    const nchat = createNchat({ baseUrl: 'http://srv', fetch: f.fetch }, FakeWebSocket as unknown as typeof WebSocket);
+    const refuse = () => Promise.reject(new NchatError('guests_disabled', 'guests are turned off', { status: 403 }));
+    const wrapper = ({ children }: { children: ReactNode }) => <NchatProvider value={nchat}>{children}</NchatProvider>;
+    render(<StreamViewer streamId={stream.id} onPickGuestName={refuse} signInAction={signIn} />, { wrapper });
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Pick a name to chat' }), 'Zoë{Enter}');
+    await screen.findByText('Guests are turned off on this server — sign in to chat.');
+    expect(screen.getByText('Sign in to react.')).toBeTruthy();
+    expect(screen.queryByText('Pick a name in the chat to react.')).toBeNull();
+  });
+
   it('offers no guest name without onPickGuestName (a host whose users are all signed in)', async () => {
     const f = fakeFetch([
       { method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stream },
