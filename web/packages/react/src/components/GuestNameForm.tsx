@@ -13,7 +13,7 @@ export interface GuestNameFormProps {
 export const GUEST_NAME_MAX = 32;
 
 /** Where a refusal is shown: under the input (the name itself), or for the whole form. */
-function describe(e: NchatError): { field: string | null; form: string | null; off: boolean } {
+function refusal(e: NchatError): { field: string | null; form: string | null; off: boolean } {
   if (e.code === 'validation_failed' && (e.field === 'displayName' || e.field === undefined))
     return { field: `A name needs 1 to ${GUEST_NAME_MAX} characters, not only spaces, on one line.`, form: null, off: false };
   if (e.code === 'guests_disabled') return { field: null, form: 'Guests are turned off on this server — sign in to chat.', off: true };
@@ -28,7 +28,7 @@ export function GuestNameForm({ onSubmit, signInAction }: GuestNameFormProps) {
   const errorId = `${id}-error`;
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
+  const [error, setError] = useState<ReturnType<typeof refusal> | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -38,7 +38,7 @@ export function GuestNameForm({ onSubmit, signInAction }: GuestNameFormProps) {
     try {
       await onSubmit(name);
     } catch (err) {
-      setError(describe(toNchatError(err)));
+      setError(refusal(toNchatError(err)));
     } finally {
       setBusy(false);
     }
