@@ -30,10 +30,11 @@ export const CHROMIUM_ARGS = [
   '--use-fake-ui-for-media-stream',
 ];
 
-export async function startFixture(serverOpts = {}) {
+/** `serverArgs`: more command-line options for `nchat-live serve` (e.g. `--guests=false`). */
+export async function startFixture(serverOpts = {}, serverArgs = []) {
   if (!existsSync(join(WEB_ROOT, 'index.html'))) throw new Error(`${WEB_ROOT} is not built: npm run build (web.build)`);
   const srv = new Server({ backend: 'sqlite', webRoot: WEB_ROOT, ...serverOpts });
-  await srv.start();
+  await srv.start(serverArgs);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   mkdirSync(SHOTS, { recursive: true });
   return { srv, browser, rtmp: srv.stdout.match(/RTMP ingest\s+(rtmp:\/\/\S+)/)[1] };

@@ -1,13 +1,15 @@
 // The web app's pages in Chromium against the real server: a live stream published by ffmpeg
-// plays on the watch page, chat and reactions go from one viewer to another, the studio creates
-// a stream and shows OBS its URL and key, the end of a stream reaches the viewers; every page
+// plays on the watch page, chat and reactions go from one viewer to another, an anonymous viewer
+// takes a guest name and chats, the studio creates a stream and shows OBS its URL and key, the
+// end of a stream reaches the viewers; every page
 // passes axe-core (no serious or critical violation) at phone and desktop sizes, and is
 // photographed into web/test-results/screenshots/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, createLiveStream, pageFor, shoot, startFixture, until, sleep } from './lib.mjs';
+import { axe, createLiveStream, pageFor, shoot, startFixture, until, sleep, uuid } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
+const SMALL_PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };
 
 describe('web app pages', () => {
@@ -128,6 +130,111 @@ describe('web app pages', () => {
     await c.context().close();
   });
 
+  it('an anonymous viewer picks a guest name and chats at once; others see the name; a moderator deletes the message', async () => {
+    const watch = `${f.srv.base}/watch/${live.stream.id}`;
+    const nameBox = (p) => p.getByRole('textbox', { name: 'Pick a name to chat' });
+    const messages = (p) => p.getByRole('list', { name: 'Messages' });
+    const text = 'hello from a guest on a phone';
+    const g = await pageFor(f.browser, null, SMALL_PHONE);
+    await g.goto(watch);
+    await g.waitForFunction(() => document.querySelector('video')?.currentTime > 0, null, { timeout: 20000 });
+    await nameBox(g).waitFor();
+    assert.equal(await nameBox(g).getAttribute('maxlength'), '32');
+    assert.equal((await g.getByRole('link', { name: 'Sign in' }).count()) > 0, true, 'the sign-in link stays');
+    assert.deepEqual(await axe(g), [], 'axe on the guest name form (phone)');
+    const w = await g.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= SMALL_PHONE.width, `page is ${w}px wide`);
+    await nameBox(g).scrollIntoViewIfNeeded();
+    await shoot(g, 'watch-guest-form-phone');
+
+    // Keyboard only: a name of spaces is refused under the input, by the server's rule.
+    await nameBox(g).focus();
+    await g.keyboard.type('   ');
+    await g.keyboard.press('Enter');
+    const fieldError = g.getByRole('alert').filter({ hasText: /1 to 32 characters/ });
+    await fieldError.waitFor({ timeout: 10000 });
+    assert.equal(await nameBox(g).getAttribute('aria-invalid'), 'true');
+    assert.equal(await nameBox(g).getAttribute('aria-describedby'), await fieldError.getAttribute('id'));
+    assert.deepEqual(await axe(g), [], 'axe on the guest name form with its error (phone)');
+    await shoot(g, 'watch-guest-error-phone');
+
+    // Another viewer, signed in as nobody, on a desktop.
+    const v = await pageFor(f.browser, null, DESKTOP);
+    await v.goto(watch);
+    await nameBox(v).waitFor();
+    assert.deepEqual(await axe(v), [], 'axe on the guest name form (desktop)');
+    await shoot(v, 'watch-guest-form-desktop');
+
+    const played = await g.evaluate(() => document.querySelector('video').currentTime);
+    await nameBox(g).fill('');
+    await g.keyboard.type('Zoë');
+    await g.keyboard.press('Enter');
+    // The composer opens on the same page, with the focus in it: no reload, the video plays on.
+    const composer = g.getByRole('textbox', { name: 'Chat message' });
+    await composer.waitFor({ timeout: 10000 });
+    assert.equal(await composer.evaluate((el) => el === document.activeElement), true, 'the composer has the focus');
+    const kept = await g.evaluate(() => ({
+      guest: JSON.parse(localStorage.getItem('nchat-live.guest')),
+      token: localStorage.getItem('nchat-live.token'),
+    }));
+    assert.match(kept.guest.token, /^ncg_/);
+    assert.equal(kept.guest.name, 'Zoë');
+    assert.ok(Date.parse(kept.guest.expiresAt) > Date.now() + 23 * 3600e3, kept.guest.expiresAt);
+    assert.equal(kept.token, null, 'a guest token is not kept as a signed-in one');
+    await g.keyboard.type(text);
+    await g.keyboard.press('Enter');
+    await messages(v).getByText(text).waitFor({ timeout: 10000 });
+    const line = await messages(v).locator('li', { hasText: text }).innerText();
+    assert.match(line, /Zoë/);
+    assert.ok((await g.evaluate(() => document.querySelector('video').currentTime)) > played, 'the video played on');
+    // Reactions too, at once.
+    await g.getByRole('button', { name: 'React 🔥' }).click();
+    await v.locator('.ncl-floating__item', { hasText: '🔥' }).first().waitFor({ timeout: 10000 });
+    await shoot(g, 'watch-guest-chat-phone');
+    await shoot(v, 'watch-guest-chat-desktop');
+
+    // The broadcaster moderates its stream: deletes the guest's message from its own watch page.
+    const m = await pageFor(f.browser, bob.token, DESKTOP);
+    await m.goto(watch);
+    const item = messages(m).locator('li', { hasText: text });
+    await item.waitFor({ timeout: 10000 });
+    await item.getByLabel('Moderate message from Zoë').click();
+    await item.getByRole('button', { name: 'Delete' }).click();
+    for (const p of [g, v, m]) await messages(p).getByText(text).waitFor({ state: 'detached', timeout: 10000 });
+
+    // Back later: the kept name is used, no form.
+    await g.reload();
+    await g.getByRole('textbox', { name: 'Chat message' }).waitFor({ timeout: 10000 });
+    assert.equal(await nameBox(g).count(), 0);
+    assert.deepEqual([...g.errors, ...v.errors, ...m.errors], []);
+    for (const p of [g, v, m]) await p.context().close();
+  });
+
+  it('a kept guest name that expired, or that the server refuses, is dropped and the name form comes back', async () => {
+    const watch = `${f.srv.base}/watch/${live.stream.id}`;
+    const cases = {
+      expired: { token: 'ncg_x.y.z', expiresAt: new Date(Date.now() - 1000).toISOString(), userId: uuid(), name: 'Old' },
+      // Signed with a secret this server does not have (as after a restart without --guest-secret).
+      refused: {
+        token: 'ncg_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+        expiresAt: new Date(Date.now() + 3600e3).toISOString(),
+        userId: uuid(),
+        name: 'Gone',
+      },
+    };
+    for (const [what, kept] of Object.entries(cases)) {
+      const p = await pageFor(f.browser, null, SMALL_PHONE);
+      await p.goto(`${f.srv.base}/`);
+      await p.evaluate((g) => localStorage.setItem('nchat-live.guest', JSON.stringify(g)), kept);
+      await p.goto(watch);
+      await p.getByRole('textbox', { name: 'Pick a name to chat' }).waitFor({ timeout: 10000 });
+      assert.equal(await p.getByRole('heading', { name: 'Bob live from the test' }).count(), 1, `${what}: the stream loads`);
+      assert.equal(await p.evaluate(() => localStorage.getItem('nchat-live.guest')), null, `${what}: dropped`);
+      assert.deepEqual(p.errors, []);
+      await p.context().close();
+    }
+  });
+
   it('the studio creates a stream and shows OBS its RTMP URL and the key (hidden until revealed)', async () => {
     const page = await pageFor(f.browser, bob.token, DESKTOP);
     await page.goto(`${f.srv.base}/studio`);
@@ -240,5 +347,38 @@ describe('the control room with the transcoder on', () => {
     } finally {
       await live.pub.stop();
     }
+  });
+});
+
+describe('a server with guests turned off', () => {
+  let f;
+  before(async () => {
+    f = await startFixture({}, ['--guests=false']);
+  });
+  after(async () => {
+    await f?.browser.close();
+    const r = await f?.srv.stop();
+    f?.srv.cleanup();
+    assert.equal(r?.code, 0, `graceful exit; stderr:\n${f?.srv.stderr.slice(-3000)}`);
+  });
+
+  it('tells a viewer who picks a name that guests are off, and leaves the sign-in link', async () => {
+    const bob = f.srv.createUser('bob', 'broadcaster');
+    const s = (await f.srv.req('POST', '/api/streams/create', { token: bob.token, body: { channelId: uuid(), title: 'Members only' } }))
+      .json;
+    const page = await pageFor(f.browser, null, SMALL_PHONE);
+    await page.goto(`${f.srv.base}/watch/${s.id}`);
+    const name = page.getByRole('textbox', { name: 'Pick a name to chat' });
+    await name.fill('Zoë');
+    await name.press('Enter');
+    await page.getByRole('alert').getByText('Guests are turned off on this server — sign in to chat.').waitFor({ timeout: 10000 });
+    assert.equal(await name.count(), 0);
+    await page.getByText('Sign in to react.').waitFor();
+    await page.getByRole('region', { name: 'Live chat' }).getByRole('link', { name: 'Sign in' }).waitFor();
+    assert.deepEqual(await axe(page), [], 'axe on the chat of a server without guests');
+    await page.getByRole('region', { name: 'Live chat' }).scrollIntoViewIfNeeded();
+    await shoot(page, 'watch-guests-off-phone');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
   });
 });

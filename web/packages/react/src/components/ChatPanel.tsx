@@ -12,6 +12,9 @@ export interface ChatPanelProps {
   closedReason?: string | null;
   /** Shown beside the closed reason, e.g. a sign-in link. */
   closedAction?: React.ReactNode;
+  /** Shown instead of the composer to a viewer with no identity who may take a guest name
+   * (GuestNameForm); when it goes away the composer takes the focus. */
+  guestForm?: React.ReactNode;
   canModerate?: boolean;
   currentUserId?: string | null;
   reconnecting?: boolean;
@@ -37,7 +40,19 @@ export function ChatPanel(props: ChatPanelProps) {
   const inputId = useId();
   const showQa = !!props.qa && tab === 'qa';
   const listRef = useRef<HTMLOListElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
   const stick = useRef(true);
+  const guestForm = showQa ? null : props.guestForm;
+  const hasGuestForm = !!guestForm;
+  const hadGuestForm = useRef(hasGuestForm);
+
+  // A viewer who just took a guest name goes on typing where the name was typed (the focus was
+  // in the form that went away; it is not taken from anywhere else).
+  useEffect(() => {
+    const focusLost = !document.activeElement || document.activeElement === document.body;
+    if (hadGuestForm.current && !hasGuestForm && focusLost) inputRef.current?.focus();
+    hadGuestForm.current = hasGuestForm;
+  }, [hasGuestForm]);
 
   // Follow new messages unless the reader scrolled up.
   useEffect(() => {
@@ -119,7 +134,9 @@ export function ChatPanel(props: ChatPanelProps) {
             : error.message}
         </p>
       ) : null}
-      {showQa ? null : closedReason ? (
+      {showQa ? null : guestForm ? (
+        guestForm
+      ) : closedReason ? (
         <p className="ncl-chat__closed">
           {closedReason} {closedAction}
         </p>
@@ -130,6 +147,7 @@ export function ChatPanel(props: ChatPanelProps) {
           </label>
           <input
             id={inputId}
+            ref={inputRef}
             value={draft}
             maxLength={MAX}
             placeholder="Send a message"

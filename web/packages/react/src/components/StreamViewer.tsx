@@ -1,7 +1,8 @@
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 import type { ABRConfig } from '../sdk/abr/abr-policy.js';
+import { toNchatError } from '../sdk/errors.js';
 import { useNchat } from '../hooks/context.js';
-import { useIdentity } from '../hooks/use-identity.js';
+import { useAuthState } from '../hooks/use-identity.js';
 import { useStreamChat } from '../hooks/use-stream-chat.js';
 import { useStreamQuestions } from '../hooks/use-stream-questions.js';
 import { useStreamReactions } from '../hooks/use-stream-reactions.js';
@@ -9,6 +10,7 @@ import { useStreamViewer } from '../hooks/use-stream-viewer.js';
 import { ChatPanel } from './ChatPanel.js';
 import { FloatingReactions } from './FloatingReactions.js';
 import { formatDateTime } from './format.js';
+import { GuestNameForm } from './GuestNameForm.js';
 import { LiveBadge } from './LiveBadge.js';
 import { QaPanel } from './QaPanel.js';
 import { QualityMenu } from './QualityMenu.js';
@@ -22,11 +24,24 @@ export interface StreamViewerProps {
   abr?: Partial<ABRConfig> | false;
   /** Shown where chat asks a signed-out viewer to sign in (e.g. a link to the sign-in page). */
   signInAction?: ReactNode;
+  /** Offers a viewer with no identity a guest name ("Pick a name to chat") in the chat panel:
+   * called with the name typed, it takes a guest token (`NchatClient.createGuest`), keeps it
+   * where the client's `token` finds it and calls `realtime.authenticate()`; it resolves once
+   * the viewer can chat and rejects with the server's error, which the form shows. */
+  onPickGuestName?: (displayName: string) => Promise<unknown>;
   /** Hides the chat column (the player and reactions stay). */
   hideChat?: boolean;
 }
 
-export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, abr, signInAction, hideChat }: StreamViewerProps) {
+export function StreamViewer({
+  streamId,
+  onStreamEnded,
+  lowLatencyMode = true,
+  abr,
+  signInAction,
+  onPickGuestName,
+  hideChat,
+}: StreamViewerProps) {
   const viewer = useStreamViewer({
     streamId,
     lowLatencyMode,
@@ -37,7 +52,8 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
   const reactions = useStreamReactions({ streamId });
   const qa = useStreamQuestions({ streamId, enabled: !!viewer.stream?.enableQa });
   const { realtime } = useNchat();
-  const me = useIdentity();
+  const auth = useAuthState();
+  const me = auth.identity;
   const stageRef = useRef<HTMLDivElement>(null);
   const videoEl = useRef<HTMLVideoElement | null>(null);
   const [volumeOpen, setVolumeOpen] = useState(false);
@@ -56,7 +72,20 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
   let closedReason: string | null = null;
   if (!stream?.enableChat) closedReason = 'Chat is off for this stream.';
   else if (ended) closedReason = 'The stream has ended; chat is closed.';
-  else if (!me) closedReason = 'Sign in to chat.';
+  else if (!me) closedReason = auth.state === 'checking' ? 'Signing in…' : 'Sign in to chat.';
+  const chatOpen = !!stream?.enableChat && !ended;
+  const offerGuestName = !me && !!onPickGuestName && chatOpen && auth.state !== 'checking';
+  // Only trying tells whether the server takes guests (403 guests_disabled); then reacting, too,
+  // needs a sign-in.
+  const [guestsOff, setGuestsOff] = useState(false);
+  const pickGuestName = async (displayName: string) => {
+    try {
+      await onPickGuestName?.(displayName);
+    } catch (e) {
+      if (toNchatError(e).code === 'guests_disabled') setGuestsOff(true);
+      throw e;
+    }
+  };
 
   const react = (emoji: string) => {
     void reactions.sendReaction(emoji, { x: 10 + Math.random() * 80, y: 0 });
@@ -176,7 +205,11 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
         {stream?.enableReactions && !ended ? (
           <div className="ncl-viewer__reactions">
             <ReactionBar disabled={!me || reactions.isSending} onReact={react} />
-            {!me ? <span className="ncl-muted">Sign in to react.</span> : null}
+            {!me ? (
+              <span className="ncl-muted">
+                {offerGuestName && !hideChat && !guestsOff ? 'Pick a name in the chat to react.' : 'Sign in to react.'}
+              </span>
+            ) : null}
             {reactions.error ? (
               <span className="ncl-error" role="alert">
                 {reactions.error.message}
@@ -193,7 +226,8 @@ export function StreamViewer({ streamId, onStreamEnded, lowLatencyMode = true, a
           isLoading={chat.isLoading}
           error={chat.error}
           closedReason={closedReason}
-          closedAction={!me && stream?.enableChat && !ended ? signInAction : null}
+          closedAction={!me && chatOpen && auth.state !== 'checking' ? signInAction : null}
+          guestForm={offerGuestName ? <GuestNameForm onSubmit={pickGuestName} signInAction={signInAction} /> : null}
           canModerate={isModerator}
           currentUserId={me?.userId ?? null}
           reconnecting={chat.connectionState === 'reconnecting'}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Identity } from '../sdk/realtime-client.js';
+import type { Identity, RealtimeClient } from '../sdk/realtime-client.js';
 import { useNchat } from './context.js';
 
 export interface AuthState {
@@ -17,13 +17,17 @@ export function useAuthState(): AuthState {
     realtime.identity
       ? { identity: realtime.identity, state: 'signed-in' }
       : { identity: null, state: client.token ? 'checking' : 'anonymous' };
-  const [auth, setAuth] = useState<AuthState>(initial);
+  // Kept with the client it came from: when the host makes new clients (another token), what the
+  // old connection said no longer holds.
+  const [auth, setAuth] = useState<{ from: RealtimeClient; value: AuthState }>(() => ({ from: realtime, value: initial() }));
   useEffect(() => {
-    const off = realtime.on('identity', (id) => setAuth(id ? { identity: id, state: 'signed-in' } : { identity: null, state: 'refused' }));
+    const off = realtime.on('identity', (id) =>
+      setAuth({ from: realtime, value: id ? { identity: id, state: 'signed-in' } : { identity: null, state: 'refused' } }),
+    );
     if (client.token) realtime.connect();
     return off;
   }, [realtime, client]);
-  return auth;
+  return auth.from === realtime ? auth.value : initial();
 }
 
 /** Who the realtime connection is signed in as, or null. */

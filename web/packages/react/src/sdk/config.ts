@@ -1,3 +1,5 @@
+import type { NchatError } from './errors.js';
+
 /** Where the SDK finds the server. Every URL defaults to the page's own origin, so the app that
  * nchat-live serves needs no configuration (the spec's NEXT_PUBLIC_STREAM_INGEST_URL and
  * NEXT_PUBLIC_HLS_BASE_URL become `ingestUrl` and `hlsBaseUrl`). */
@@ -10,6 +12,9 @@ export interface NchatConfig {
   hlsBaseUrl?: string;
   /** An API token or the chat application's JWT; a function is asked at each request. */
   token?: string | null | (() => string | null | undefined);
+  /** Called when the server answers 401 to a request that carried `token` (expired, revoked, or
+   * signed with a secret the server no longer has): the host drops the token it keeps. */
+  onUnauthorized?: (token: string, error: NchatError) => void;
   /** Injected for tests and non-browser hosts. */
   fetch?: typeof fetch;
 }

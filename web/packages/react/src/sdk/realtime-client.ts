@@ -98,6 +98,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly backoff: BackoffOptions;
   private identityValue: Identity | null = null;
+  /** The token this connection sent in its `auth` message, if any. */
+  private authToken: string | null = null;
 
   constructor(private readonly opts: RealtimeOptions) {
     super();
@@ -112,7 +114,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   }
 
   connect(): void {
-    if (this.ws || this.stateValue === 'open' || this.stateValue === 'connecting') return;
+    // A reconnect already scheduled keeps its backoff (and a second socket is never opened).
+    if (this.ws || this.reconnectTimer || this.stateValue === 'open' || this.stateValue === 'connecting') return;
     this.open();
   }
 
@@ -130,6 +133,37 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     }
     this.failPending(new NchatError('not_connected', 'connection closed'));
     this.setState('closed');
+  }
+
+  /** Signs in with the token as it is now (the `token` option is asked again), e.g. right after a
+   * viewer took a guest name. An anonymous connection sends `auth` and stays in its rooms (the
+   * server moves their viewer sessions to the user, docs/realtime.md); one that sent another
+   * token reconnects at once, since a connection authenticates only once. Resolves with who we
+   * are, or null when the token was refused; without a token it does nothing and resolves null
+   * (to sign out, close this client and make a new one). */
+  authenticate(): Promise<Identity | null> {
+    const token = this.token();
+    if (!token) return Promise.resolve(null);
+    if (this.authToken === token && this.identityValue) return Promise.resolve(this.identityValue);
+    const answered = new Promise<Identity | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new NchatError('timeout', 'no answer to auth'));
+      }, this.opts.requestTimeoutMs ?? 10_000);
+      const off = this.on('identity', (id) => {
+        clearTimeout(timer);
+        off();
+        resolve(id);
+      });
+    });
+    if (this.ws && this.stateValue === 'open') {
+      if (this.authToken === null) this.sendAuth(token);
+      else if (this.authToken !== token) this.reconnectNow();
+      // else: this token's answer is on its way
+    } else {
+      this.connect(); // hello sends `auth` with the token
+    }
+    return answered;
   }
 
   /** Joins a stream's room; the returned function leaves it. Counted: the room is left when the
@@ -226,6 +260,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       return;
     }
     this.ws = ws;
+    this.authToken = null;
     ws.onmessage = (ev: MessageEvent) => this.onMessage(String(ev.data));
     ws.onclose = () => {
       if (this.ws !== ws) return;
@@ -315,31 +350,52 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   private onHello(hello: HelloData): void {
     this.attempt = 0;
     this.emit('hello', hello);
+    // Sent before anything else so that the rooms are joined as this user.
     const token = this.token();
-    if (token) {
-      // Sent before anything else so that the rooms are joined as this user.
-      const id = `r${this.nextId++}`;
-      const timer = setTimeout(() => this.pending.delete(id), 10_000);
-      this.pending.set(id, {
-        resolve: (d) => {
-          this.identityValue = d as Identity;
-          this.emit('identity', this.identityValue);
-        },
-        reject: (e) => {
-          this.identityValue = null;
-          this.emit('identity', null);
-          this.emit('error', e);
-        },
-        timer,
-      });
-      this.ws?.send(JSON.stringify({ type: 'auth', token, id }));
-    }
+    if (token) this.sendAuth(token);
     // Open before the rooms are re-joined (sendRaw checks it); listeners hear of it after.
     this.stateValue = 'open';
     for (const [streamId, room] of this.rooms) this.sendSubscribe(streamId, room);
     const queued = this.queue.splice(0);
     for (const m of queued) this.ws?.send(m);
     this.emit('state', 'open');
+  }
+
+  private sendAuth(token: string): void {
+    this.authToken = token;
+    const id = `r${this.nextId++}`;
+    const timer = setTimeout(() => this.pending.delete(id), this.opts.requestTimeoutMs ?? 10_000);
+    this.pending.set(id, {
+      resolve: (d) => {
+        this.identityValue = d as Identity;
+        this.emit('identity', this.identityValue);
+      },
+      reject: (e) => {
+        this.identityValue = null;
+        this.emit('identity', null);
+        this.emit('error', e);
+      },
+      timer,
+    });
+    this.ws?.send(JSON.stringify({ type: 'auth', token, id }));
+  }
+
+  /** A new connection at once (not after a backoff): rooms are re-joined and resumed on hello. */
+  private reconnectNow(): void {
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.onclose = null;
+      ws.onmessage = null;
+      ws.onerror = null;
+      ws.close(1000);
+    }
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.failPending(new NchatError('not_connected', 'reconnecting to sign in'));
+    this.identityValue = null;
+    this.attempt = 0;
+    this.open();
   }
 
   private sendSubscribe(streamId: string, room: Room): void {

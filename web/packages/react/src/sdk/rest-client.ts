@@ -7,6 +7,7 @@ import { NchatError } from './errors.js';
 import type {
   Ban,
   CreateStreamInput,
+  Guest,
   LiveStreamSummary,
   ModerationLogEntry,
   Question,
@@ -37,6 +38,8 @@ export interface RequestOptions<O> {
   query?: QueryParams<O>;
   body?: JsonBody<O>;
   signal?: AbortSignal;
+  /** Send no Authorization header even when a token is configured. */
+  anonymous?: boolean;
 }
 
 export class NchatClient {
@@ -71,7 +74,7 @@ export class NchatClient {
     }
     const qs = q.toString();
     const headers: Record<string, string> = { accept: 'application/json' };
-    const token = this.token;
+    const token = opts.anonymous ? null : this.token;
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (opts.body !== undefined) {
@@ -103,13 +106,24 @@ export class NchatClient {
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
       const retry = res.headers.get('retry-after');
-      throw new NchatError(err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, {
+      const error = new NchatError(err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, {
         status: res.status,
         ...(err?.field ? { field: err.field } : {}),
         ...(retry ? { retryAfter: Number(retry) } : {}),
       });
+      if (res.status === 401 && token) this.config.onUnauthorized?.(token, error);
+      throw error;
     }
     return json as OkBody<Operation<P, M>>;
+  }
+
+  /** A guest name for a viewer with no account (docs/api.md, Guests): a viewer token for REST and
+   * the realtime `auth`, valid until `expiresAt` (24 hours). Sent without the configured token:
+   * an expired one must not stand in the way of taking a new name. Errors: `validation_failed`
+   * with `field: 'displayName'` (1–32 characters after trimming, one line), `guests_disabled`
+   * (403), `rate_limited` with `retryAfter` (429). */
+  createGuest(displayName: string, signal?: AbortSignal): Promise<Guest> {
+    return this.request('post', '/api/guest', { body: { displayName }, signal, anonymous: true });
   }
 
   // Streams (product spec, "Stream Management" and "Stream Lifecycle").

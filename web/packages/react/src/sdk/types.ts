@@ -15,6 +15,9 @@ export type Question = Schemas['Question'];
 export type Ban = Schemas['Ban'];
 export type ModerationLogEntry = Schemas['ModerationLogEntry'];
 export type ApiErrorBody = Schemas['Error'];
+export type CreateGuestInput = Schemas['CreateGuest'];
+/** `POST /api/guest`'s answer: `token` (`ncg_…`), `user` (always a viewer), `expiresAt`. */
+export type Guest = Schemas['Guest'];
 
 export type StreamStatus = Stream['status'];
 export type Resolution = Stream['maxResolution'];

@@ -20,6 +20,54 @@ describe('RealtimeClient', () => {
   });
   afterEach(() => vi.useRealTimers());
 
+  it('signs an anonymous connection in on the spot when the token comes later (a guest name), staying in its rooms', async () => {
+    let token: string | null = null;
+    const rt = new RealtimeClient({
+      url: 'ws://srv/api/realtime',
+      token: () => token,
+      WebSocket: FakeWebSocket as unknown as typeof WebSocket,
+    });
+    rt.subscribe(stream.id);
+    const ws = FakeWebSocket.last();
+    ws.accept();
+    expect(await rt.authenticate()).toBeNull(); // no token yet: nothing to do
+    expect(ws.sent.map((m) => m.type)).toEqual(['subscribe']);
+    token = 'ncg_guest';
+    const answer = rt.authenticate();
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(ws.sent.map((m) => m.type)).toEqual(['subscribe', 'auth']);
+    expect(ws.sent[1]).toMatchObject({ token: 'ncg_guest' });
+    ws.deliver({ type: 'ack', id: ws.sent[1]?.id, for: 'auth', data: { userId: 'g1', name: 'Zoë', role: 'viewer' } });
+    expect(await answer).toEqual({ userId: 'g1', name: 'Zoë', role: 'viewer' });
+    expect(rt.identity?.name).toBe('Zoë');
+    expect(await rt.authenticate()).toEqual(rt.identity); // the same token again: no new auth
+    expect(ws.sentOfType('auth')).toHaveLength(1);
+  });
+
+  it('reconnects at once to sign in with a different token, and resolves null when the server refuses it', async () => {
+    let token = 'ncl_a';
+    const rt = new RealtimeClient({
+      url: 'ws://srv/api/realtime',
+      token: () => token,
+      WebSocket: FakeWebSocket as unknown as typeof WebSocket,
+    });
+    rt.subscribe(stream.id);
+    const first = FakeWebSocket.last();
+    first.accept();
+    first.deliver({ type: 'ack', id: first.sent[0]?.id, for: 'auth', data: { userId: 'u1', name: 'alice', role: 'viewer' } });
+    token = 'ncg_b';
+    const answer = rt.authenticate();
+    expect(first.closedByClient).toBe(true);
+    const second = FakeWebSocket.last();
+    expect(second).not.toBe(first);
+    second.accept();
+    expect(second.sent.map((m) => m.type)).toEqual(['auth', 'subscribe']);
+    expect(second.sent[0]).toMatchObject({ token: 'ncg_b' });
+    second.deliver({ type: 'error', id: second.sent[0]?.id, data: { code: 'unauthorized', message: 'guest token expired' } });
+    expect(await answer).toBeNull();
+    expect(rt.identity).toBeNull();
+  });
+
   it('authenticates with an auth message first, then joins the rooms, and reports who we are', () => {
     const rt = client('ncl_tok');
     const ids: unknown[] = [];

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NchatClient } from '../../src/sdk/rest-client';
 import { NchatError } from '../../src/sdk/errors';
 import { fakeFetch } from '../fakes';
-import { stream } from './recorded';
+import { guest, stream } from './recorded';
 
 describe('NchatClient', () => {
   it('sends the bearer token and JSON body, and returns the typed answer', async () => {
@@ -69,5 +69,52 @@ describe('NchatClient', () => {
     const d = new NchatClient({ baseUrl: 'http://srv', hlsBaseUrl: 'https://cdn.example/hls/', ingestUrl: 'rtmp://edge/live' });
     expect(d.manifestUrl(stream)).toBe(`https://cdn.example/hls/${stream.id}/master.m3u8`);
     expect(d.ingestUrl(stream)).toBe('rtmp://edge/live');
+  });
+
+  describe('createGuest', () => {
+    const route = (a: { status: number; headers: Record<string, string>; body: unknown }) => ({ method: 'POST', path: '/api/guest', ...a });
+
+    it('takes a guest name without sending the token it may still hold, and returns the typed guest', async () => {
+      const f = fakeFetch([route(guest.created)]);
+      const c = new NchatClient({ baseUrl: 'http://srv', token: 'ncg_expired', fetch: f.fetch });
+      const g = await c.createGuest('Zoë');
+      expect(g.token).toMatch(/^ncg_/);
+      expect(g.user).toMatchObject({ name: 'Zoë', role: 'viewer', guest: true });
+      expect(Date.parse(g.expiresAt)).toBeGreaterThan(0);
+      expect(f.calls[0]?.url).toBe('http://srv/api/guest');
+      expect(f.calls[0]?.headers.authorization).toBeUndefined();
+      expect(JSON.parse(f.calls[0]?.body ?? '')).toEqual({ displayName: 'Zoë' });
+    });
+
+    it('names the field of a refused name (400)', async () => {
+      const c = new NchatClient({ baseUrl: 'http://srv', fetch: fakeFetch([route(guest.invalid)]).fetch });
+      await expect(c.createGuest('   ')).rejects.toMatchObject({ code: 'validation_failed', status: 400, field: 'displayName' });
+    });
+
+    it('says when the server turned guests off (403)', async () => {
+      const c = new NchatClient({ baseUrl: 'http://srv', fetch: fakeFetch([route(guest.disabled)]).fetch });
+      const e = await c.createGuest('Zoë').catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(NchatError);
+      expect(e).toMatchObject({ code: 'guests_disabled', status: 403 });
+    });
+
+    it('gives the seconds to wait when an address took too many names (429)', async () => {
+      const c = new NchatClient({ baseUrl: 'http://srv', fetch: fakeFetch([route(guest.rateLimited)]).fetch });
+      await expect(c.createGuest('Zoë')).rejects.toMatchObject({ code: 'rate_limited', status: 429, retryAfter: 6 });
+    });
+  });
+
+  it('tells the host when the server refuses the token it sent (401), and only then', async () => {
+    const refused = { error: { code: 'unauthorized', message: 'guest token expired' } };
+    const f = fakeFetch([{ method: 'GET', path: /^\/api\/streams\/[^/]+$/, status: 401, body: refused }]);
+    const onUnauthorized = vi.fn();
+    let token: string | null = 'ncg_old';
+    const c = new NchatClient({ baseUrl: 'http://srv', token: () => token, fetch: f.fetch, onUnauthorized });
+    await expect(c.getStream('x')).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    expect(onUnauthorized.mock.calls[0]?.[0]).toBe('ncg_old');
+    token = null;
+    await expect(c.getStream('x')).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
   });
 });
