@@ -1,5 +1,6 @@
 import {
   ChatPanel,
+  chatPanelProps,
   StreamBroadcaster,
   StreamHealthPanel,
   useNchat,
@@ -71,23 +72,7 @@ function Health({ streamId }: { streamId: string }) {
 function StudioChat({ streamId, me }: { streamId: string; me: Identity | null }) {
   const chat = useStreamChat({ streamId });
   const { realtime } = useNchat();
-  return (
-    <ChatPanel
-      messages={chat.messages}
-      pinnedMessage={chat.pinnedMessage}
-      isSending={chat.isSending}
-      isLoading={chat.isLoading}
-      error={chat.error}
-      canModerate
-      currentUserId={me?.userId ?? null}
-      reconnecting={chat.connectionState === 'reconnecting'}
-      onSend={chat.sendMessage}
-      onDelete={(id) => void chat.deleteMessage(id)}
-      onPin={(id) => void chat.pinMessage(id)}
-      onUnpin={(id) => void chat.unpinMessage(id)}
-      onBan={(userId, d) => void realtime.banUser(streamId, userId, d).catch(() => undefined)}
-    />
-  );
+  return <ChatPanel {...chatPanelProps(chat, realtime, streamId)} canModerate currentUserId={me?.userId ?? null} />;
 }
 
 function Moderation({ streamId }: { streamId: string }) {

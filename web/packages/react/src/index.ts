@@ -46,7 +46,7 @@ export { useRealtimeRoom } from './hooks/use-realtime-room.js';
 
 export { StreamViewer } from './components/StreamViewer.js';
 export { StreamBroadcaster } from './components/StreamBroadcaster.js';
-export { ChatPanel } from './components/ChatPanel.js';
+export { ChatPanel, chatPanelProps } from './components/ChatPanel.js';
 export { GuestNameForm, GUEST_NAME_MAX } from './components/GuestNameForm.js';
 export type { GuestNameFormProps } from './components/GuestNameForm.js';
 export { QaPanel } from './components/QaPanel.js';

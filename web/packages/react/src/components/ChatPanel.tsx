@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { UseStreamChatResult } from '../hooks/use-stream-chat.js';
 import type { NchatError } from '../sdk/errors.js';
+import type { RealtimeClient } from '../sdk/realtime-client.js';
 import type { StreamChatMessage } from '../sdk/types.js';
 
 export interface ChatPanelProps {
@@ -25,6 +27,42 @@ export interface ChatPanelProps {
   onBan?: (userId: string, durationSeconds?: number) => void;
   /** A Q&A panel (QaPanel) shown in a second tab when the stream has Q&A. */
   qa?: React.ReactNode;
+}
+
+/** The ChatPanel props that come from `useStreamChat` and the realtime client: the messages and
+ * their state, sending, and a moderator's delete, pin and ban (which fail quietly: the room's
+ * events say what happened). The rest (who may moderate, closed states) is the caller's. */
+export function chatPanelProps(
+  chat: UseStreamChatResult,
+  realtime: RealtimeClient,
+  streamId: string,
+): Pick<
+  ChatPanelProps,
+  | 'messages'
+  | 'pinnedMessage'
+  | 'isSending'
+  | 'isLoading'
+  | 'error'
+  | 'reconnecting'
+  | 'onSend'
+  | 'onDelete'
+  | 'onPin'
+  | 'onUnpin'
+  | 'onBan'
+> {
+  return {
+    messages: chat.messages,
+    pinnedMessage: chat.pinnedMessage,
+    isSending: chat.isSending,
+    isLoading: chat.isLoading,
+    error: chat.error,
+    reconnecting: chat.connectionState === 'reconnecting',
+    onSend: chat.sendMessage,
+    onDelete: (id) => void chat.deleteMessage(id),
+    onPin: (id) => void chat.pinMessage(id),
+    onUnpin: (id) => void chat.unpinMessage(id),
+    onBan: (userId, d) => void realtime.banUser(streamId, userId, d).catch(() => undefined),
+  };
 }
 
 const MAX = 500;

@@ -7,7 +7,7 @@ import { useStreamChat } from '../hooks/use-stream-chat.js';
 import { useStreamQuestions } from '../hooks/use-stream-questions.js';
 import { useStreamReactions } from '../hooks/use-stream-reactions.js';
 import { useStreamViewer } from '../hooks/use-stream-viewer.js';
-import { ChatPanel } from './ChatPanel.js';
+import { ChatPanel, chatPanelProps } from './ChatPanel.js';
 import { FloatingReactions } from './FloatingReactions.js';
 import { formatDateTime } from './format.js';
 import { GuestNameForm } from './GuestNameForm.js';
@@ -220,22 +220,12 @@ export function StreamViewer({
       </div>
       {hideChat ? null : (
         <ChatPanel
-          messages={chat.messages}
-          pinnedMessage={chat.pinnedMessage}
-          isSending={chat.isSending}
-          isLoading={chat.isLoading}
-          error={chat.error}
+          {...chatPanelProps(chat, realtime, streamId)}
           closedReason={closedReason}
           closedAction={!me && chatOpen && auth.state !== 'checking' ? signInAction : null}
           guestForm={offerGuestName ? <GuestNameForm onSubmit={pickGuestName} signInAction={signInAction} /> : null}
           canModerate={isModerator}
           currentUserId={me?.userId ?? null}
-          reconnecting={chat.connectionState === 'reconnecting'}
-          onSend={chat.sendMessage}
-          onDelete={(id) => void chat.deleteMessage(id)}
-          onPin={(id) => void chat.pinMessage(id)}
-          onUnpin={(id) => void chat.unpinMessage(id)}
-          onBan={(userId, d) => void realtime.banUser(streamId, userId, d).catch(() => undefined)}
           qa={
             stream?.enableQa ? (
               <QaPanel

@@ -121,17 +121,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
 
   /** Closes for good: no reconnect; pending actions fail with `not_connected`. */
   close(): void {
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      ws.onclose = null;
-      ws.onmessage = null;
-      ws.onerror = null;
-      ws.close(1000);
-    }
-    this.failPending(new NchatError('not_connected', 'connection closed'));
+    this.dropSocket('connection closed');
     this.setState('closed');
   }
 
@@ -382,6 +372,16 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
 
   /** A new connection at once (not after a backoff): rooms are re-joined and resumed on hello. */
   private reconnectNow(): void {
+    this.dropSocket('reconnecting to sign in');
+    this.identityValue = null;
+    this.attempt = 0;
+    this.open();
+  }
+  /** Closes the socket without its handlers firing (no reconnect from onclose), cancels a
+   * pending reconnect, and fails what waits for an answer with `not_connected`. */
+  private dropSocket(why: string): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     const ws = this.ws;
     this.ws = null;
     if (ws) {
@@ -390,12 +390,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       ws.onerror = null;
       ws.close(1000);
     }
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-    this.failPending(new NchatError('not_connected', 'reconnecting to sign in'));
-    this.identityValue = null;
-    this.attempt = 0;
-    this.open();
+    this.failPending(new NchatError('not_connected', why));
   }
 
   private sendSubscribe(streamId: string, room: Room): void {
