@@ -121,6 +121,7 @@ TEST_F(FastPathTest, PipelinedFastAndRouterAnswersKeepTheirOrder) {
 TEST_F(FastPathTest, AHeadSplitAcrossWritesIsStillAnswered) {
     auto s = connect();
     send(s, "GET /fast/ok HTTP/1.1\r\nHo");
+    // Not a wait for a result: a pause so that the head reaches the server in two reads.
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     send(s, "st: x\r\n\r\n");
     boost::beast::flat_buffer buf;
