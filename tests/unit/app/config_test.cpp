@@ -98,5 +98,47 @@ TEST(ConfigTranscode, RejectsBadValuesNamingTheKey) {
     }
 }
 
+TEST(ConfigKeys, IntegersOutOfRangeAreRefusedNamingTheKeyWhereverTheyCameFrom) {
+    for (const auto& bad : std::vector<std::vector<std::string>>{{"--threads", "999"},
+                                                                 {"--ws-send-queue-kb", "1"},
+                                                                 {"--reconnect-grace", "-1"},
+                                                                 {"--chat-rate", "0"},
+                                                                 {"--part-target-ms", "100"}}) {
+        try {
+            parse_serve(bad);
+            ADD_FAILURE() << bad[0] << " accepted";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find(bad[0].substr(2) + ": "), std::string::npos)
+                << e.what();
+        }
+    }
+    const std::string path = ::testing::TempDir() + "/ranges.toml";
+    {
+        std::ofstream f(path);
+        f << "ws_ping_interval = 0\n";
+    }
+    try {
+        parse_serve({"--config", path});
+        ADD_FAILURE() << "ws_ping_interval = 0 accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()), "ws-ping-interval: 1-3600");
+    }
+    {
+        std::ofstream f(path);
+        f << "ws_ping_intervall = 5\n";
+    }
+    EXPECT_THROW(parse_serve({"--config", path}), std::runtime_error) << "a misspelt key";
+    {
+        std::ofstream f(path);
+        f << "guests = false\nguest_secret = \"s\"\nws_ping_interval = 7\nprofanity_word = [\"a\", "
+             "\"b\"]\n";
+    }
+    const auto c = parse_serve({"--config", path});
+    EXPECT_FALSE(c.guests);
+    EXPECT_EQ(c.guest_secret, "s");
+    EXPECT_EQ(c.ws_ping_interval, 7);
+    EXPECT_EQ(c.profanity_words, (std::vector<std::string>{"a", "b"}));
+}
+
 }  // namespace
 }  // namespace nchat::app
