@@ -14,8 +14,8 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "hls/playlist.hpp"
+#include "hls/rendition.hpp"
 #include "hls/resource.hpp"
-#include "hls/segmenter.hpp"
 #include "live/consumer.hpp"
 
 namespace nchat::hls {

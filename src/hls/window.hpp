@@ -1,6 +1,6 @@
 #pragma once
 // The in-memory window of one rendition: what the playlist lists and the origin serves.
-// Written by Rendition (segmenter.hpp) on the stream strand, read by playlist/resource code.
+// Written by Rendition (rendition.hpp) on the stream strand, read by playlist/resource code.
 #include <chrono>
 #include <cstdint>
 #include <deque>

@@ -8,7 +8,7 @@
 
 namespace nchat::transcode {
 
-struct RenditionStats {
+struct RungStats {
     std::string name;
     int width = 0;
     int height = 0;
@@ -27,7 +27,7 @@ struct RenditionStats {
 };
 
 struct TranscoderStats {
-    std::vector<RenditionStats> renditions;
+    std::vector<RungStats> renditions;
     // Age of the oldest frame not yet out of the transcoder: how far behind real time it is.
     double lag_ms = 0;
     // Media seconds processed per second of busy worker time (> 1: keeps up with room).

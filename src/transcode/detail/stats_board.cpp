@@ -28,7 +28,7 @@ void StatsBoard::fill(TranscoderStats& s) const {
         std::lock_guard lock(mu_);
         s.renditions.clear();
         for (const auto& [rung, c] : rungs_) {
-            RenditionStats r;
+            RungStats r;
             r.name = rung.name;
             r.width = rung.width;
             r.height = rung.height;

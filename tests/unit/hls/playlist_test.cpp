@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "hls/blocking.hpp"
+#include "hls/rendition.hpp"
 #include "hls/resource.hpp"
-#include "hls/segmenter.hpp"
 #include "unit/hls/synthetic.hpp"
 
 namespace nchat::hls {

@@ -1,12 +1,12 @@
 #pragma once
-// Synthetic packets for the segmenter and playlist tests: video at a given frame rate with a
+// Synthetic packets for the rendition and playlist tests: video at a given frame rate with a
 // fixed keyframe interval, AAC-sized audio frames, pushed in timestamp order.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
 
-#include "hls/segmenter.hpp"
+#include "hls/rendition.hpp"
 
 namespace nchat::hls::test {
 

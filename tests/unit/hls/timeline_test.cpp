@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "hls/segmenter.hpp"
+#include "hls/rendition.hpp"
 #include "unit/hls/synthetic.hpp"
 
 namespace nchat::hls {

@@ -1,4 +1,4 @@
-#include "hls/segmenter.hpp"
+#include "hls/rendition.hpp"
 
 #include <gtest/gtest.h>
 
