@@ -8,9 +8,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
-#include "hls/blocking.hpp"
-#include "hls/playlist.hpp"
-#include "hls/resource.hpp"
+#include "hls/detail/blocking.hpp"
+#include "hls/detail/playlist.hpp"
+#include "hls/detail/resource.hpp"
 #include "util/run_on.hpp"
 
 namespace nchat::hls {

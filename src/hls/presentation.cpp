@@ -1,7 +1,7 @@
 #include "hls/presentation.hpp"
 
 #include "hls/detail/limits.hpp"
-#include "hls/playlist.hpp"
+#include "hls/detail/playlist.hpp"
 
 namespace nchat::hls {
 

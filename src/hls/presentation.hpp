@@ -10,7 +10,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include "hls/packager.hpp"
+#include "hls/detail/packager.hpp"
 
 namespace nchat::hls {
 

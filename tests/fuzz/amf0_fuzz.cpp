@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ingest/rtmp/amf0.hpp"
+#include "ingest/rtmp/detail/amf0.hpp"
 
 using namespace nchat::ingest::rtmp;
 

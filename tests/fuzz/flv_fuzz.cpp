@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ingest/rtmp/flv.hpp"
+#include "ingest/rtmp/detail/flv.hpp"
 #include "media/aac.hpp"
 #include "media/h264.hpp"
 

@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ingest/rtmp/amf0.hpp"
-#include "ingest/rtmp/chunk_reader.hpp"
-#include "ingest/rtmp/limits.hpp"
+#include "ingest/rtmp/detail/amf0.hpp"
+#include "ingest/rtmp/detail/chunk_reader.hpp"
+#include "ingest/rtmp/detail/limits.hpp"
 
 using namespace nchat::ingest::rtmp;
 

@@ -1,4 +1,4 @@
-#include "hls/cmaf_writer.hpp"
+#include "hls/detail/cmaf_writer.hpp"
 
 #include <cstdlib>
 

@@ -1,12 +1,12 @@
-#include "hls/playlist.hpp"
+#include "hls/detail/playlist.hpp"
 
 #include <sstream>
 
 #include <gtest/gtest.h>
 
-#include "hls/blocking.hpp"
-#include "hls/rendition.hpp"
-#include "hls/resource.hpp"
+#include "hls/detail/blocking.hpp"
+#include "hls/detail/rendition.hpp"
+#include "hls/detail/resource.hpp"
 #include "unit/hls/synthetic.hpp"
 
 namespace nchat::hls {

@@ -1,8 +1,8 @@
-#include "hls/rendition.hpp"
+#include "hls/detail/rendition.hpp"
 
 #include <gtest/gtest.h>
 
-#include "hls/resource.hpp"
+#include "hls/detail/resource.hpp"
 #include "unit/hls/box_walker.hpp"
 #include "unit/hls/real_media.hpp"
 #include "unit/hls/synthetic.hpp"

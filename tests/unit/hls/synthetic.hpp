@@ -6,7 +6,7 @@
 #include <cmath>
 #include <memory>
 
-#include "hls/rendition.hpp"
+#include "hls/detail/rendition.hpp"
 
 namespace nchat::hls::test {
 

@@ -1,8 +1,8 @@
-#include "hls/timeline.hpp"
+#include "hls/detail/timeline.hpp"
 
 #include <gtest/gtest.h>
 
-#include "hls/rendition.hpp"
+#include "hls/detail/rendition.hpp"
 #include "unit/hls/synthetic.hpp"
 
 namespace nchat::hls {

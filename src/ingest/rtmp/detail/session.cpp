@@ -5,9 +5,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "ingest/rtmp/chunk_writer.hpp"
+#include "ingest/rtmp/detail/chunk_writer.hpp"
 #include "ingest/rtmp/detail/counters.hpp"
-#include "ingest/rtmp/handshake.hpp"
+#include "ingest/rtmp/detail/handshake.hpp"
 #include "util/crypto.hpp"
 #include "util/log.hpp"
 

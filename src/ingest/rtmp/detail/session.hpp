@@ -7,9 +7,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
-#include "ingest/rtmp/chunk_reader.hpp"
-#include "ingest/rtmp/command_handler.hpp"
-#include "ingest/rtmp/media_mapper.hpp"
+#include "ingest/rtmp/detail/chunk_reader.hpp"
+#include "ingest/rtmp/detail/command_handler.hpp"
+#include "ingest/rtmp/detail/media_mapper.hpp"
 #include "ingest/rtmp/server.hpp"
 
 namespace nchat::ingest::rtmp::detail {

@@ -1,4 +1,4 @@
-#include "ingest/rtmp/amf0.hpp"
+#include "ingest/rtmp/detail/amf0.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
-#include "ingest/rtmp/chunk_reader.hpp"
+#include "ingest/rtmp/detail/chunk_reader.hpp"
 
 #include <gtest/gtest.h>
 
-#include "ingest/rtmp/chunk_writer.hpp"
-#include "ingest/rtmp/error.hpp"
+#include "ingest/rtmp/detail/chunk_writer.hpp"
+#include "ingest/rtmp/detail/error.hpp"
 #include "unit/testing/hex.hpp"
 
 namespace nchat::ingest::rtmp {

@@ -1,4 +1,4 @@
-#include "ingest/rtmp/command_handler.hpp"
+#include "ingest/rtmp/detail/command_handler.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "ingest/rtmp/flv.hpp"
+#include "ingest/rtmp/detail/flv.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "ingest/rtmp/handshake.hpp"
+#include "ingest/rtmp/detail/handshake.hpp"
 
 #include <numeric>
 
 #include <gtest/gtest.h>
 
-#include "ingest/rtmp/error.hpp"
+#include "ingest/rtmp/detail/error.hpp"
 #include "util/crypto.hpp"
 
 namespace nchat::ingest::rtmp {

@@ -1,4 +1,4 @@
-#include "ingest/rtmp/media_mapper.hpp"
+#include "ingest/rtmp/detail/media_mapper.hpp"
 
 #include <gtest/gtest.h>
 

@@ -13,9 +13,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include "hls/playlist.hpp"
-#include "hls/rendition.hpp"
-#include "hls/resource.hpp"
+#include "hls/detail/playlist.hpp"
+#include "hls/detail/rendition.hpp"
+#include "hls/detail/resource.hpp"
 #include "live/consumer.hpp"
 
 namespace nchat::hls {

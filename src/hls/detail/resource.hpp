@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "hls/window.hpp"
+#include "hls/detail/window.hpp"
 
 namespace nchat::hls {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "ingest/rtmp/message.hpp"
+#include "ingest/rtmp/detail/message.hpp"
 #include "media/packet.hpp"
 #include "media/track.hpp"
 

@@ -1,9 +1,9 @@
-#include "ingest/rtmp/chunk_reader.hpp"
+#include "ingest/rtmp/detail/chunk_reader.hpp"
 
 #include <algorithm>
 
-#include "ingest/rtmp/error.hpp"
-#include "ingest/rtmp/limits.hpp"
+#include "ingest/rtmp/detail/error.hpp"
+#include "ingest/rtmp/detail/limits.hpp"
 
 namespace nchat::ingest::rtmp {
 namespace {

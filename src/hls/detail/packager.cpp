@@ -1,4 +1,4 @@
-#include "hls/packager.hpp"
+#include "hls/detail/packager.hpp"
 
 #include <cmath>
 

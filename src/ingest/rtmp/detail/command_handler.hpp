@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "ingest/rtmp/amf0.hpp"
-#include "ingest/rtmp/message.hpp"
+#include "ingest/rtmp/detail/amf0.hpp"
+#include "ingest/rtmp/detail/message.hpp"
 
 namespace nchat::ingest::rtmp {
 

@@ -1,6 +1,6 @@
-#include "ingest/rtmp/flv.hpp"
+#include "ingest/rtmp/detail/flv.hpp"
 
-#include "ingest/rtmp/error.hpp"
+#include "ingest/rtmp/detail/error.hpp"
 #include "util/byte_reader.hpp"
 
 namespace nchat::ingest::rtmp {

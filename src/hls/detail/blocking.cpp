@@ -1,4 +1,4 @@
-#include "hls/blocking.hpp"
+#include "hls/detail/blocking.hpp"
 
 namespace nchat::hls {
 namespace {

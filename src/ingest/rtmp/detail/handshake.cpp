@@ -1,4 +1,4 @@
-#include "ingest/rtmp/handshake.hpp"
+#include "ingest/rtmp/detail/handshake.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "ingest/rtmp/error.hpp"
+#include "ingest/rtmp/detail/error.hpp"
 
 namespace nchat::ingest::rtmp {
 namespace {

@@ -1,9 +1,9 @@
-#include "hls/playlist.hpp"
+#include "hls/detail/playlist.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
-#include "hls/resource.hpp"
+#include "hls/detail/resource.hpp"
 #include "util/time.hpp"
 
 namespace nchat::hls {

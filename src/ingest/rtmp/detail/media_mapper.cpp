@@ -1,6 +1,6 @@
-#include "ingest/rtmp/media_mapper.hpp"
+#include "ingest/rtmp/detail/media_mapper.hpp"
 
-#include "ingest/rtmp/flv.hpp"
+#include "ingest/rtmp/detail/flv.hpp"
 #include "media/aac.hpp"
 #include "media/h264.hpp"
 

@@ -1,9 +1,9 @@
-#include "hls/rendition.hpp"
+#include "hls/detail/rendition.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "hls/cmaf_writer.hpp"
+#include "hls/detail/cmaf_writer.hpp"
 #include "hls/detail/limits.hpp"
 #include "media/h264.hpp"
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ingest/rtmp/message.hpp"
+#include "ingest/rtmp/detail/message.hpp"
 
 namespace nchat::ingest::rtmp {
 

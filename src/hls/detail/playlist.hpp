@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "hls/window.hpp"
+#include "hls/detail/window.hpp"
 #include "media/track.hpp"
 
 namespace nchat::hls {

@@ -1,4 +1,4 @@
-#include "ingest/rtmp/chunk_writer.hpp"
+#include "ingest/rtmp/detail/chunk_writer.hpp"
 
 #include <algorithm>
 

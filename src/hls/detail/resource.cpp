@@ -1,4 +1,4 @@
-#include "hls/resource.hpp"
+#include "hls/detail/resource.hpp"
 
 #include <charconv>
 

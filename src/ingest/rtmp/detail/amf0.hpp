@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "ingest/rtmp/error.hpp"
+#include "ingest/rtmp/detail/error.hpp"
 #include "util/byte_reader.hpp"
 #include "util/result.hpp"
 

@@ -1,4 +1,4 @@
-#include "ingest/rtmp/error.hpp"
+#include "ingest/rtmp/detail/error.hpp"
 
 namespace nchat::ingest::rtmp {
 namespace {

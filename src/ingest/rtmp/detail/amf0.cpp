@@ -1,6 +1,6 @@
-#include "ingest/rtmp/amf0.hpp"
+#include "ingest/rtmp/detail/amf0.hpp"
 
-#include "ingest/rtmp/limits.hpp"
+#include "ingest/rtmp/detail/limits.hpp"
 
 namespace nchat::ingest::rtmp {
 namespace {

@@ -1,4 +1,4 @@
-#include "hls/timeline.hpp"
+#include "hls/detail/timeline.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "hls/cmaf_writer.hpp"
+#include "hls/detail/cmaf_writer.hpp"
 
 #include "hls/detail/boxes.hpp"
 #include "hls/detail/sample_entry.hpp"

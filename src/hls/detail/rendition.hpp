@@ -9,8 +9,8 @@
 #include <optional>
 #include <vector>
 
-#include "hls/timeline.hpp"
-#include "hls/window.hpp"
+#include "hls/detail/timeline.hpp"
+#include "hls/detail/window.hpp"
 #include "media/packet.hpp"
 #include "media/track.hpp"
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "hls/window.hpp"
+#include "hls/detail/window.hpp"
 
 namespace nchat::hls {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <optional>
 
-#include "ingest/rtmp/message.hpp"
+#include "ingest/rtmp/detail/message.hpp"
 #include "util/byte_reader.hpp"
 #include "util/result.hpp"
 
