@@ -21,11 +21,8 @@ boost::asio::awaitable<http::Response> run(ApiContext& ctx, ApiFn fn, http::Requ
         throw out;
     } catch (const store::Conflict& e) {
         throw conflict(e.what());
-    } catch (const store::StoreError& e) {
-        if (std::string_view(e.what()).find("overloaded") != std::string_view::npos) {
-            throw unavailable("storage is overloaded, retry shortly");
-        }
-        throw;
+    } catch (const store::Overloaded&) {
+        throw unavailable("storage is overloaded, retry shortly");
     }
 }
 

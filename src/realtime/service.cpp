@@ -28,10 +28,6 @@ std::vector<std::string> filter_words(const ServiceConfig& cfg) {
     return words;
 }
 
-bool overloaded(const store::StoreError& e) {
-    return std::string_view(e.what()).find("overloaded") != std::string_view::npos;
-}
-
 // Runs an action: an overloaded store becomes a Refusal the client can retry; refusals counted.
 template <class T>
 net::awaitable<T> guard(Service::Impl& impl, net::awaitable<T> action) {
@@ -40,8 +36,7 @@ net::awaitable<T> guard(Service::Impl& impl, net::awaitable<T> action) {
     } catch (const Refusal&) {
         ++impl.refusals;
         throw;
-    } catch (const store::StoreError& e) {
-        if (!overloaded(e)) throw;
+    } catch (const store::Overloaded&) {
         ++impl.refusals;
         throw Refusal(503, code::kUnavailable, "storage is overloaded, retry shortly", {}, 1);
     }
@@ -53,8 +48,7 @@ net::awaitable<void> guard(Service::Impl& impl, net::awaitable<void> action) {
     } catch (const Refusal&) {
         ++impl.refusals;
         throw;
-    } catch (const store::StoreError& e) {
-        if (!overloaded(e)) throw;
+    } catch (const store::Overloaded&) {
         ++impl.refusals;
         throw Refusal(503, code::kUnavailable, "storage is overloaded, retry shortly", {}, 1);
     }

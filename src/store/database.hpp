@@ -52,7 +52,7 @@ public:
 
     // Runs f(Store&) on a reader (round-robin) or the writer and resumes the awaiting coroutine
     // on its own executor with the result; an exception from f is rethrown there. When the
-    // lane already holds max_queue jobs, throws StoreError("storage overloaded"). The result
+    // lane already holds max_queue jobs, throws Overloaded (store.hpp). The result
     // type must be default-constructible (or void).
     template <class F>
     net::awaitable<std::invoke_result_t<F, Store&>> read(F f) {

@@ -22,6 +22,11 @@ struct StoreError : std::runtime_error {
 struct Conflict : StoreError {
     using StoreError::StoreError;
 };
+// The storage lane already holds its max_queue jobs: nothing was done; the caller may retry
+// shortly (the API answers 503 with Retry-After). A type, so that no one reads it from a message.
+struct Overloaded : StoreError {
+    Overloaded() : StoreError("storage overloaded") {}
+};
 
 class Store {
 public:

@@ -10,19 +10,19 @@ Lane::~Lane() {
 }
 
 void Lane::submit(std::unique_ptr<Job> job) {
-    const char* refused = nullptr;
+    std::exception_ptr refused;
     {
         std::lock_guard lock(mutex_);
         if (stopping_) {
-            refused = "storage stopped";
+            refused = std::make_exception_ptr(StoreError("storage stopped"));
         } else if (queue_.size() >= max_queue_) {
-            refused = "storage overloaded";
+            refused = std::make_exception_ptr(Overloaded());
         } else {
             queue_.push_back(std::move(job));
         }
     }
     if (refused) {
-        job->fail(std::make_exception_ptr(StoreError(refused)));
+        job->fail(refused);
         return;
     }
     wake_.notify_one();

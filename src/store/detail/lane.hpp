@@ -27,7 +27,7 @@ public:
     Lane(const Lane&) = delete;
     Lane& operator=(const Lane&) = delete;
 
-    // Queues the job, or completes it at once with StoreError("storage overloaded") when
+    // Queues the job, or completes it at once with Overloaded (store.hpp) when
     // max_queue jobs are waiting (the caller never waits) or "storage stopped" after stop().
     void submit(std::unique_ptr<Job> job);
     // Runs what is queued, then joins the thread. Idempotent; any thread but the lane's own.

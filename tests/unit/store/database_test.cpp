@@ -104,7 +104,7 @@ TEST_P(DatabaseTest, FullQueueIsOverloadedNotWaitedOn) {
                 gate_open.wait();
             });
             ++done;
-        } catch (const StoreError& e) {
+        } catch (const Overloaded& e) {
             refused = e.what();
         }
     };
