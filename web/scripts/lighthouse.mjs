@@ -63,7 +63,8 @@ async function launchChromium() {
       `--user-data-dir=${profile}`,
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: Chromium's helpers (zygote, renderers) end with it.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let err = '';
   const port = await new Promise((resolve, reject) => {
@@ -82,9 +83,10 @@ async function launchChromium() {
     port,
     async close() {
       const exited = new Promise((r) => proc.on('exit', r));
-      proc.kill('SIGTERM');
+      process.kill(-proc.pid, 'SIGTERM');
       await exited;
-      rmSync(profile, { recursive: true, force: true });
+      await sleep(500);
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }
