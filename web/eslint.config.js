@@ -24,5 +24,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   // Page tests also hold functions that run in the browser (page.evaluate).
-  { files: ['tests/pages/**/*.mjs', 'scripts/bench.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
+  {
+    files: ['tests/pages/**/*.mjs', 'scripts/bench.mjs', 'scripts/lighthouse.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
 );

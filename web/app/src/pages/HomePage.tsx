@@ -43,9 +43,16 @@ export function HomePage() {
           Cannot load streams: {error}
         </p>
       ) : null}
-      <Section title="Live now" streams={lists?.live} empty="Nobody is live right now." kind="live" />
-      <Section title="Scheduled" streams={lists?.scheduled} empty="No streams scheduled." kind="scheduled" />
-      <Section title="Recent" streams={lists?.recent} empty="No past streams yet." kind="recent" />
+      {/* The three lists appear together: "Live now" filling in first would push the others down. */}
+      {lists ? (
+        <>
+          <Section title="Live now" streams={lists.live} empty="Nobody is live right now." kind="live" />
+          <Section title="Scheduled" streams={lists.scheduled} empty="No streams scheduled." kind="scheduled" />
+          <Section title="Recent" streams={lists.recent} empty="No past streams yet." kind="recent" />
+        </>
+      ) : error ? null : (
+        <p className="ncl-muted">Loading…</p>
+      )}
     </div>
   );
 }
@@ -57,7 +64,7 @@ function Section({
   kind,
 }: {
   title: string;
-  streams: LiveStreamSummary[] | undefined;
+  streams: LiveStreamSummary[];
   empty: string;
   kind: 'live' | 'scheduled' | 'recent';
 }) {
@@ -65,9 +72,7 @@ function Section({
   return (
     <section aria-labelledby={id} className="app-section">
       <h2 id={id}>{title}</h2>
-      {!streams ? (
-        <p className="ncl-muted">Loading…</p>
-      ) : streams.length === 0 ? (
+      {streams.length === 0 ? (
         <p className="ncl-muted">{empty}</p>
       ) : (
         <ul className="app-cards">

@@ -110,6 +110,10 @@ export function StreamViewer({
 
   const latency = viewer.latency;
   const behind = latency != null && latency > 4;
+  // Until the stream is known only the stage shows: what goes around it (badges, controls, title,
+  // reactions, chat) depends on the stream and appears at once, instead of pushing the chat down
+  // piece by piece (Lighthouse's layout shift on phones).
+  const pending = viewer.isLoading && !stream;
 
   return (
     <div className={`ncl-viewer${hideChat ? ' ncl-viewer--no-chat' : ''}`}>
@@ -118,13 +122,15 @@ export function StreamViewer({
           <video ref={videoRef} className="ncl-stage__video" playsInline aria-label={stream ? `Video: ${stream.title}` : 'Video'} />
           {overlay ? <div className="ncl-stage__overlay">{overlay}</div> : null}
           {stream?.enableReactions !== false ? <FloatingReactions reactions={reactions.recentReactions} /> : null}
-          <div className="ncl-stage__top">
-            <LiveBadge
-              live={stream?.status === 'live'}
-              label={stream?.status === 'live' ? 'LIVE' : (stream?.status?.toUpperCase() ?? '')}
-            />
-            <ViewerCount count={viewer.viewerCount} />
-          </div>
+          {pending ? null : (
+            <div className="ncl-stage__top">
+              <LiveBadge
+                live={stream?.status === 'live'}
+                label={stream?.status === 'live' ? 'LIVE' : (stream?.status?.toUpperCase() ?? '')}
+              />
+              <ViewerCount count={viewer.viewerCount} />
+            </div>
+          )}
         </div>
         {/* Player controls only while there is something to play. */}
         <div className="ncl-controls" role="toolbar" aria-label="Player controls" hidden={stream?.status !== 'live'}>
@@ -218,7 +224,7 @@ export function StreamViewer({
           </div>
         ) : null}
       </div>
-      {hideChat ? null : (
+      {hideChat || pending ? null : (
         <ChatPanel
           {...chatPanelProps(chat, realtime, streamId)}
           closedReason={closedReason}
