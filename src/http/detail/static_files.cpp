@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -23,6 +24,7 @@ struct FileQuery {
     bool head = false;
     std::string if_none_match;
     std::string if_modified_since;
+    bool gzip = false;  // the client takes Content-Encoding: gzip
 };
 
 struct FileResult {
@@ -33,6 +35,7 @@ struct FileResult {
     std::string last_modified;
     std::string file;  // the served file's name, for its content type
     bool fallback = false;
+    bool gzip = false;  // the body is the file's precompressed sibling, FILE.gz
 };
 
 struct FileClose {
@@ -61,6 +64,21 @@ bool is_within(const fs::path& root, const fs::path& p) {
     const auto& r = root.native();
     const auto& s = p.native();
     return s.size() > r.size() && s.compare(0, r.size(), r) == 0 && s[r.size()] == '/';
+}
+
+// FILE.gz beside `file` (the web app's build writes them, web/scripts/compress.mjs), when it is
+// a regular file inside the root and not older than `file`: a stale one is never served.
+std::optional<fs::path> gzip_sibling(const fs::path& root,
+                                     const fs::path& file,
+                                     fs::file_time_type mtime) {
+    std::error_code ec;
+    fs::path gz = file;
+    gz += ".gz";
+    auto canon = fs::canonical(gz, ec);
+    if (ec || !is_within(root, canon) || !fs::is_regular_file(canon, ec)) return std::nullopt;
+    auto gz_mtime = fs::last_write_time(canon, ec);
+    if (ec || gz_mtime < mtime) return std::nullopt;
+    return canon;
 }
 
 // Blocking: runs on the file pool.
@@ -94,6 +112,15 @@ FileResult load(const FileQuery& q) {
     out.last_modified =
         util::format_http_date(std::chrono::time_point_cast<std::chrono::milliseconds>(secs));
     out.file = canon.filename().string();
+    // The compressed variant has its own validator (RFC 9110 §8.8.3: a different
+    // representation).
+    std::optional<fs::path> gz = q.gzip ? gzip_sibling(q.root, canon, mtime) : std::nullopt;
+    if (gz) {
+        out.size = fs::file_size(*gz, ec);
+        if (ec || out.size > kMaxStaticFileBytes) return FileResult{};
+        out.gzip = true;
+        out.etag.insert(out.etag.size() - 1, "-gz");
+    }
 
     // RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since.
     bool not_modified = false;
@@ -109,7 +136,7 @@ FileResult load(const FileQuery& q) {
     }
     out.status = bhttp::status::ok;
     if (q.head) return out;
-    std::unique_ptr<std::FILE, FileClose> f(std::fopen(canon.c_str(), "rb"));
+    std::unique_ptr<std::FILE, FileClose> f(std::fopen((gz ? *gz : canon).c_str(), "rb"));
     if (!f) return FileResult{};
     out.body.resize(out.size);
     if (out.size > 0 && std::fread(out.body.data(), 1, out.size, f.get()) != out.size) {
@@ -154,6 +181,36 @@ std::string header_copy(const RawRequest& req, bhttp::field f) {
 }
 
 }  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) {
+    while (!accept_encoding.empty()) {
+        auto comma = accept_encoding.find(',');
+        auto item = accept_encoding.substr(0, comma);
+        accept_encoding = comma == std::string_view::npos ? std::string_view{}
+                                                          : accept_encoding.substr(comma + 1);
+        auto semi = item.find(';');
+        auto name = item.substr(0, semi);
+        while (!name.empty() && (name.front() == ' ' || name.front() == '\t'))
+            name.remove_prefix(1);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
+            name.remove_suffix(1);
+        const bool gzip =
+            name.size() == 4 && std::equal(name.begin(), name.end(), "gzip", [](char x, char y) {
+                return std::tolower(static_cast<unsigned char>(x)) == y;
+            });
+        if (!gzip) continue;
+        if (semi == std::string_view::npos) return true;
+        // "gzip;q=0" (or 0.0, 0.00, 0.000) refuses it; any other weight takes it.
+        auto params = item.substr(semi + 1);
+        auto q = params.find("q=");
+        if (q == std::string_view::npos) return true;
+        auto v = params.substr(q + 2);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
+            v.remove_suffix(1);
+        return !(v == "0" || v == "0." || v == "0.0" || v == "0.00" || v == "0.000");
+    }
+    return false;
+}
 
 std::string_view content_type_for(std::string_view path) {
     static constexpr std::array<std::pair<std::string_view, std::string_view>, 17> kTypes{{
@@ -242,9 +299,12 @@ net::awaitable<Response> StaticFiles::serve(const RawRequest& req, std::string_v
     if (unsafe_path(path)) {
         co_return error_response(req, bhttp::status::bad_request, "bad_request", "invalid path");
     }
-    FileQuery q{root_, std::string(path.substr(1)), req.method() == bhttp::verb::head,
+    FileQuery q{root_,
+                std::string(path.substr(1)),
+                req.method() == bhttp::verb::head,
                 header_copy(req, bhttp::field::if_none_match),
-                header_copy(req, bhttp::field::if_modified_since)};
+                header_copy(req, bhttp::field::if_modified_since),
+                accepts_gzip(header_copy(req, bhttp::field::accept_encoding))};
     FileResult r = co_await async_load(pool_, std::move(q), net::use_awaitable);
     if (r.status == bhttp::status::not_found) {
         co_return error_response(req, bhttp::status::not_found, "not_found", "no such file");
@@ -253,6 +313,9 @@ net::awaitable<Response> StaticFiles::serve(const RawRequest& req, std::string_v
     if (r.status == bhttp::status::ok)
         res.set(bhttp::field::content_type, content_type_for(r.file));
     res.set(bhttp::field::etag, r.etag);
+    // Text the build compressed: the answer depends on Accept-Encoding.
+    res.set(bhttp::field::vary, "Accept-Encoding");
+    if (r.gzip) res.set(bhttp::field::content_encoding, "gzip");
     res.set(bhttp::field::last_modified, r.last_modified);
     bool hashed = !r.fallback && path.substr(0, 8) == "/assets/";
     res.set(bhttp::field::cache_control,

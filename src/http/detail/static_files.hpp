@@ -40,6 +40,8 @@ private:
 
 // Exposed for tests.
 std::string_view content_type_for(std::string_view path);
+// Accept-Encoding takes gzip (present, and not with q=0).
+bool accepts_gzip(std::string_view accept_encoding);
 std::optional<std::int64_t> parse_http_date(std::string_view s);  // seconds since the epoch
 
 }  // namespace nchat::http::detail

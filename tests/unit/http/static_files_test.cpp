@@ -26,6 +26,16 @@ TEST(StaticFilesHelpers, ParsesImfFixdate) {
     EXPECT_EQ(parse_http_date(""), std::nullopt);
 }
 
+TEST(StaticFilesHelpers, AcceptsGzip) {
+    EXPECT_TRUE(accepts_gzip("gzip, deflate, br, zstd"));  // Chromium's
+    EXPECT_TRUE(accepts_gzip("br;q=1.0, GZIP;q=0.8"));
+    EXPECT_FALSE(accepts_gzip(""));
+    EXPECT_FALSE(accepts_gzip("identity"));
+    EXPECT_FALSE(accepts_gzip("br, gzip;q=0"));
+    EXPECT_FALSE(accepts_gzip("gzip;q=0.000"));
+    EXPECT_FALSE(accepts_gzip("x-gzip2"));
+}
+
 TEST(StaticFilesHelpers, Eligibility) {
     using bhttp::verb;
     EXPECT_TRUE(StaticFiles::eligible(verb::get, "/"));
@@ -92,6 +102,35 @@ TEST_F(StaticFilesTest, ServesWithTypeAndCaching) {
     EXPECT_EQ(root[field::content_type], "text/html; charset=utf-8");
     EXPECT_EQ(root[field::cache_control], "no-cache");
     EXPECT_EQ(get("/robots.txt")[field::content_type], "text/plain; charset=utf-8");
+}
+
+TEST_F(StaticFilesTest, AFreshGzipSiblingIsServedToWhoTakesGzip) {
+    write(root_ / "assets" / "app.3f2a.js.gz", "pretend-gzip");
+    auto gz = get("/assets/app.3f2a.js", "Accept-Encoding: gzip, deflate, br\r\n");
+    EXPECT_EQ(gz.result(), status::ok);
+    EXPECT_EQ(gz.body(), "pretend-gzip");
+    EXPECT_EQ(gz[field::content_encoding], "gzip");
+    EXPECT_EQ(gz[field::content_type], "text/javascript; charset=utf-8");
+    EXPECT_EQ(gz[field::vary], "Accept-Encoding");
+    auto plain = get("/assets/app.3f2a.js");
+    EXPECT_EQ(plain.body(), "console.log(1)");
+    EXPECT_TRUE(plain[field::content_encoding].empty());
+    EXPECT_EQ(plain[field::vary], "Accept-Encoding");
+    EXPECT_NE(plain[field::etag], gz[field::etag]) << "two representations, two validators";
+    EXPECT_EQ(get("/assets/app.3f2a.js", "Accept-Encoding: gzip;q=0\r\n").body(), "console.log(1)");
+    // Its own validator revalidates it.
+    auto again =
+        get("/assets/app.3f2a.js",
+            "Accept-Encoding: gzip\r\nIf-None-Match: " + std::string(gz[field::etag]) + "\r\n");
+    EXPECT_EQ(again.result(), status::not_modified);
+
+    // A .gz older than its file (the file was rebuilt, the .gz not) is never served.
+    std::filesystem::last_write_time(
+        root_ / "assets" / "app.3f2a.js.gz",
+        std::filesystem::last_write_time(root_ / "assets" / "app.3f2a.js") - std::chrono::hours(1));
+    auto stale = get("/assets/app.3f2a.js", "Accept-Encoding: gzip\r\n");
+    EXPECT_EQ(stale.body(), "console.log(1)");
+    EXPECT_TRUE(stale[field::content_encoding].empty());
 }
 
 TEST_F(StaticFilesTest, ConditionalRequestsGive304) {
