@@ -85,6 +85,19 @@ export async function postOffer(opts: WebRtcHttpOptions, offerSdp: string): Prom
   };
 }
 
+/** The offer/answer exchange of WHIP and WHEP alike (RFC 9725 §4.2): offers what `pc` has, waits
+ * for ICE gathering (no trickle), POSTs the offer, takes the ICE servers the answer's Link headers
+ * give and the answer. Closes nothing: on a throw the caller closes `pc`. */
+export async function negotiate(pc: RTCPeerConnection, opts: WebRtcHttpOptions): Promise<WebRtcSession> {
+  const offer = await pc.createOffer();
+  await pc.setLocalDescription(offer);
+  await waitForIceGathering(pc, opts.iceGatheringTimeoutMs ?? 2000);
+  const session = await postOffer(opts, pc.localDescription?.sdp ?? offer.sdp ?? '');
+  if (session.iceServers.length) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: session.iceServers });
+  await pc.setRemoteDescription({ type: 'answer', sdp: session.answer });
+  return session;
+}
+
 export async function deleteSession(opts: WebRtcHttpOptions, resource: string): Promise<void> {
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const headers: Record<string, string> = {};

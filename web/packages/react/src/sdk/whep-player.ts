@@ -3,7 +3,7 @@
 // tested against a fake fetch and a fake RTCPeerConnection only.
 import { Emitter } from './emitter.js';
 import { NchatError } from './errors.js';
-import { deleteSession, postOffer, waitForIceGathering, type WebRtcHttpOptions } from './webrtc-http.js';
+import { deleteSession, negotiate, type WebRtcHttpOptions } from './webrtc-http.js';
 
 export interface WhepPlayerOptions extends WebRtcHttpOptions {
   iceServers?: RTCIceServer[];
@@ -41,12 +41,7 @@ export class WhepPlayer extends Emitter<WhepEvents> {
     pc.addTransceiver('audio', { direction: 'recvonly' });
     pc.addTransceiver('video', { direction: 'recvonly' });
     try {
-      const offer = await pc.createOffer();
-      await pc.setLocalDescription(offer);
-      await waitForIceGathering(pc, this.opts.iceGatheringTimeoutMs ?? 2000);
-      const session = await postOffer(this.opts, pc.localDescription?.sdp ?? offer.sdp ?? '');
-      this.resource = session.resource;
-      await pc.setRemoteDescription({ type: 'answer', sdp: session.answer });
+      this.resource = (await negotiate(pc, this.opts)).resource;
     } catch (e) {
       pc.close();
       this.pc = null;

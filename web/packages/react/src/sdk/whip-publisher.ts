@@ -5,7 +5,7 @@
 import { Emitter } from './emitter.js';
 import { NchatError } from './errors.js';
 import { QUALITY_PRESETS, type QualityPreset } from './types.js';
-import { deleteSession, postOffer, waitForIceGathering, type WebRtcHttpOptions } from './webrtc-http.js';
+import { deleteSession, negotiate, type WebRtcHttpOptions } from './webrtc-http.js';
 
 export interface WhipPublisherOptions extends WebRtcHttpOptions {
   iceServers?: RTCIceServer[];
@@ -70,13 +70,7 @@ export class WhipPublisher extends Emitter<WhipEvents> {
       this.senders.set(kind, t.sender);
     }
     try {
-      const offer = await pc.createOffer();
-      await pc.setLocalDescription(offer);
-      await waitForIceGathering(pc, this.opts.iceGatheringTimeoutMs ?? 2000);
-      const session = await postOffer(this.opts, pc.localDescription?.sdp ?? offer.sdp ?? '');
-      this.resource = session.resource;
-      if (session.iceServers.length) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: session.iceServers });
-      await pc.setRemoteDescription({ type: 'answer', sdp: session.answer });
+      this.resource = (await negotiate(pc, this.opts)).resource;
     } catch (e) {
       pc.close();
       this.pc = null;
