@@ -10,6 +10,7 @@
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 #include "auth/guest.hpp"
+#include "realtime/errors.hpp"
 #include "realtime/rate_limiter.hpp"
 #include "util/time.hpp"
 
@@ -42,12 +43,9 @@ net::awaitable<Response> create_guest(ApiContext& ctx, Request& req) {
     if (ctx.guest_limiter) {
         const auto d = ctx.guest_limiter->take(address_of(req.peer), ctx.clock.steady_now());
         if (!d.allowed) {
-            const auto seconds = std::max<long long>(
-                1, std::chrono::ceil<std::chrono::seconds>(d.retry_after).count());
-            HttpError e{Status::too_many_requests, "rate_limited",
-                        "too many guest names from this address; try again later"};
-            e.headers.emplace_back("Retry-After", std::to_string(seconds));
-            throw e;
+            throw realtime::Refusal(429, realtime::code::kRateLimited,
+                                    "too many guest names from this address; try again later", {},
+                                    realtime::retry_seconds(d.retry_after));
         }
     }
     const auto g = auth::issue_guest_token(name, ctx.guest_secret, ctx.clock.now());

@@ -2,6 +2,9 @@
 // Why the realtime service refuses an action (docs/chat.md, Errors). One type for every refusal:
 // the REST layer answers it as DESIGN.md's JSON error (status, code, field, Retry-After;
 // api/handler.cpp), the WebSocket layer as an `error` event (data.code, data.message).
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -61,6 +64,11 @@ inline Refusal not_found(const std::string& message, std::string field = {}) {
 inline Refusal wrong_state(const std::string& message) {
     return {409, code::kWrongState, message};
 }
+// A wait as Retry-After: whole seconds, rounded up, at least 1.
+inline int retry_seconds(std::chrono::milliseconds wait) {
+    return static_cast<int>(std::max<std::int64_t>((wait.count() + 999) / 1000, 1));
+}
+
 inline Refusal rate_limited(int retry_after_seconds) {
     return {429, code::kRateLimited, "too many requests; slow down", {}, retry_after_seconds};
 }

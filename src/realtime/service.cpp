@@ -63,11 +63,6 @@ std::string display_name(const auth::Principal& who) {
     return "user-" + who.user_id.substr(0, 8);
 }
 
-int retry_seconds(std::chrono::milliseconds wait) {
-    auto s = (wait.count() + 999) / 1000;
-    return static_cast<int>(std::max<std::int64_t>(s, 1));
-}
-
 void check_page(int limit, int max_limit, int offset) {
     if (limit < 1 || limit > max_limit) {
         throw invalid("limit", "limit must be an integer from 1 to " + std::to_string(max_limit));

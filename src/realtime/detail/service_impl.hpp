@@ -137,7 +137,6 @@ struct Service::Impl {
 
 // Shared checks of the actions.
 std::string display_name(const auth::Principal& who);
-int retry_seconds(std::chrono::milliseconds wait);      // rounded up, at least 1
 void check_page(int limit, int max_limit, int offset);  // invalid("limit"/"offset")
 void check_open(const store::Stream& s);                // stream_ended after the end
 void check_not_banned(const Room& room, util::Time now);
