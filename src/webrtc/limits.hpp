@@ -14,4 +14,12 @@ namespace nchat::webrtc::limits {
 
 // ---- DTLS / SRTP / sockets ----
 
+// The DTLS record size we write: fits any path's MTU with IP, UDP and TURN headers (browsers
+// use 1200 too), so a certificate flight is fragmented by DTLS, not by IP.
+inline constexpr std::size_t kDtlsMtu = 1200;
+// The largest datagram we read. Browsers keep RTP and DTLS under ~1250 bytes; anything longer
+// than this is not WebRTC media and is dropped (MSG_TRUNC), counted.
+inline constexpr std::size_t kMaxDatagram = 2048;
+inline constexpr std::size_t kMaxDtlsDatagram = kMaxDatagram;
+
 }  // namespace nchat::webrtc::limits
