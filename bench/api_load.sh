@@ -42,7 +42,7 @@ for backend in sqlite postgres; do
       db="$(cat "$svc/pg.url" | sed "s#/postgres\$#/bench_$alog#")"
       psql "$(cat "$svc/pg.url")" -qAtc "CREATE DATABASE bench_$alog" >/dev/null
     fi
-    "$bin" serve --http "127.0.0.1:$port" --rtmp 127.0.0.1:0 --data-dir "$work/data-$alog" --db "$db" \
+    "$bin" serve --http "127.0.0.1:$port" --rtmp 127.0.0.1:0 --udp 127.0.0.1:0 --data-dir "$work/data-$alog" --db "$db" \
       --access-log "$alog" --log-level info >"$work/server.out" 2>"$work/server.log" &
     pid=$!
     for _ in $(seq 100); do grep -q "listening on" "$work/server.out" 2>/dev/null && break; sleep 0.1; done

@@ -37,7 +37,7 @@ start_server() {
   local name=$1 db=$2; shift 2
   port=$(free_port)
   mkdir -p "$work/$name"
-  "$bin" serve --http "127.0.0.1:$port" --rtmp 127.0.0.1:0 --data-dir "$work/$name" --db "$db" \
+  "$bin" serve --http "127.0.0.1:$port" --rtmp 127.0.0.1:0 --udp 127.0.0.1:0 --data-dir "$work/$name" --db "$db" \
     --web-root "$work/none" --access-log false --log-level warn --chat-rate 10000 \
     --ws-max-connections 60000 "$@" >"$work/$name.out" 2>"$work/$name.log" &
   pids+=($!)

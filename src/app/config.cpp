@@ -104,7 +104,10 @@ const Key kKeys[] = {
     {"log-level", &Config::log_level, "trace, debug, info, warn, error or off", false},
     {"http", &Config::http, "HTTP listen address (API, HLS, web app, WebSocket)"},
     {"rtmp", &Config::rtmp, "RTMP ingest listen address"},
-    {"udp", &Config::udp, "UDP address for WebRTC media"},
+    {"udp", &Config::udp, "UDP address for WebRTC media (WHIP, WHEP): one port for every session"},
+    {"webrtc-public-ip", &Config::webrtc_public_ip,
+     "Address or host name browsers reach the UDP port at, for a server behind NAT (default: the "
+     "--udp address, or this machine's addresses when it is 0.0.0.0)"},
     {"redis", &Config::redis, "Redis URL for several nodes (redis://HOST:PORT); empty = one node"},
     {"public-url", &Config::public_url,
      "Base URL viewers reach the HTTP server at (default: http://<http address>)"},

@@ -10,8 +10,8 @@
 namespace nchat::app {
 
 namespace net = boost::asio;
-using ingest::rtmp::PublishGrant;
-using ingest::rtmp::PublishRefusal;
+using ingest::PublishGrant;
+using ingest::PublishRefusal;
 using store::StreamStatus;
 
 PublishAuthorizer::PublishAuthorizer(store::Database& db,
@@ -27,12 +27,13 @@ PublishAuthorizer::PublishAuthorizer(store::Database& db,
 
 boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthorizer::authorize(
     std::string key, std::uint64_t publisher, std::string peer) {
-    constexpr const char* kBadName = "NetStream.Publish.BadName";
-    if (key.empty() || key.size() > 255) co_return PublishRefusal{kBadName, "missing stream key"};
+    using ingest::RefusalReason;
+    if (key.empty() || key.size() > 255)
+        co_return PublishRefusal{RefusalReason::missing_key, "missing stream key"};
     auto stream = co_await db_.read([&](store::Store& s) { return s.stream_by_key(key); });
-    if (!stream) co_return PublishRefusal{kBadName, "unknown stream key"};
+    if (!stream) co_return PublishRefusal{RefusalReason::unknown_key, "unknown stream key"};
     if (stream->status == StreamStatus::ended || stream->status == StreamStatus::cancelled) {
-        co_return PublishRefusal{kBadName,
+        co_return PublishRefusal{RefusalReason::ended,
                                  "this stream has ended; create a new stream to go live again"};
     }
     // Packaged on the publisher's own io_context: ingest and packaging never wake another thread.
@@ -42,7 +43,7 @@ boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthor
     if (const auto* strand = here.target<SessionStrand>()) home = strand->get_inner_executor();
     auto live = registry_.claim(stream->id, publisher, home);
     if (!live) {
-        co_return PublishRefusal{kBadName, "this stream already has a publisher"};
+        co_return PublishRefusal{RefusalReason::busy, "this stream already has a publisher"};
     }
     if (!origin_.find(stream->id)) {
         auto pres =

@@ -1,5 +1,5 @@
 #pragma once
-// Decides whether an RTMP publish may go ahead (issue #4): the key selects the stream; an
+// Decides whether a publish (RTMP or WHIP) may go ahead (issue #4): the key selects the stream; an
 // ended or cancelled stream refuses; a second publisher is refused while the first is live.
 // On success the stream gets its HLS packager and, with auto-live, goes live in the store.
 #include <functional>
@@ -21,7 +21,7 @@ struct PublishSettings {
     std::function<void(const std::string& stream_id, store::StreamStatus)> on_status;
 };
 
-class PublishAuthorizer final : public ingest::rtmp::PublishAuthorizer {
+class PublishAuthorizer final : public ingest::PublishAuthorizer {
 public:
     PublishAuthorizer(store::Database& db,
                       live::Registry& registry,
@@ -29,7 +29,7 @@ public:
                       util::Clock& clock,
                       PublishSettings settings);
 
-    boost::asio::awaitable<std::variant<ingest::rtmp::PublishGrant, ingest::rtmp::PublishRefusal>>
+    boost::asio::awaitable<std::variant<ingest::PublishGrant, ingest::PublishRefusal>>
     authorize(std::string key, std::uint64_t publisher, std::string peer) override;
     void unpublished(const std::string& stream_id, std::uint64_t publisher) override;
 

@@ -22,6 +22,7 @@
 #include "app/io_pool.hpp"
 #include "app/publish_authorizer.hpp"
 #include "app/transcoding.hpp"
+#include "app/webrtc.hpp"
 #include "auth/token.hpp"
 #include "hls/origin.hpp"
 #include "http/router.hpp"
@@ -245,9 +246,23 @@ int serve(const Config& cfg) {
         return out;
     };
     chat.start(ioc.get_executor());
+    PublishSettings ps;
+    ps.auto_live = cfg.auto_live;
+    if (transcoding) ps.transcoding = transcoding.get();
+    ps.rendition.part_target = std::chrono::milliseconds(cfg.part_target_ms);
+    ps.rendition.segment_target = std::chrono::milliseconds(cfg.segment_target_ms);
+    ps.on_status = [&chat](const std::string& id, store::StreamStatus st) {
+        chat.stream_status_changed(id, st);
+    };
+    PublishAuthorizer authorizer(db, streams, origin, clock, ps);
+    // WebRTC (WHIP): the UDP port is bound before HTTP starts, so the first answer has its port.
+    WebRtc webrtc(cfg, io.next(), authorizer);
+    webrtc.start();
+
     http::Router router;
     api::add_routes(router, ctx);
     origin.add_routes(router);
+    webrtc.add_routes(router);
 
     // GET /api/realtime: the WebSocket protocol (docs/realtime.md). Authentication is the API's,
     // injected: the realtime module does not depend on api.
@@ -281,15 +296,6 @@ int serve(const Config& cfg) {
     http::Server server(ioc, opts, router, registry);
     server.start();
 
-    PublishSettings ps;
-    ps.auto_live = cfg.auto_live;
-    if (transcoding) ps.transcoding = transcoding.get();
-    ps.rendition.part_target = std::chrono::milliseconds(cfg.part_target_ms);
-    ps.rendition.segment_target = std::chrono::milliseconds(cfg.segment_target_ms);
-    ps.on_status = [&chat](const std::string& id, store::StreamStatus st) {
-        chat.stream_status_changed(id, st);
-    };
-    PublishAuthorizer authorizer(db, streams, origin, clock, ps);
     auto rp = parse_host_port(cfg.rtmp, "rtmp");
     ingest::rtmp::ServerOptions ro;
     ro.host = rp.host;
@@ -302,12 +308,13 @@ int serve(const Config& cfg) {
     Config actual = cfg;
     actual.http = host_port(hp.host, server.port());
     actual.rtmp = host_port(rp.host, rtmp.port());
+    actual.udp = host_port(parse_host_port(cfg.udp, "udp").host, webrtc.port());
     ctx.public_url = actual.effective_public_url();
     ctx.ingest_url = actual.effective_ingest_url();
     authorizer.settings().public_url = ctx.public_url;
 
     auto base = ctx.public_url;
-    log->info("listening http={} rtmp={}", actual.http, actual.rtmp);
+    log->info("listening http={} rtmp={} udp={}", actual.http, actual.rtmp, actual.udp);
     std::cout << "\nnchat-live " << NCHAT_VERSION << " is running (listening on http://"
               << actual.http << ", rtmp://" << actual.rtmp << ")\n"
               << (std::filesystem::is_directory(cfg.web_root)
@@ -319,6 +326,8 @@ int serve(const Config& cfg) {
               << "  Metrics      " << base << "/metrics\n"
               << "  RTMP ingest  " << ctx.ingest_url
               << "   (OBS: Server = this URL, Stream Key = the stream's streamKey)\n"
+              << "  WHIP ingest  " << base << "/api/whip   (Bearer = the stream's streamKey; "
+              << "WebRTC media on udp " << actual.udp << ")\n"
               << "  HLS          " << base << "/hls/{streamId}/master.m3u8\n"
               << std::flush;
 
@@ -335,6 +344,7 @@ int serve(const Config& cfg) {
             stopping = true;
             log->info("signal {}: shutting down", sig);
             rtmp.stop();
+            webrtc.stop();
             // The HTTP server and the WebSocket sessions drain side by side.
             auto pending = std::make_shared<std::atomic<int>>(2);
             auto drained = [&io, pending] {

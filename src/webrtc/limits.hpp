@@ -21,5 +21,8 @@ inline constexpr std::size_t kDtlsMtu = 1200;
 // than this is not WebRTC media and is dropped (MSG_TRUNC), counted.
 inline constexpr std::size_t kMaxDatagram = 2048;
 inline constexpr std::size_t kMaxDtlsDatagram = kMaxDatagram;
+// 5-tuples one peer may validate with checks: one per candidate pair it tries (host, srflx,
+// relay, IPv4 and IPv6), so a peer cannot fill the server's 5-tuple table.
+inline constexpr std::size_t kMaxTuplesPerTransport = 16;
 
 }  // namespace nchat::webrtc::limits

@@ -37,6 +37,8 @@ async function withServer(bin, fn) {
       '127.0.0.1:0',
       '--rtmp',
       '127.0.0.1:0',
+      '--udp',
+      '127.0.0.1:0',
       '--data-dir',
       dir,
       '--db',

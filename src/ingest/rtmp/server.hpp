@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "ingest/publish.hpp"
 #include "live/live_stream.hpp"
 
 namespace prometheus {
@@ -19,23 +20,9 @@ class Registry;
 
 namespace nchat::ingest::rtmp {
 
-struct PublishGrant {
-    std::string stream_id;
-    std::shared_ptr<live::LiveStream> stream;
-};
-struct PublishRefusal {
-    std::string code;         // NetStream.Publish.BadName, .Rejected, ...
-    std::string description;  // shown by the encoder; never contains the key
-};
-
-// The app's answer to "may this key publish?" (store lookup, state check, claim).
-class PublishAuthorizer {
-public:
-    virtual ~PublishAuthorizer() = default;
-    virtual boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> authorize(
-        std::string key, std::uint64_t publisher, std::string peer) = 0;
-    virtual void unpublished(const std::string& stream_id, std::uint64_t publisher) = 0;
-};
+using ingest::PublishAuthorizer;
+using ingest::PublishGrant;
+using ingest::PublishRefusal;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";

@@ -65,7 +65,7 @@ export class Server {
   }
 
   async start(extraArgs = []) {
-    const args = ['serve', '--http', '127.0.0.1:0', '--rtmp', '127.0.0.1:0', '--data-dir', this.dataDir,
+    const args = ['serve', '--http', '127.0.0.1:0', '--rtmp', '127.0.0.1:0', '--udp', '127.0.0.1:0', '--data-dir', this.dataDir,
       '--db', this.dbUrl(), '--web-root', this.opts.webRoot ?? join(this.dataDir, 'no-web'),
       '--jwt-secret', this.opts.jwtSecret ?? 'integration-secret', '--log-level', 'info',
       // The ladder costs a core or more per stream: only the tests about it turn it on.

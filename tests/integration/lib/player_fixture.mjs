@@ -31,6 +31,8 @@ const FILES = {
   'report.js': join(here, '..', 'player', 'report.js'),
   'shaka.html': join(here, '..', 'player', 'shaka.html'),
   'vhs.html': join(here, '..', 'player', 'vhs.html'),
+  'webrtc.html': join(here, '..', 'player', 'webrtc.html'),
+  'webrtc.js': join(here, '..', 'player', 'webrtc.js'),
   'hls.min.js': () => require.resolve('hls.js/dist/hls.min.js'),
   // The debug build: the same player with readable stacks in the test output.
   'shaka-player.compiled.js': () => require.resolve('shaka-player/dist/shaka-player.compiled.debug.js'),
@@ -40,7 +42,8 @@ const FILES = {
 
 // A server serving the player pages, and a headless Chromium, for one describe block:
 // registers its before/after hooks. `prepare(webRoot)` runs before the start.
-export function playerFixture(serverOpts = {}, prepare = () => {}, startArgs = []) {
+// `browserArgs`: more Chromium flags (a fake camera for the WebRTC publishers).
+export function playerFixture(serverOpts = {}, prepare = () => {}, startArgs = [], browserArgs = []) {
   const f = { webRoot: mkdtempSync(join(tmpdir(), 'nchat-player-')), pending: new Set() };
   f.srv = new Server({ backend: 'sqlite', webRoot: f.webRoot, ...serverOpts });
   before(async () => {
@@ -56,7 +59,8 @@ export function playerFixture(serverOpts = {}, prepare = () => {}, startArgs = [
       executablePath: CHROMIUM,
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+        '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
+        ...browserArgs],
     });
     // Every playlist any page receives is checked against rfc8216bis, each page's reloads in
     // their own order.

@@ -150,8 +150,11 @@ net::awaitable<void> Session::on_publish(const PublishRequest& p) {
     auto result = co_await auth_.authorize(p.key, id_, peer_);
     if (auto* refusal = std::get_if<PublishRefusal>(&result)) {
         counters_.refused.Increment();
-        log()->warn("peer={} publish refused: {} ({})", peer_, refusal->code, refusal->description);
-        co_await send(commands_.reject_publish(p, refusal->code, refusal->description));
+        log()->warn("peer={} publish refused: {}", peer_, refusal->description);
+        // Every refusal is BadName: OBS shows its description and stops retrying a key that
+        // will not work (protocols.md, RTMP pitfalls).
+        co_await send(
+            commands_.reject_publish(p, "NetStream.Publish.BadName", refusal->description));
         close_reason_ = "publish refused";
         closing_ = true;  // OBS ignores BadName unless the connection closes (protocols.md)
         co_return;

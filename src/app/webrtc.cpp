@@ -1,0 +1,108 @@
+#include "app/webrtc.hpp"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
+
+#include <stdexcept>
+
+#include <boost/asio/ip/address.hpp>
+
+#include "app/config.hpp"
+#include "util/log.hpp"
+#include "webrtc/certificate.hpp"
+
+namespace nchat::app {
+
+namespace net = boost::asio;
+
+namespace {
+
+webrtc::UdpServerOptions udp_options(const Config& cfg) {
+    const auto hp = parse_host_port(cfg.udp, "udp");
+    webrtc::UdpServerOptions o;
+    o.host = hp.host;
+    o.port = hp.port;
+    return o;
+}
+
+std::string resolve(const std::string& name) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0 || !res)
+        throw std::runtime_error("--webrtc-public-ip: cannot resolve " + name);
+    char buf[NI_MAXHOST];
+    const int rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0,
+                               NI_NUMERICHOST);
+    freeaddrinfo(res);
+    if (rc != 0) throw std::runtime_error("--webrtc-public-ip: cannot resolve " + name);
+    return buf;
+}
+
+}  // namespace
+
+std::vector<webrtc::LocalCandidate> host_candidates(const std::string& host,
+                                                    std::uint16_t port,
+                                                    const std::string& public_ip) {
+    std::vector<webrtc::LocalCandidate> out;
+    if (!public_ip.empty()) {
+        boost::system::error_code ec;
+        net::ip::make_address(public_ip, ec);
+        out.push_back({ec ? resolve(public_ip) : public_ip, port, false});
+        return out;
+    }
+    const auto bound = net::ip::make_address(host);
+    if (!bound.is_unspecified()) {
+        out.push_back({bound.to_string(), port, false});
+        return out;
+    }
+    // Bound to every address: offer each one an interface has (loopback too, for a browser on
+    // this machine), IPv4 first; a browser tries them all and keeps the first that answers.
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) return out;
+    std::vector<webrtc::LocalCandidate> v6;
+    for (auto* i = list; i; i = i->ifa_next) {
+        if (!i->ifa_addr || !(i->ifa_flags & IFF_UP)) continue;
+        const int family = i->ifa_addr->sa_family;
+        if (family != AF_INET && (family != AF_INET6 || bound.is_v4())) continue;
+        char buf[NI_MAXHOST];
+        const socklen_t len = family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+        if (getnameinfo(i->ifa_addr, len, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) != 0)
+            continue;
+        std::string a = buf;
+        if (a.find('%') != std::string::npos) continue;  // link-local IPv6 with a scope
+        (family == AF_INET ? out : v6).push_back({a, port, false});
+    }
+    freeifaddrs(list);
+    out.insert(out.end(), v6.begin(), v6.end());
+    return out;
+}
+
+WebRtc::WebRtc(const Config& cfg, net::any_io_executor ex, ingest::PublishAuthorizer& auth)
+    : public_ip_(cfg.webrtc_public_ip),
+      udp_(ex, udp_options(cfg)),
+      dtls_(webrtc::Certificate::generate()),
+      auth_(auth) {
+    whip_ = std::make_unique<ingest::whip::Server>(udp_, dtls_, auth_, ingest::whip::ServerOptions{});
+}
+
+WebRtc::~WebRtc() = default;
+
+void WebRtc::add_routes(http::Router& router) { whip_->add_routes(router); }
+
+void WebRtc::start() {
+    udp_.start();
+    candidates_ = host_candidates(udp_.options().host, udp_.port(), public_ip_);
+    whip_->set_candidates(candidates_);
+    if (candidates_.empty())
+        util::logger("webrtc")->warn("no address to offer WebRTC peers: set --webrtc-public-ip");
+}
+
+void WebRtc::stop() {
+    whip_->stop();
+    udp_.stop();
+}
+
+}  // namespace nchat::app

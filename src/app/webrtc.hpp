@@ -1,0 +1,50 @@
+#pragma once
+// The WebRTC side of `serve` (issue 14): the shared UDP port, the DTLS certificate, and WHIP
+// ingest on the HTTP server. The candidates WebRTC answers offer are worked out here from
+// --udp and --webrtc-public-ip.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "app/config.hpp"
+#include "http/router.hpp"
+#include "ingest/publish.hpp"
+#include "ingest/whip/server.hpp"
+#include "webrtc/dtls.hpp"
+#include "webrtc/udp_server.hpp"
+
+namespace nchat::app {
+
+class WebRtc {
+public:
+    WebRtc(const Config& cfg, boost::asio::any_io_executor ex, ingest::PublishAuthorizer& auth);
+    ~WebRtc();
+
+    void add_routes(http::Router& router);
+    // Binds the UDP port (throws std::system_error when taken) and fixes the candidates.
+    void start();
+    void stop();
+    std::uint16_t port() const { return udp_.port(); }
+    const std::vector<webrtc::LocalCandidate>& candidates() const { return candidates_; }
+    ingest::whip::Server& whip() { return *whip_; }
+
+private:
+    std::string public_ip_;
+    webrtc::UdpServer udp_;
+    webrtc::DtlsContext dtls_;
+    std::vector<webrtc::LocalCandidate> candidates_;
+    std::unique_ptr<ingest::whip::Server> whip_;
+    ingest::PublishAuthorizer& auth_;
+};
+
+// The addresses to offer as host candidates for a socket bound to `host`:`port`: `public_ip`
+// (resolved when it is a name) when given; else `host` itself, or every address of this
+// machine's interfaces that are up when `host` is the wildcard. Throws std::runtime_error when
+// a name does not resolve.
+std::vector<webrtc::LocalCandidate> host_candidates(const std::string& host,
+                                                    std::uint16_t port,
+                                                    const std::string& public_ip);
+
+}  // namespace nchat::app

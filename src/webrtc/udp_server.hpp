@@ -1,0 +1,78 @@
+#pragma once
+// The one UDP port every WebRTC session shares (issue 14: `--udp`, ICE-lite on one port).
+// Datagrams are demultiplexed as RFC 7983 says: STUN by the USERNAME's ufrag (and answered
+// here, after MESSAGE-INTEGRITY is checked with that transport's password), everything else by
+// the 5-tuple an authenticated check validated. Runs on one strand; transports run on it too.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/strand.hpp>
+
+namespace nchat::webrtc {
+
+class Transport;
+
+struct UdpServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8189;  // 0: any free port (tests)
+    // A peer whose checks stop for this long has gone (RFC 7675 consent; browsers send one every
+    // 2.5-5 s), and one that never completes ICE and DTLS in this long never will.
+    std::chrono::milliseconds consent_timeout{30'000};
+    std::chrono::milliseconds connect_timeout{30'000};
+};
+
+struct UdpServerStats {
+    std::uint64_t datagrams_in = 0, bytes_in = 0;
+    std::uint64_t datagrams_out = 0, bytes_out = 0;
+    std::uint64_t send_dropped = 0;      // the socket's buffer was full: dropped, not queued
+    std::uint64_t stun_malformed = 0;    // not a STUN message we can parse
+    std::uint64_t stun_unknown_ufrag = 0;
+    std::uint64_t stun_unauthorized = 0; // MESSAGE-INTEGRITY missing or wrong: 401
+    std::uint64_t unknown_source = 0;    // media or DTLS from a 5-tuple no check validated
+    std::uint64_t not_webrtc = 0;        // first byte outside RFC 7983's ranges, or truncated
+    std::size_t transports = 0;
+};
+
+class UdpServer {
+public:
+    UdpServer(boost::asio::any_io_executor ex, UdpServerOptions opts);
+    ~UdpServer();
+    UdpServer(const UdpServer&) = delete;
+    UdpServer& operator=(const UdpServer&) = delete;
+
+    void start();  // binds; throws std::system_error when the address is taken
+    void stop();   // closes the socket (every transport stops hearing from its peer)
+    std::uint16_t port() const;
+    const UdpServerOptions& options() const { return opts_; }
+    boost::asio::strand<boost::asio::any_io_executor>& strand() { return strand_; }
+
+    // On the strand.
+    void add(const std::shared_ptr<Transport>& t);  // by its local ufrag
+    void remove(const Transport& t);                // its ufrag and every 5-tuple it validated
+    void validate(const boost::asio::ip::udp::endpoint& from, const std::shared_ptr<Transport>& t);
+    void send(const boost::asio::ip::udp::endpoint& to, std::span<const std::uint8_t> d);
+    const UdpServerStats& stats() const { return stats_; }
+
+private:
+    void receive();
+    void on_datagram(const boost::asio::ip::udp::endpoint& from, std::span<const std::uint8_t> d);
+    void on_stun(const boost::asio::ip::udp::endpoint& from, std::span<const std::uint8_t> d);
+
+    boost::asio::strand<boost::asio::any_io_executor> strand_;
+    UdpServerOptions opts_;
+    boost::asio::ip::udp::socket socket_;
+    boost::asio::ip::udp::endpoint from_;
+    std::vector<std::uint8_t> buf_;
+    std::unordered_map<std::string, std::weak_ptr<Transport>> by_ufrag_;
+    std::map<boost::asio::ip::udp::endpoint, std::weak_ptr<Transport>> by_tuple_;
+    UdpServerStats stats_;
+};
+
+}  // namespace nchat::webrtc
