@@ -4,6 +4,7 @@
 
 #include "unit/testing/hex.hpp"
 #include "unit/webrtc/rtp_test_util.hpp"
+#include "webrtc/opus_packetizer.hpp"
 
 namespace nchat::webrtc {
 namespace {
@@ -23,6 +24,16 @@ TEST(OpusDepack, EveryPacketIsAFrameExceptEmptyOnes) {
     ASSERT_TRUE(g);
     EXPECT_EQ(d.counters().frames, 2u);
     EXPECT_EQ(d.counters().dropped_incomplete, 1u);
+}
+
+TEST(OpusPacketizer, RoundTrips) {
+    const auto frame = hex("fc 0102");
+    const Payload p = packetize_opus(frame);
+    EXPECT_FALSE(p.marker);
+    OpusDepacketizer d;
+    auto f = d.push(make_packet(7, 48000, p.marker, p.bytes), false);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->data, frame);
 }
 
 }  // namespace
