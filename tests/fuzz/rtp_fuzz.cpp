@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <vector>
 
 #include "webrtc/h264_depacketizer.hpp"
@@ -31,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (std::uint8_t id = 0; id < 16; ++id)
             (void)p->extension(id);
         (void)p->extension(255);
+        if (auto orig = unwrap_rtx(*p, 96, 1); orig && !parse_rtp(orig->bytes)) std::abort();
         buffer.push(std::move(*p), now);
         (void)buffer.nacks_due(now, std::chrono::milliseconds(30));
         now += std::chrono::milliseconds(7);
