@@ -2,7 +2,9 @@
 // Compound RTCP (RFC 3550 §6) with the feedback messages WebRTC uses (RFC 4585, RFC 5104,
 // draft-alvestrand-rmcat-remb, draft-holmer-rmcat-transport-wide-cc-extensions): parsing what
 // peers send, building what we send.
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <variant>
 #include <vector>
@@ -129,5 +131,12 @@ std::vector<std::uint8_t> build_bye(std::span<const std::uint32_t> ssrcs);
 inline std::uint32_t ntp_middle(std::uint64_t ntp) {
     return static_cast<std::uint32_t>(ntp >> 16);
 }
+// A wall-clock time as a 64-bit NTP timestamp (seconds since 1900, 32.32 fixed point), for the
+// SRs that let browsers synchronise audio and video. The caller reads the clock.
+std::uint64_t to_ntp(std::chrono::system_clock::time_point t);
+// RFC 3550 §6.4.1: RTT = A - LSR - DLSR, with A the middle of our NTP time when the block
+// arrived. nullopt when the block refers to no SR of ours (LSR 0) or comes out negative.
+std::optional<std::chrono::microseconds> rtt_from_report_block(const ReportBlock& b,
+                                                               std::uint32_t arrival_ntp_middle);
 
 }  // namespace nchat::webrtc

@@ -142,4 +142,23 @@ std::vector<std::uint8_t> build_bye(std::span<const std::uint32_t> ssrcs) {
     return packet(static_cast<std::uint8_t>(ssrcs.size()), 203, body);
 }
 
+std::uint64_t to_ntp(std::chrono::system_clock::time_point t) {
+    constexpr std::int64_t kUnixToNtpSeconds = 2'208'988'800;  // 1900-01-01 to 1970-01-01
+    const auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+    const std::int64_t seconds = us / 1'000'000 + kUnixToNtpSeconds;
+    const std::int64_t frac_us = us % 1'000'000;
+    const auto frac =
+        static_cast<std::uint64_t>((static_cast<unsigned __int128>(frac_us) << 32) / 1'000'000);
+    return static_cast<std::uint64_t>(seconds) << 32 | frac;
+}
+
+std::optional<std::chrono::microseconds> rtt_from_report_block(const ReportBlock& b,
+                                                               std::uint32_t arrival_ntp_middle) {
+    if (b.lsr == 0) return std::nullopt;
+    const std::uint32_t rtt = arrival_ntp_middle - b.lsr - b.dlsr;  // 1/65536 s, mod 2^32
+    if (rtt & 0x80000000u) return std::nullopt;
+    return std::chrono::microseconds(std::int64_t{rtt} * 1'000'000 / 65536);
+}
+
 }  // namespace nchat::webrtc

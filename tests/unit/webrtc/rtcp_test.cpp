@@ -125,5 +125,23 @@ TEST(RtcpBuild, PliFirRembByeAndReceiverReportRoundTrip) {
     EXPECT_EQ(build_receiver_report(9, {}), hex("80 c9 0001 00000009"));
 }
 
+TEST(RtcpTime, NtpAndRtt) {
+    using namespace std::chrono;
+    // 2024-01-01T00:00:00.5Z: 1704067200 s after 1970.
+    const system_clock::time_point t{seconds(1704067200) + milliseconds(500)};
+    const std::uint64_t ntp = to_ntp(t);
+    EXPECT_EQ(ntp >> 32, 1704067200u + 2208988800u);
+    EXPECT_EQ(ntp & 0xffffffffu, 0x80000000u);
+    // RFC 3550 §6.4.1's example: A = 0xb710_8000 (46864.5 s), LSR 0xb705_2000 (46853.125 s),
+    // DLSR 0x0005_4000 (5.25 s) → RTT 6.125 s.
+    ReportBlock b;
+    b.lsr = 0xb7052000;
+    b.dlsr = 0x00054000;
+    EXPECT_EQ(rtt_from_report_block(b, 0xb7108000), microseconds(6'125'000));
+    EXPECT_FALSE(rtt_from_report_block(b, 0xb7052000));  // negative
+    b.lsr = 0;
+    EXPECT_FALSE(rtt_from_report_block(b, 0xb7108000));
+}
+
 }  // namespace
 }  // namespace nchat::webrtc
