@@ -7,6 +7,11 @@
 // 40 ms covers network reordering when the RTT is tiny; past 250 ms a live viewer is better
 // served by a keyframe request than by waiting. Then the packets behind it come out with
 // gap_before = true and the missing ones are given up.
+//
+// Call pop() after every push(): a resync or an overflow parks packets until then. The first
+// packet starts the sequence, so one reordered before it at start-up is dropped as too late.
+// The first NACK for a hole goes at once (as libwebrtc's NackModule does), so reordering by a
+// packet or two costs a spurious NACK, never a wait.
 #include <chrono>
 #include <cstdint>
 #include <deque>

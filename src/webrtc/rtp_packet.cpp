@@ -84,6 +84,27 @@ std::optional<std::span<const std::uint8_t>> RtpPacket::extension(std::uint8_t i
     return std::nullopt;
 }
 
+util::Result<RtpPacket> unwrap_rtx(const RtpPacket& rtx,
+                                   std::uint8_t media_payload_type,
+                                   std::uint32_t media_ssrc) {
+    const auto payload = rtx.payload();
+    if (payload.size() < 2) return rtp_error::truncated;
+    RtpPacket p = rtx;
+    p.bytes.resize(rtx.payload_offset);
+    p.bytes[0] &= ~0x20;  // the padding is not copied
+    p.sequence = static_cast<std::uint16_t>(payload[0] << 8 | payload[1]);
+    p.payload_type = media_payload_type & 0x7F;
+    p.ssrc = media_ssrc;
+    p.bytes[1] = static_cast<std::uint8_t>((p.marker ? 0x80 : 0) | p.payload_type);
+    p.bytes[2] = payload[0];
+    p.bytes[3] = payload[1];
+    for (int i = 0; i < 4; ++i)
+        p.bytes[8 + i] = static_cast<std::uint8_t>(media_ssrc >> (24 - 8 * i));
+    p.bytes.insert(p.bytes.end(), payload.begin() + 2, payload.end());
+    p.payload_size = static_cast<std::uint16_t>(payload.size() - 2);
+    return p;
+}
+
 bool looks_like_rtcp(std::span<const std::uint8_t> d) {
     return d.size() >= 2 && d[1] >= 192 && d[1] <= 223;
 }

@@ -40,6 +40,13 @@ struct RtpPacket {
 // too_large (over kMaxRtpPacket).
 util::Result<RtpPacket> parse_rtp(std::vector<std::uint8_t> datagram);
 
+// RFC 4588 §4: a retransmission on the RTX stream → the original packet (its sequence number
+// from the 2-byte OSN, the media stream's payload type and SSRC; marker, timestamp and
+// extensions kept). truncated when the payload has no OSN (Chrome's padding-only probes).
+util::Result<RtpPacket> unwrap_rtx(const RtpPacket& rtx,
+                                   std::uint8_t media_payload_type,
+                                   std::uint32_t media_ssrc);
+
 // RFC 5761 §4: with rtcp-mux, RTCP's packet types 192..223 occupy the second byte where RTP
 // has M|PT, and those RTP payload types are never used.
 bool looks_like_rtcp(std::span<const std::uint8_t> d);

@@ -4,6 +4,7 @@
 
 #include "unit/testing/hex.hpp"
 #include "unit/webrtc/rtp_test_util.hpp"
+#include "webrtc/limits.hpp"
 
 namespace nchat::webrtc {
 namespace {
@@ -123,6 +124,22 @@ TEST(H264Depack, RejectsInterleavedAndMalformedPayloads) {
     EXPECT_FALSE(d.push(make_packet(32, 300, true, hex("e5 00")), false));         // F bit
     EXPECT_EQ(d.counters().malformed, 3u);
     EXPECT_EQ(d.counters().frames, 0u);
+}
+
+TEST(H264Depack, AnAccessUnitOverTheNalLimitIsDropped) {
+    H264Depacketizer d;
+    (void)d.push(make_packet(1, 0, false, hex("78 0004 6742e01f 0004 68ce3c80")), false);
+    // kMaxNalsPerAccessUnit - 2 more slices fit; one past it breaks the access unit.
+    std::uint16_t seq = 2;
+    for (std::size_t i = 0; i + 2 < limits::kMaxNalsPerAccessUnit; ++i)
+        (void)d.push(make_packet(seq++, 0, false, hex("65 88")), false);
+    EXPECT_FALSE(d.push(make_packet(seq++, 0, true, hex("65 88")), false));
+    EXPECT_EQ(d.counters().dropped_incomplete, 1u);
+    // One fewer plays.
+    (void)d.push(make_packet(seq++, 3000, false, hex("78 0004 6742e01f 0004 68ce3c80")), false);
+    for (std::size_t i = 0; i + 3 < limits::kMaxNalsPerAccessUnit; ++i)
+        (void)d.push(make_packet(seq++, 3000, false, hex("65 88")), false);
+    EXPECT_TRUE(d.push(make_packet(seq++, 3000, true, hex("65 88")), false));
 }
 
 }  // namespace

@@ -106,6 +106,32 @@ TEST(RtpPacket, WriteThenParseGivesTheSameFields) {
     EXPECT_EQ(write_rtp(h, {}, payload), hex("80 e6 ffff fffffff0 0000002a 0102030405"));
 }
 
+TEST(RtpPacket, UnwrapsRtxRetransmissions) {
+    // RTX PT 97, seq 500, SSRC 0x0a0a0a0a, one extension, OSN 0x1234, padding 2.
+    auto rtx =
+        parse_rtp(hex("b0 e1 01f4 00000bb8 0a0a0a0a bede 0001 10 aa 0000"
+                      "1234 6588 0002"));
+    ASSERT_TRUE(rtx);
+    auto p = unwrap_rtx(*rtx, 96, 0x0b0b0b0b);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->bytes, hex("90 e0 1234 00000bb8 0b0b0b0b bede 0001 10 aa 0000 6588"));
+    EXPECT_EQ(p->sequence, 0x1234);
+    EXPECT_EQ(p->payload_type, 96);
+    EXPECT_EQ(p->ssrc, 0x0b0b0b0bu);
+    EXPECT_TRUE(p->marker);
+    EXPECT_EQ(Bytes(p->payload().begin(), p->payload().end()), hex("6588"));
+    EXPECT_EQ(Bytes(p->extension(1)->begin(), p->extension(1)->end()), hex("aa"));
+    // Reparsed, the same packet.
+    auto again = parse_rtp(p->bytes);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->payload_offset, p->payload_offset);
+    EXPECT_EQ(again->payload_size, p->payload_size);
+    // A padding-only probe has no OSN.
+    auto probe = parse_rtp(hex("a0 61 01f5 00000bb8 0a0a0a0a 0000 0003"));
+    ASSERT_TRUE(probe);
+    EXPECT_EQ(unwrap_rtx(*probe, 96, 1).error(), rtp_error::truncated);
+}
+
 TEST(RtpPacket, TellsRtcpFromRtp) {
     EXPECT_TRUE(looks_like_rtcp(hex("80 c8")));   // SR 200
     EXPECT_TRUE(looks_like_rtcp(hex("81 cd")));   // RTPFB 205
