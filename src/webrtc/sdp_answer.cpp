@@ -33,8 +33,9 @@ void media_line(Writer& w, const MediaSection& m, bool accepted, const MediaChoi
     if (accepted) {
         w << " " << std::uint64_t{c.codec.pt};
     } else {
-        for (const auto& f : m.formats)
+        for (const auto& f : m.formats) {
             w << " " << f;
+        }
     }
     w.end();
     w << "c=IN IP4 0.0.0.0";

@@ -78,8 +78,9 @@ constexpr std::array<std::uint32_t, 256> make_crc_table() {
     std::array<std::uint32_t, 256> t{};
     for (std::uint32_t i = 0; i < 256; ++i) {
         std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k)
+        for (int k = 0; k < 8; ++k) {
             c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        }
         t[i] = c;
     }
     return t;
@@ -126,8 +127,9 @@ void attribute(std::vector<std::uint8_t>& msg,
     w.u16(type);
     w.u16(static_cast<std::uint16_t>(value.size()));
     w.bytes(value);
-    while (msg.size() % 4 != 0)
+    while (msg.size() % 4 != 0) {
         w.u8(0);
+    }
     set_length(msg, msg.size() - kHeaderSize);
 }
 
@@ -168,8 +170,9 @@ std::vector<std::uint8_t> xor_address(const boost::asio::ip::udp::endpoint& ep,
         auto bytes = addr.to_v6().to_bytes();
         std::array<std::uint8_t, 16> mask{0x21, 0x12, 0xA4, 0x42};
         std::copy(tid.begin(), tid.end(), mask.begin() + 4);
-        for (std::size_t i = 0; i < 16; ++i)
+        for (std::size_t i = 0; i < 16; ++i) {
             w.u8(bytes[i] ^ mask[i]);
+        }
     }
     return v;
 }
@@ -191,8 +194,9 @@ std::optional<boost::asio::ip::udp::endpoint> read_xor_address(std::span<const s
         std::array<std::uint8_t, 16> mask{0x21, 0x12, 0xA4, 0x42};
         std::copy(tid.begin(), tid.end(), mask.begin() + 4);
         boost::asio::ip::address_v6::bytes_type bytes{};
-        for (std::size_t i = 0; i < 16; ++i)
+        for (std::size_t i = 0; i < 16; ++i) {
             bytes[i] = v[4 + i] ^ mask[i];
+        }
         return boost::asio::ip::udp::endpoint(boost::asio::ip::address_v6(bytes), port);
     }
     return std::nullopt;
@@ -223,8 +227,9 @@ const std::error_category& stun_error_category() {
 
 std::uint32_t crc32(std::span<const std::uint8_t> data) {
     std::uint32_t c = 0xFFFFFFFFu;
-    for (std::uint8_t b : data)
+    for (std::uint8_t b : data) {
         c = kCrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
+    }
     return c ^ 0xFFFFFFFFu;
 }
 
@@ -382,8 +387,10 @@ std::vector<std::uint8_t> build_binding_error(const TransactionId& tid,
     attribute(msg, kErrorCode, v);
     if (!unknown.empty()) {
         v.clear();
-        for (std::uint16_t a : unknown.first(std::min(unknown.size(), limits::kMaxStunAttributes)))
+        for (std::uint16_t a :
+             unknown.first(std::min(unknown.size(), limits::kMaxStunAttributes))) {
             w.u16(a);
+        }
         attribute(msg, kUnknownAttributes, v);
     }
     finish(msg, password);
