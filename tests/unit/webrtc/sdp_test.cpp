@@ -259,6 +259,13 @@ TEST(SdpNegotiate, Errors) {
         "a=setup:passive is not allowed: the offer must be actpass or active");
     EXPECT_EQ(error_of(parsed(replace(chromium, "a=ice-pwd:", "a=x-ice-pwd:")), OfferUse::publish),
               "the offer has no a=ice-ufrag and a=ice-pwd");
+    EXPECT_EQ(
+        error_of(parsed(replace(chromium, "a=ice-pwd:QmQT0IsWoPEvrvqiFsPS+slJ", "a=ice-pwd:short")),
+                 OfferUse::publish),
+        "a=ice-ufrag must be 4-256 and a=ice-pwd 22-256 letters, digits, '+' or '/'");
+    EXPECT_EQ(error_of(parsed(replace(chromium, "a=ice-ufrag:zZ/f", "a=ice-ufrag:z:Z/f")),
+                       OfferUse::publish),
+              "a=ice-ufrag must be 4-256 and a=ice-pwd 22-256 letters, digits, '+' or '/'");
     EXPECT_EQ(error_of(parsed(replace(chromium, "sha-256", "sha-1")), OfferUse::publish),
               "the offer has no a=fingerprint:sha-256");
     auto no_codecs =
