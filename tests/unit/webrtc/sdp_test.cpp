@@ -359,6 +359,26 @@ TEST(SdpAnswer, PlayHasSsrcAndSendonly) {
     EXPECT_EQ(answer.media[0].codecs[0].channels, 2);
 }
 
+// Every prefix of a real offer parses or gives an error; what parses negotiates and answers.
+TEST(SdpParse, EveryPrefixIsSafe) {
+    const auto text = offer_text("chromium-offer.sdp");
+    std::size_t parsed_count = 0;
+    for (std::size_t n = 0; n <= text.size(); n += 7) {
+        auto r = parse_sdp(std::string_view(text).substr(0, n));
+        auto* sd = std::get_if<SessionDescription>(&r);
+        if (!sd) continue;
+        ++parsed_count;
+        for (auto use : {OfferUse::publish, OfferUse::play}) {
+            auto nr = negotiate(*sd, use);
+            if (auto* neg = std::get_if<Negotiated>(&nr)) {
+                EXPECT_TRUE(std::holds_alternative<SessionDescription>(
+                    parse_sdp(build_answer(*sd, *neg, local()))));
+            }
+        }
+    }
+    EXPECT_GT(parsed_count, 0u);
+}
+
 TEST(SdpFrag, Candidates) {
     auto c = parse_sdpfrag_candidates(
         "a=ice-ufrag:EsAw\r\na=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1\r\nm=audio 9 RTP/AVP 0\r\n"

@@ -180,6 +180,12 @@ TEST(Stun, UnknownComprehensionRequired) {
     EXPECT_EQ(m->unknown_required, std::vector<std::uint16_t>{0x0026});
 }
 
+TEST(Stun, ErrorCodeCategory) {
+    std::error_code ec = StunError::bad_fingerprint;
+    EXPECT_STREQ(ec.category().name(), "stun");
+    EXPECT_EQ(ec.message(), "wrong or misplaced FINGERPRINT");
+}
+
 TEST(Stun, RequestRoundTrip) {
     TransactionId tid{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     auto b = build_binding_request(tid, "srvr:brws", "0123456789abcdefghijkl", 0x7e7fffff,
