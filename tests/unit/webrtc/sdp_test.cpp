@@ -343,6 +343,23 @@ TEST(SdpAnswer, PublishRoundTrip) {
     EXPECT_EQ(answer.media[2].formats, std::vector<std::string>{"webrtc-datachannel"});
 }
 
+// GStreamer 1.22's webrtcbin took this answer to its offer (set-remote-description, both
+// transceivers then sendonly) when checked by hand.
+TEST(SdpAnswer, GStreamerWithoutSprop) {
+    auto offer = parsed(offer_text("gstreamer-offer.sdp"));
+    auto n = negotiated(offer, OfferUse::publish);
+    EXPECT_NE(n.media[0].codec.fmtp.find("sprop-parameter-sets"), std::string::npos);
+    auto text = build_answer(offer, n, local());
+    EXPECT_EQ(text.find("sprop"), std::string::npos);
+    EXPECT_NE(text.find("a=fmtp:96 packetization-mode=1;profile-level-id=42c015;"
+                        "level-asymmetry-allowed=1\r\n"),
+              std::string::npos);
+    EXPECT_EQ(text.find("a=fmtp:97"), std::string::npos);  // only sprop-* were there
+    auto answer = parsed(text);
+    EXPECT_EQ(answer.media[1].port, 9);  // bundle-only in the offer, a port in the answer
+    EXPECT_EQ(answer.bundle_mids, (std::vector<std::string>{"video0", "audio1"}));
+}
+
 TEST(SdpAnswer, PlayHasSsrcAndSendonly) {
     auto offer = parsed(replace(offer_text("firefox-offer.sdp"), "a=sendonly", "a=recvonly"));
     auto n = negotiated(offer, OfferUse::play);
