@@ -23,7 +23,7 @@ inline constexpr std::size_t kMaxStunReason = 127;
 
 // A Chromium offer with audio, video and simulcast is ~10 KiB; 64 KiB bounds a POST body we
 // parse line by line.
-inline constexpr std::size_t kMaxSdpSize = 64 * 1024;
+inline constexpr std::size_t kMaxSdpSize = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxSdpLines = 2000;
 // The longest real lines are fmtp with sprop-parameter-sets (a few hundred bytes).
 inline constexpr std::size_t kMaxSdpLineLength = 4096;

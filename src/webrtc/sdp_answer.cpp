@@ -33,12 +33,31 @@ void media_line(Writer& w, const MediaSection& m, bool accepted, const MediaChoi
     if (accepted) {
         w << " " << std::uint64_t{c.codec.pt};
     } else {
-        for (const auto& f : m.formats)
+        for (const auto& f : m.formats) {
             w << " " << f;
+        }
     }
     w.end();
     w << "c=IN IP4 0.0.0.0";
     w.end();
+}
+
+// The offer's fmtp without sprop-* parameters: those describe the offerer's own stream
+// (RFC 6184 §8.1 sprop-parameter-sets, RFC 7587 sprop-stereo) and are not ours to declare.
+std::string answer_fmtp(std::string_view fmtp) {
+    std::string out;
+    while (!fmtp.empty()) {
+        auto semi = fmtp.find(';');
+        std::string_view param = fmtp.substr(0, semi);
+        fmtp = semi == std::string_view::npos ? std::string_view{} : fmtp.substr(semi + 1);
+        while (!param.empty() && param.front() == ' ') {
+            param.remove_prefix(1);
+        }
+        if (param.empty() || param.starts_with("sprop-")) continue;
+        if (!out.empty()) out += ';';
+        out += param;
+    }
+    return out;
 }
 
 void codec_lines(Writer& w, const MediaChoice& c) {
@@ -46,8 +65,8 @@ void codec_lines(Writer& w, const MediaChoice& c) {
     w << "a=rtpmap:" << pt << " " << c.codec.name << "/" << std::uint64_t{c.codec.clock};
     if (c.codec.channels > 1) w << "/" << std::uint64_t{c.codec.channels};
     w.end();
-    if (!c.codec.fmtp.empty()) {
-        w << "a=fmtp:" << pt << " " << c.codec.fmtp;
+    if (auto fmtp = answer_fmtp(c.codec.fmtp); !fmtp.empty()) {
+        w << "a=fmtp:" << pt << " " << fmtp;
         w.end();
     }
     for (const auto& fb : c.rtcp_fb) {

@@ -100,6 +100,16 @@ std::string sha256_fingerprint(std::string_view fp) {
     return out;
 }
 
+// RFC 8839 §5.4: ice-ufrag is 4-256 ice-chars, ice-pwd 22-256; ice-char = ALPHA / DIGIT / "+" /
+// "/". A short password would weaken every MESSAGE-INTEGRITY check keyed with it.
+bool ice_credential(std::string_view s, std::size_t min) {
+    if (s.size() < min || s.size() > 256) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '+' || c == '/';
+    });
+}
+
 std::string describe(std::size_t index, const MediaSection& m) {
     std::string s = "m-line " + std::to_string(index + 1);
     if (!m.mid.empty()) s += " (mid " + m.mid + ")";
@@ -205,6 +215,10 @@ std::variant<Negotiated, SdpError> negotiate(const SessionDescription& offer, Of
     const MediaSection& t = *transport;
     if (t.ice_ufrag.empty() || t.ice_pwd.empty()) {
         return SdpError{"the offer has no a=ice-ufrag and a=ice-pwd"};
+    }
+    if (!ice_credential(t.ice_ufrag, 4) || !ice_credential(t.ice_pwd, 22)) {
+        return SdpError{
+            "a=ice-ufrag must be 4-256 and a=ice-pwd 22-256 letters, digits, '+' or '/'"};
     }
     if (!iequals(t.fingerprint_algorithm, "sha-256")) {
         return SdpError{"the offer has no a=fingerprint:sha-256"};

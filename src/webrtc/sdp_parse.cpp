@@ -96,8 +96,9 @@ std::optional<SdpError> Parser::attribute(std::string_view name, std::string_vie
         std::vector<std::string_view> w;
         if (!words(value, limits::kMaxSdpMediaSections + 1, w)) return fail("BUNDLE too long");
         if (!w.empty() && w[0] == "BUNDLE" && sd_.bundle_mids.empty()) {
-            for (std::size_t i = 1; i < w.size(); ++i)
+            for (std::size_t i = 1; i < w.size(); ++i) {
                 sd_.bundle_mids.emplace_back(w[i]);
+            }
         }
     } else if (name == "ice-ufrag") {
         session_.ice_ufrag = value;

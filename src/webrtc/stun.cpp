@@ -7,10 +7,13 @@
 #include <openssl/hmac.h>
 
 #include "util/byte_reader.hpp"
+#include "webrtc/detail/stun_wire.hpp"
 #include "webrtc/limits.hpp"
 
 namespace nchat::webrtc {
 namespace {
+
+using namespace detail;  // NOLINT: wire constants
 
 class Category final : public std::error_category {
 public:
@@ -32,27 +35,6 @@ public:
         }
         return "unknown stun error";
     }
-};
-
-constexpr std::size_t kHeaderSize = 20;
-constexpr std::uint32_t kMagicCookie = 0x2112A442;
-constexpr std::uint32_t kFingerprintXor = 0x5354554E;  // RFC 8489 §14.7: "STUN"
-constexpr std::size_t kHmacSha1Size = 20;
-
-enum Attr : std::uint16_t {
-    kMappedAddress = 0x0001,
-    kUsername = 0x0006,
-    kMessageIntegrity = 0x0008,
-    kErrorCode = 0x0009,
-    kUnknownAttributes = 0x000A,
-    kRealm = 0x0014,
-    kNonce = 0x0015,
-    kXorMappedAddress = 0x0020,
-    kPriority = 0x0024,
-    kUseCandidate = 0x0025,
-    kFingerprint = 0x8028,
-    kIceControlled = 0x8029,
-    kIceControlling = 0x802A,
 };
 
 // Comprehension-required attributes (0x0000-0x7FFF) we understand or may safely pass over.
@@ -78,101 +60,14 @@ constexpr std::array<std::uint32_t, 256> make_crc_table() {
     std::array<std::uint32_t, 256> t{};
     for (std::uint32_t i = 0; i < 256; ++i) {
         std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k)
+        for (int k = 0; k < 8; ++k) {
             c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        }
         t[i] = c;
     }
     return t;
 }
 constexpr auto kCrcTable = make_crc_table();
-
-// RFC 8489 §5: the class bits C1 C0 sit at bits 8 and 4 of the type, the method in the rest.
-std::uint16_t message_type(std::uint16_t method, StunClass cls) {
-    auto c = static_cast<std::uint16_t>(cls);
-    return static_cast<std::uint16_t>((method & 0x000F) | ((method & 0x0070) << 1) |
-                                      ((method & 0x0F80) << 2) | ((c & 1) << 4) | ((c & 2) << 7));
-}
-
-std::array<std::uint8_t, kHmacSha1Size> hmac_sha1(std::string_view key,
-                                                  std::span<const std::uint8_t> data) {
-    std::array<std::uint8_t, kHmacSha1Size> out{};
-    unsigned int len = 0;
-    HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(),
-         &len);
-    return out;
-}
-
-void set_length(std::vector<std::uint8_t>& msg, std::size_t body) {
-    msg[2] = static_cast<std::uint8_t>(body >> 8);
-    msg[3] = static_cast<std::uint8_t>(body);
-}
-
-// Starts a message: header with a length patched as attributes are added.
-std::vector<std::uint8_t> begin(std::uint16_t type, const TransactionId& tid) {
-    std::vector<std::uint8_t> msg;
-    msg.reserve(128);
-    util::ByteWriter w(msg);
-    w.u16(type);
-    w.u16(0);
-    w.u32(kMagicCookie);
-    w.bytes(tid);
-    return msg;
-}
-
-void attribute(std::vector<std::uint8_t>& msg,
-               std::uint16_t type,
-               std::span<const std::uint8_t> value) {
-    util::ByteWriter w(msg);
-    w.u16(type);
-    w.u16(static_cast<std::uint16_t>(value.size()));
-    w.bytes(value);
-    while (msg.size() % 4 != 0)
-        w.u8(0);
-    set_length(msg, msg.size() - kHeaderSize);
-}
-
-void attribute(std::vector<std::uint8_t>& msg, std::uint16_t type, std::string_view value) {
-    attribute(msg, type,
-              std::span(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
-}
-
-// MESSAGE-INTEGRITY then FINGERPRINT (RFC 8489 §14.5, §14.7): each is computed with the header
-// length already counting the attribute being added.
-void finish(std::vector<std::uint8_t>& msg, std::string_view password) {
-    if (!password.empty()) {
-        set_length(msg, msg.size() - kHeaderSize + 4 + kHmacSha1Size);
-        auto mac = hmac_sha1(password, msg);
-        attribute(msg, kMessageIntegrity, mac);
-    }
-    set_length(msg, msg.size() - kHeaderSize + 8);
-    std::uint32_t fp = crc32(msg) ^ kFingerprintXor;
-    std::vector<std::uint8_t> v;
-    util::ByteWriter(v).u32(fp);
-    attribute(msg, kFingerprint, v);
-}
-
-std::vector<std::uint8_t> xor_address(const boost::asio::ip::udp::endpoint& ep,
-                                      const TransactionId& tid) {
-    std::vector<std::uint8_t> v;
-    util::ByteWriter w(v);
-    auto addr = ep.address();
-    if (addr.is_v6() && addr.to_v6().is_v4_mapped()) {
-        addr = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, addr.to_v6());
-    }
-    w.u8(0);
-    w.u8(addr.is_v4() ? 0x01 : 0x02);
-    w.u16(static_cast<std::uint16_t>(ep.port() ^ (kMagicCookie >> 16)));
-    if (addr.is_v4()) {
-        w.u32(addr.to_v4().to_uint() ^ kMagicCookie);
-    } else {
-        auto bytes = addr.to_v6().to_bytes();
-        std::array<std::uint8_t, 16> mask{0x21, 0x12, 0xA4, 0x42};
-        std::copy(tid.begin(), tid.end(), mask.begin() + 4);
-        for (std::size_t i = 0; i < 16; ++i)
-            w.u8(bytes[i] ^ mask[i]);
-    }
-    return v;
-}
 
 std::optional<boost::asio::ip::udp::endpoint> read_xor_address(std::span<const std::uint8_t> v,
                                                                const TransactionId& tid) {
@@ -191,8 +86,9 @@ std::optional<boost::asio::ip::udp::endpoint> read_xor_address(std::span<const s
         std::array<std::uint8_t, 16> mask{0x21, 0x12, 0xA4, 0x42};
         std::copy(tid.begin(), tid.end(), mask.begin() + 4);
         boost::asio::ip::address_v6::bytes_type bytes{};
-        for (std::size_t i = 0; i < 16; ++i)
+        for (std::size_t i = 0; i < 16; ++i) {
             bytes[i] = v[4 + i] ^ mask[i];
+        }
         return boost::asio::ip::udp::endpoint(boost::asio::ip::address_v6(bytes), port);
     }
     return std::nullopt;
@@ -216,6 +112,16 @@ bool read_u64_value(std::span<const std::uint8_t> v, std::optional<std::uint64_t
 
 }  // namespace
 
+// HMAC-SHA1 lives here with the parser; the builders call it through detail/stun_wire.hpp.
+std::array<std::uint8_t, kHmacSha1Size> detail::hmac_sha1(std::string_view key,
+                                                          std::span<const std::uint8_t> data) {
+    std::array<std::uint8_t, kHmacSha1Size> out{};
+    unsigned int len = 0;
+    HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(),
+         &len);
+    return out;
+}
+
 const std::error_category& stun_error_category() {
     static const Category c;
     return c;
@@ -223,8 +129,9 @@ const std::error_category& stun_error_category() {
 
 std::uint32_t crc32(std::span<const std::uint8_t> data) {
     std::uint32_t c = 0xFFFFFFFFu;
-    for (std::uint8_t b : data)
+    for (std::uint8_t b : data) {
         c = kCrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
+    }
     return c ^ 0xFFFFFFFFu;
 }
 
@@ -356,57 +263,6 @@ bool verify_integrity(std::span<const std::uint8_t> datagram,
     copy[3] = static_cast<std::uint8_t>(body);
     auto mac = hmac_sha1(password, std::span(copy.data(), off));
     return CRYPTO_memcmp(mac.data(), datagram.data() + off + 4, kHmacSha1Size) == 0;
-}
-
-std::vector<std::uint8_t> build_binding_success(const TransactionId& tid,
-                                                const boost::asio::ip::udp::endpoint& mapped,
-                                                std::string_view password) {
-    auto msg = begin(message_type(kStunBinding, StunClass::success), tid);
-    attribute(msg, kXorMappedAddress, xor_address(mapped, tid));
-    finish(msg, password);
-    return msg;
-}
-
-std::vector<std::uint8_t> build_binding_error(const TransactionId& tid,
-                                              std::uint16_t code,
-                                              std::string_view reason,
-                                              std::string_view password,
-                                              std::span<const std::uint16_t> unknown) {
-    auto msg = begin(message_type(kStunBinding, StunClass::error), tid);
-    std::vector<std::uint8_t> v;
-    util::ByteWriter w(v);
-    w.u16(0);
-    w.u8(static_cast<std::uint8_t>((code / 100) & 0x07));
-    w.u8(static_cast<std::uint8_t>(code % 100));
-    w.bytes(reason.substr(0, limits::kMaxStunReason));
-    attribute(msg, kErrorCode, v);
-    if (!unknown.empty()) {
-        v.clear();
-        for (std::uint16_t a : unknown.first(std::min(unknown.size(), limits::kMaxStunAttributes)))
-            w.u16(a);
-        attribute(msg, kUnknownAttributes, v);
-    }
-    finish(msg, password);
-    return msg;
-}
-
-std::vector<std::uint8_t> build_binding_request(const TransactionId& tid,
-                                                std::string_view username,
-                                                std::string_view password,
-                                                std::uint32_t priority,
-                                                std::uint64_t tiebreaker,
-                                                bool use_candidate) {
-    auto msg = begin(message_type(kStunBinding, StunClass::request), tid);
-    attribute(msg, kUsername, username.substr(0, limits::kMaxStunUsername));
-    std::vector<std::uint8_t> v;
-    util::ByteWriter(v).u32(priority);
-    attribute(msg, kPriority, v);
-    v.clear();
-    util::ByteWriter(v).u64(tiebreaker);
-    attribute(msg, kIceControlling, v);
-    if (use_candidate) attribute(msg, kUseCandidate, std::span<const std::uint8_t>{});
-    finish(msg, password);
-    return msg;
 }
 
 }  // namespace nchat::webrtc

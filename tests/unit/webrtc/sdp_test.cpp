@@ -259,6 +259,13 @@ TEST(SdpNegotiate, Errors) {
         "a=setup:passive is not allowed: the offer must be actpass or active");
     EXPECT_EQ(error_of(parsed(replace(chromium, "a=ice-pwd:", "a=x-ice-pwd:")), OfferUse::publish),
               "the offer has no a=ice-ufrag and a=ice-pwd");
+    EXPECT_EQ(
+        error_of(parsed(replace(chromium, "a=ice-pwd:QmQT0IsWoPEvrvqiFsPS+slJ", "a=ice-pwd:short")),
+                 OfferUse::publish),
+        "a=ice-ufrag must be 4-256 and a=ice-pwd 22-256 letters, digits, '+' or '/'");
+    EXPECT_EQ(error_of(parsed(replace(chromium, "a=ice-ufrag:zZ/f", "a=ice-ufrag:z:Z/f")),
+                       OfferUse::publish),
+              "a=ice-ufrag must be 4-256 and a=ice-pwd 22-256 letters, digits, '+' or '/'");
     EXPECT_EQ(error_of(parsed(replace(chromium, "sha-256", "sha-1")), OfferUse::publish),
               "the offer has no a=fingerprint:sha-256");
     auto no_codecs =
@@ -336,6 +343,23 @@ TEST(SdpAnswer, PublishRoundTrip) {
     EXPECT_EQ(answer.media[2].formats, std::vector<std::string>{"webrtc-datachannel"});
 }
 
+// GStreamer 1.22's webrtcbin took this answer to its offer (set-remote-description, both
+// transceivers then sendonly) when checked by hand.
+TEST(SdpAnswer, GStreamerWithoutSprop) {
+    auto offer = parsed(offer_text("gstreamer-offer.sdp"));
+    auto n = negotiated(offer, OfferUse::publish);
+    EXPECT_NE(n.media[0].codec.fmtp.find("sprop-parameter-sets"), std::string::npos);
+    auto text = build_answer(offer, n, local());
+    EXPECT_EQ(text.find("sprop"), std::string::npos);
+    EXPECT_NE(text.find("a=fmtp:96 packetization-mode=1;profile-level-id=42c015;"
+                        "level-asymmetry-allowed=1\r\n"),
+              std::string::npos);
+    EXPECT_EQ(text.find("a=fmtp:97"), std::string::npos);  // only sprop-* were there
+    auto answer = parsed(text);
+    EXPECT_EQ(answer.media[1].port, 9);  // bundle-only in the offer, a port in the answer
+    EXPECT_EQ(answer.bundle_mids, (std::vector<std::string>{"video0", "audio1"}));
+}
+
 TEST(SdpAnswer, PlayHasSsrcAndSendonly) {
     auto offer = parsed(replace(offer_text("firefox-offer.sdp"), "a=sendonly", "a=recvonly"));
     auto n = negotiated(offer, OfferUse::play);
@@ -350,6 +374,26 @@ TEST(SdpAnswer, PlayHasSsrcAndSendonly) {
     EXPECT_EQ(answer.media[1].msid, "live video");
     EXPECT_EQ(answer.media[0].codecs[0].name, "opus");
     EXPECT_EQ(answer.media[0].codecs[0].channels, 2);
+}
+
+// Every prefix of a real offer parses or gives an error; what parses negotiates and answers.
+TEST(SdpParse, EveryPrefixIsSafe) {
+    const auto text = offer_text("chromium-offer.sdp");
+    std::size_t parsed_count = 0;
+    for (std::size_t n = 0; n <= text.size(); n += 7) {
+        auto r = parse_sdp(std::string_view(text).substr(0, n));
+        auto* sd = std::get_if<SessionDescription>(&r);
+        if (!sd) continue;
+        ++parsed_count;
+        for (auto use : {OfferUse::publish, OfferUse::play}) {
+            auto nr = negotiate(*sd, use);
+            if (auto* neg = std::get_if<Negotiated>(&nr)) {
+                EXPECT_TRUE(std::holds_alternative<SessionDescription>(
+                    parse_sdp(build_answer(*sd, *neg, local()))));
+            }
+        }
+    }
+    EXPECT_GT(parsed_count, 0u);
 }
 
 TEST(SdpFrag, Candidates) {

@@ -81,6 +81,29 @@ TEST(Stun, Rfc5769ResponseV6) {
     EXPECT_TRUE(verify_integrity(kResponseV6, *m, kPassword));
 }
 
+// A check from libnice 0.1.21 (GStreamer webrtcbin, controlling) to an ICE-lite peer whose
+// ice-pwd is 0123456789abcdefghijkl, captured on loopback: a second implementation's MI.
+const Bytes kLibniceCheck =
+    hex("0001 0064 2112a442 7e0bd931 dea9b6d6 f6ac7b45"  // Binding request, length 100
+        "0025 0000"                                      // USE-CANDIDATE
+        "0024 0004 6e2000ff"                             // PRIORITY
+        "802a 0008 6fb024ef 6cf91544"                    // ICE-CONTROLLING tiebreaker
+        "0006 0025 73727631 3a637144 74323077 34697a6a 44446e51 794d452b 64705643 5a2f2f73"
+        "47664935 53 202020"  // USERNAME "srv1:cqDt20w4izjDDnQyME+dpVCZ//sGfI5S", pad of spaces
+        "0008 0014 d2a90d67 4a92ae1a 702bfaba 22d75a43 6795df94"  // MESSAGE-INTEGRITY
+        "8028 0004 639c2956");                                    // FINGERPRINT
+
+TEST(Stun, LibniceCheck) {
+    auto m = parse_stun(kLibniceCheck);
+    ASSERT_TRUE(m.ok()) << m.error().message();
+    EXPECT_EQ(m->username, "srv1:cqDt20w4izjDDnQyME+dpVCZ//sGfI5S");
+    EXPECT_TRUE(m->use_candidate);
+    EXPECT_EQ(m->priority, 0x6e2000ffu);
+    EXPECT_EQ(m->ice_controlling, 0x6fb024ef6cf91544u);
+    EXPECT_TRUE(m->has_fingerprint);
+    EXPECT_TRUE(verify_integrity(kLibniceCheck, *m, "0123456789abcdefghijkl"));
+}
+
 TEST(Stun, Crc32IsZlibs) {
     const std::string_view s = "123456789";
     EXPECT_EQ(crc32(std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size())),
@@ -178,6 +201,12 @@ TEST(Stun, UnknownComprehensionRequired) {
     auto m = parse_stun(b);
     ASSERT_TRUE(m.ok());
     EXPECT_EQ(m->unknown_required, std::vector<std::uint16_t>{0x0026});
+}
+
+TEST(Stun, ErrorCodeCategory) {
+    std::error_code ec = StunError::bad_fingerprint;
+    EXPECT_STREQ(ec.category().name(), "stun");
+    EXPECT_EQ(ec.message(), "wrong or misplaced FINGERPRINT");
 }
 
 TEST(Stun, RequestRoundTrip) {
