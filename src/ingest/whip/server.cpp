@@ -8,6 +8,7 @@
 
 #include "util/crypto.hpp"
 #include "util/ids.hpp"
+#include "webrtc/certificate.hpp"
 #include "util/log.hpp"
 #include "webrtc/transport.hpp"
 

@@ -18,6 +18,7 @@
 #include "ingest/publish.hpp"
 #include "ingest/whip/track_receiver.hpp"
 #include "webrtc/sdp.hpp"
+#include "webrtc/transport_cc.hpp"
 #include "webrtc/transport.hpp"
 
 namespace nchat::ingest::whip {

@@ -45,9 +45,13 @@ void TrackReceiver::push(webrtc::RtpPacket p, Clock::time_point now, Clock::time
         first_ts_ = last_ext_ts_ = p.timestamp;
         const auto since = std::chrono::duration_cast<std::chrono::microseconds>(now - epoch);
         offset_ = since.count() * static_cast<std::int64_t>(clock_rate()) / 1'000'000;
+        stats_.emplace(p.ssrc);
     }
     const auto arrival = std::chrono::duration_cast<std::chrono::microseconds>(now - epoch);
-    stats_.on_packet(p, arrival.count() * static_cast<std::int64_t>(clock_rate()) / 1'000'000);
+    stats_->on_packet(p.sequence, p.timestamp,
+                      static_cast<std::uint32_t>(arrival.count() *
+                                                 static_cast<std::int64_t>(clock_rate()) / 1'000'000),
+                      p.bytes.size());
     reorder_.push(std::move(p), now);
 }
 
@@ -117,12 +121,12 @@ std::optional<media::TrackInfo> TrackReceiver::info(bool& changed) {
 }
 
 std::optional<webrtc::ReportBlock> TrackReceiver::report_block(Clock::time_point now) {
-    if (!timed_) return std::nullopt;
-    return stats_.make_report_block(now);
+    if (!stats_) return std::nullopt;
+    return stats_->make_report_block(now);
 }
 
 void TrackReceiver::on_sender_report(const webrtc::SenderReport& sr, Clock::time_point now) {
-    stats_.on_sender_report(sr, now);
+    if (stats_) stats_->on_sender_report(sr.ntp, now);
 }
 
 }  // namespace nchat::ingest::whip

@@ -12,6 +12,7 @@
 #include "media/track.hpp"
 #include "webrtc/h264_depacketizer.hpp"
 #include "webrtc/opus_depacketizer.hpp"
+#include "webrtc/receive_stats.hpp"
 #include "webrtc/rtcp.hpp"
 #include "webrtc/reorder_buffer.hpp"
 #include "webrtc/rtp_packet.hpp"
@@ -63,7 +64,7 @@ private:
     webrtc::MediaChoice choice_;
     media::TrackKind kind_;
     webrtc::ReorderBuffer reorder_;
-    webrtc::ReceiveStats stats_;
+    std::optional<webrtc::ReceiveStats> stats_;  // from the first packet (it needs the SSRC)
     std::variant<webrtc::H264Depacketizer, webrtc::OpusDepacketizer> depacketizer_;
     std::uint32_t ssrc_ = 0;
     // RTP timestamp unwrapping and the track's offset on the session's clock.
