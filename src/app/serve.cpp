@@ -258,6 +258,11 @@ int serve(const Config& cfg) {
     // WebRTC (WHIP): the UDP port is bound before HTTP starts, so the first answer has its port.
     WebRtc webrtc(cfg, io.next(), authorizer);
     webrtc.start();
+    ctx.media_health = [&webrtc, base = ctx.media_health](const std::string& id) {
+        auto out = base(id);
+        out["webrtc"] = webrtc.health(id);
+        return out;
+    };
 
     http::Router router;
     api::add_routes(router, ctx);

@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <netdb.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include <boost/asio/ip/address.hpp>
@@ -85,7 +86,9 @@ WebRtc::WebRtc(const Config& cfg, net::any_io_executor ex, ingest::PublishAuthor
       udp_(ex, udp_options(cfg)),
       dtls_(webrtc::Certificate::generate()),
       auth_(auth) {
-    whip_ = std::make_unique<ingest::whip::Server>(udp_, dtls_, auth_, ingest::whip::ServerOptions{});
+    ingest::whip::ServerOptions wo;
+    wo.keyframe_interval = std::chrono::milliseconds(cfg.segment_target_ms);
+    whip_ = std::make_unique<ingest::whip::Server>(udp_, dtls_, auth_, std::move(wo));
 }
 
 WebRtc::~WebRtc() = default;
@@ -98,6 +101,33 @@ void WebRtc::start() {
     whip_->set_candidates(candidates_);
     if (candidates_.empty())
         util::logger("webrtc")->warn("no address to offer WebRTC peers: set --webrtc-public-ip");
+}
+
+nlohmann::json WebRtc::health(const std::string& stream_id) const {
+    auto s = whip_->stats(stream_id);
+    if (!s) return nullptr;
+    const auto track = [](const ingest::whip::TrackCounters& t) {
+        return nlohmann::json{{"packets", t.packets},
+                              {"frames", t.frames},
+                              {"keyframes", t.keyframes},
+                              {"framesDropped", t.frames_dropped},
+                              {"packetsLost", t.lost},
+                              {"packetsRecovered", t.recovered},
+                              {"nacked", t.nacked},
+                              {"late", t.late},
+                              {"jitterMs", std::round(t.jitter_ms * 10) / 10}};
+    };
+    return {{"protocol", "whip"},
+            {"session", s->session_id},
+            {"peer", s->peer},
+            {"connected", s->connected},
+            {"bitrateKbps", s->bitrate_bps / 1000},
+            {"videoCodec", s->video_codec},
+            {"nacksSent", s->nacks_sent},
+            {"plisSent", s->plis_sent},
+            {"unknownPayload", s->unknown_payload},
+            {"video", track(s->video)},
+            {"audio", track(s->audio)}};
 }
 
 void WebRtc::stop() {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <nlohmann/json.hpp>
 
 #include "app/config.hpp"
 #include "http/router.hpp"
@@ -29,6 +30,8 @@ public:
     std::uint16_t port() const { return udp_.port(); }
     const std::vector<webrtc::LocalCandidate>& candidates() const { return candidates_; }
     ingest::whip::Server& whip() { return *whip_; }
+    // The stream's WHIP publish on this node (GET /api/streams/{id}/health "webrtc"), or null.
+    nlohmann::json health(const std::string& stream_id) const;
 
 private:
     std::string public_ip_;

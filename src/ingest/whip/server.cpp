@@ -161,11 +161,23 @@ net::awaitable<Response> Server::post(Request& req) {
                 co_return;
             }
             auto session = std::make_shared<Session>(
-                id, n, std::move(grant), publisher, auth_,
-                [this](const std::string& sid, std::string_view) {
-                    // Not while the session is still running its own end().
-                    net::post(udp_.strand(), [this, sid] { sessions_.erase(sid); });
-                });
+                id, n, std::move(grant), publisher, auth_, opts_.keyframe_interval,
+                SessionEvents{
+                    [this, stream_id](const std::string& sid, std::string_view) {
+                        {
+                            std::lock_guard lock(stats_mutex_);
+                            auto it = stats_.find(stream_id);
+                            if (it != stats_.end() && it->second.session_id == sid) stats_.erase(it);
+                        }
+                        // Not while the session is still running its own end().
+                        net::post(udp_.strand(), [this, sid] { sessions_.erase(sid); });
+                    },
+                    [this, peer = req.peer](const SessionStats& s) {
+                        std::lock_guard lock(stats_mutex_);
+                        auto& slot = stats_[s.stream_id];
+                        slot = s;
+                        slot.peer = peer;
+                    }});
             auto transport = std::make_shared<webrtc::Transport>(
                 udp_, dtls_, webrtc::IceCredentials::generate(),
                 webrtc::Transport::Remote{n.remote_ufrag, n.remote_pwd, n.remote_fingerprint},
@@ -269,15 +281,11 @@ void Server::stop() {
     });
 }
 
-net::awaitable<std::optional<SessionStats>> Server::stats(std::string stream_id) {
-    co_return co_await net::co_spawn(
-        udp_.strand(),
-        [&]() -> net::awaitable<std::optional<SessionStats>> {
-            for (const auto& [id, e] : sessions_)
-                if (e.session->stream_id() == stream_id) co_return e.session->stats();
-            co_return std::nullopt;
-        },
-        net::use_awaitable);
+std::optional<SessionStats> Server::stats(const std::string& stream_id) const {
+    std::lock_guard lock(stats_mutex_);
+    auto it = stats_.find(stream_id);
+    if (it == stats_.end()) return std::nullopt;
+    return it->second;
 }
 
 }  // namespace nchat::ingest::whip

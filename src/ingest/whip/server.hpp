@@ -5,6 +5,7 @@
 // UDP port (webrtc::UdpServer), one Session per publish.
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,8 @@ struct ServerOptions {
     // The host candidates every answer lists (the UDP port's address, or --webrtc-public-ip).
     std::vector<webrtc::LocalCandidate> candidates;
     std::size_t max_sessions = 256;
+    // How often a publisher is asked for a keyframe: the HLS segment target.
+    std::chrono::milliseconds keyframe_interval{2000};
 };
 
 class Server {
@@ -40,8 +43,9 @@ public:
     void set_candidates(std::vector<webrtc::LocalCandidate> c) { opts_.candidates = std::move(c); }
     // Ends every publish (server shutdown). Any thread; returns at once.
     void stop();
-    // The WHIP publish of a stream on this node, for its health; on any executor.
-    boost::asio::awaitable<std::optional<SessionStats>> stats(std::string stream_id);
+    // The WHIP publish of a stream on this node as of the last second, for its health; any
+    // thread.
+    std::optional<SessionStats> stats(const std::string& stream_id) const;
 
 private:
     struct Entry {
@@ -60,6 +64,8 @@ private:
     ServerOptions opts_;
     std::uint64_t next_publisher_ = 0;  // on the UDP strand
     std::map<std::string, Entry> sessions_;  // on the UDP strand
+    mutable std::mutex stats_mutex_;
+    std::map<std::string, SessionStats> stats_;  // by stream id
 };
 
 }  // namespace nchat::ingest::whip

@@ -39,13 +39,15 @@ Session::Session(std::string id,
                  PublishGrant grant,
                  std::uint64_t publisher,
                  PublishAuthorizer& auth,
-                 EndedFn on_ended)
+                 std::chrono::milliseconds keyframe_interval,
+                 SessionEvents events)
     : id_(std::move(id)),
       negotiated_(std::move(negotiated)),
       grant_(std::move(grant)),
       publisher_(publisher),
       auth_(auth),
-      on_ended_(std::move(on_ended)),
+      keyframe_interval_(keyframe_interval),
+      events_(std::move(events)),
       our_ssrc_(random_ssrc()) {
     bool offered_cc = false;
     // Video first: the LiveStream's track 0 is the picture, as with RTMP.
@@ -61,6 +63,7 @@ Session::Session(std::string id,
     }
     twcc_ = offered_cc && twcc_id_ != 0;
     last_pli_.resize(tracks_.size());
+    last_keyframe_.resize(tracks_.size());
 }
 
 Session::~Session() = default;
@@ -136,20 +139,20 @@ void Session::tick() {
     std::vector<std::vector<TrackReceiver::Output>> ready(tracks_.size());
     for (std::size_t i = 0; i < tracks_.size(); ++i)
         ready[i] = tracks_[i]->drain(now);
-    for (std::size_t i = 0; i < tracks_.size(); ++i) {
-        bool changed = false;
-        auto info = tracks_[i]->info(changed);
-        if (info && changed) {
-            infos_.resize(tracks_.size());
-            infos_[i] = std::move(*info);
-            announced_ = false;  // a new SPS (the browser changed resolution): tell consumers
-        }
+    if (!announced_) {
+        // Announced once, from the first parameter sets: later ones travel in band with their
+        // keyframes (TrackReceiver), so a browser's resolution changes do not restart the
+        // ladder.
+        infos_.resize(tracks_.size());
+        for (std::size_t i = 0; i < tracks_.size(); ++i)
+            if (auto info = tracks_[i]->info()) infos_[i] = std::move(*info);
+        announce_tracks();
     }
-    if (!announced_) announce_tracks();
     for (std::size_t i = 0; i < tracks_.size(); ++i) {
         auto& t = *tracks_[i];
         if (announced_) {
             for (auto& o : ready[i]) {
+                if (o.keyframe) last_keyframe_[i] = now;
                 media::MediaPacket p;
                 p.track = static_cast<std::uint32_t>(i);
                 p.dts = p.pts = o.dts;
@@ -165,18 +168,40 @@ void Session::tick() {
             ++stats_.nacks_sent;
             transport_->send_rtcp(webrtc::build_nack(our_ssrc_, t.ssrc(), nacks));
         }
-        if (t.wants_keyframe() && t.ssrc() != 0 && now - last_pli_[i] >= kPliInterval) {
-            last_pli_[i] = now;
-            ++stats_.plis_sent;
-            transport_->send_rtcp(webrtc::build_pli(our_ssrc_, t.ssrc()));
-        }
+        if (t.kind() == media::TrackKind::video && t.ssrc() != 0) request_keyframe(i, now);
     }
     send_feedback(now);
     if (now - last_rate_ >= 1s) {
-        stats_.bitrate_bps = rate_bytes_ * 8;
+        const auto secs = std::chrono::duration<double>(now - last_rate_).count();
+        stats_.bitrate_bps =
+            last_rate_ == Clock::time_point{} ? 0 : static_cast<std::uint64_t>(rate_bytes_ * 8 / secs);
         rate_bytes_ = 0;
         last_rate_ = now;
+        if (events_.stats) events_.stats(stats());
     }
+}
+
+void Session::request_keyframe(std::size_t i, Clock::time_point now) {
+    auto& t = *tracks_[i];
+    if (last_pli_[i] == Clock::time_point{}) {
+        // The first packets: a sender starts with a keyframe; give it time before asking.
+        last_pli_[i] = now;
+        return;
+    }
+    if (now - last_pli_[i] < kPliInterval) return;
+    // A broken picture (loss, start) needs a keyframe now. Otherwise a browser sends keyframes
+    // only when asked, so we ask once per segment: the source's GOP is then the segment target,
+    // the top rung passes through and every rendition cuts on the same frames (docs/webrtc.md).
+    const bool broken = t.wants_keyframe();
+    // Asked when the interval has passed since the last keyframe *arrived*: that one was
+    // captured earlier still, so the next is at least an interval after it and the packager,
+    // which cuts at the first keyframe past the segment target, cuts on every one.
+    const bool due = last_keyframe_[i] != Clock::time_point{} &&
+                     now - last_keyframe_[i] >= keyframe_interval_;
+    if (!broken && !due) return;
+    last_pli_[i] = now;
+    ++stats_.plis_sent;
+    transport_->send_rtcp(webrtc::build_pli(our_ssrc_, t.ssrc()));
 }
 
 void Session::announce_tracks() {
@@ -222,6 +247,8 @@ void Session::send_feedback(Clock::time_point now) {
 
 SessionStats Session::stats() const {
     SessionStats s = stats_;
+    s.stream_id = grant_.stream_id;
+    s.session_id = id_;
     for (const auto& t : tracks_)
         (t->kind() == media::TrackKind::video ? s.video : s.audio) = t->counters();
     return s;
@@ -240,7 +267,7 @@ void Session::end(std::string_view why) {
     // As when an RTMP publisher drops: the stream waits out its grace period for a reconnect.
     grant_.stream->publisher_stopped();
     auth_.unpublished(grant_.stream_id, publisher_);
-    if (on_ended_) on_ended_(id_, why);
+    if (events_.ended) events_.ended(id_, why);
 }
 
 }  // namespace nchat::ingest::whip

@@ -24,6 +24,7 @@
 namespace nchat::ingest::whip {
 
 struct SessionStats {
+    std::string stream_id, session_id, peer;
     std::uint64_t packets = 0, bytes = 0;
     std::uint64_t frames = 0, keyframes = 0;
     std::uint64_t nacks_sent = 0, plis_sent = 0;
@@ -34,17 +35,23 @@ struct SessionStats {
     bool connected = false;
 };
 
+// What a session tells its owner, on the UDP strand.
+struct SessionEvents {
+    std::function<void(const std::string& session_id, std::string_view why)> ended;
+    std::function<void(const SessionStats&)> stats;  // once a second
+};
+
 class Session : public webrtc::TransportListener, public std::enable_shared_from_this<Session> {
 public:
     using Clock = std::chrono::steady_clock;
-    using EndedFn = std::function<void(const std::string& session_id, std::string_view why)>;
 
     Session(std::string id,
             webrtc::Negotiated negotiated,
             PublishGrant grant,
             std::uint64_t publisher,
             PublishAuthorizer& auth,
-            EndedFn on_ended);
+            std::chrono::milliseconds keyframe_interval,  // the HLS segment target
+            SessionEvents events);
     ~Session() override;
 
     // On the UdpServer's strand (`strand`): owns `transport` from now on.
@@ -67,6 +74,7 @@ private:
     void arm_tick();
     void publish_ready(const std::vector<TrackReceiver::Output>& out);
     void announce_tracks();
+    void request_keyframe(std::size_t track, Clock::time_point now);
     void send_feedback(Clock::time_point now);
     void end(std::string_view why);
 
@@ -75,12 +83,14 @@ private:
     PublishGrant grant_;
     std::uint64_t publisher_;
     PublishAuthorizer& auth_;
-    EndedFn on_ended_;
+    SessionEvents events_;
     std::shared_ptr<webrtc::Transport> transport_;
     std::optional<boost::asio::steady_timer> tick_timer_;
     std::vector<std::unique_ptr<TrackReceiver>> tracks_;  // one per accepted m-line
     std::vector<media::TrackInfo> infos_;  // what the LiveStream was told, in tracks_ order
     std::vector<Clock::time_point> last_pli_;
+    std::vector<Clock::time_point> last_keyframe_;  // when the last one went to the LiveStream
+    std::chrono::milliseconds keyframe_interval_;
     bool announced_ = false;
     std::uint8_t twcc_id_ = 0;  // the transport-wide sequence number's extension id
     bool twcc_ = false;         // the browser offered transport-cc: TWCC feedback, not REMB

@@ -10,20 +10,40 @@ namespace nchat::ingest::whip {
 
 namespace {
 
-// AVCC4 without the NAL units that live in avcC or mean nothing in a file: SPS (7), PPS (8)
-// and access unit delimiters (9). SEI and slices stay.
-std::vector<std::uint8_t> strip_parameter_sets(std::span<const std::uint8_t> avcc4) {
+// The access unit as packets carry it, minus access unit delimiters (9), which mean nothing in
+// a file. A keyframe always carries its SPS and PPS in band (the depacketizer's latest when the
+// sender put them in packets of their own): a WebRTC sender changes resolution as its CPU and
+// bandwidth vary, and the decoder (or a player) must see the new parameter sets with the IDR
+// that needs them; the tracks announced to the LiveStream stay those of the first keyframe, so
+// the ladder does not restart on every change (docs/webrtc.md).
+std::vector<std::uint8_t> access_unit(std::span<const std::uint8_t> avcc4,
+                                      bool keyframe,
+                                      std::span<const std::uint8_t> sps,
+                                      std::span<const std::uint8_t> pps) {
     std::vector<std::uint8_t> out;
-    out.reserve(avcc4.size());
+    out.reserve(avcc4.size() + sps.size() + pps.size() + 8);
     util::ByteWriter w(out);
+    bool has_sps = false;
     media::for_each_nal(avcc4, [&](std::span<const std::uint8_t> nal) {
-        const int type = nal.empty() ? 0 : (nal[0] & 0x1f);
-        if (type != 7 && type != 8 && type != 9 && !nal.empty()) {
+        has_sps |= !nal.empty() && (nal[0] & 0x1f) == 7;
+        return true;
+    });
+    if (keyframe && !has_sps && !sps.empty() && !pps.empty()) {
+        for (auto nal : {sps, pps}) {
             w.u32(static_cast<std::uint32_t>(nal.size()));
             w.bytes(nal);
         }
+    }
+    bool has_slice = false;
+    media::for_each_nal(avcc4, [&](std::span<const std::uint8_t> nal) {
+        const int type = nal.empty() ? 9 : (nal[0] & 0x1f);
+        if (type == 9) return true;
+        has_slice |= type >= 1 && type <= 5;
+        w.u32(static_cast<std::uint32_t>(nal.size()));
+        w.bytes(nal);
         return true;
     });
+    if (!has_slice) out.clear();  // parameter sets alone: no picture
     return out;
 }
 
@@ -58,9 +78,16 @@ void TrackReceiver::push(webrtc::RtpPacket p, Clock::time_point now, Clock::time
 std::vector<TrackReceiver::Output> TrackReceiver::drain(Clock::time_point now) {
     std::vector<Output> out;
     for (auto& r : reorder_.pop(now)) {
-        if (r.gap_before) ++counters_.lost;
-        auto frame = std::visit([&](auto& d) { return d.push(r.packet, r.gap_before); },
-                                depacketizer_);
+        // Padding-only packets (a browser probing for bandwidth) hold sequence numbers but no
+        // media: they must neither end nor break an access unit. A loss before one belongs to
+        // the next packet that carries media.
+        if (r.packet.payload().empty()) {
+            gap_pending_ |= r.gap_before;
+            continue;
+        }
+        const bool gap = r.gap_before || gap_pending_;
+        gap_pending_ = false;
+        auto frame = std::visit([&](auto& d) { return d.push(r.packet, gap); }, depacketizer_);
         if (!frame) continue;
         if (auto o = frame_out(*frame)) out.push_back(std::move(*o));
     }
@@ -78,9 +105,9 @@ std::optional<TrackReceiver::Output> TrackReceiver::frame_out(const webrtc::Depa
     Output o;
     o.dts = dts;
     o.keyframe = f.keyframe;
-    if (kind_ == media::TrackKind::video) {
-        o.data = strip_parameter_sets(f.data);
-        if (o.data.empty()) return std::nullopt;  // parameter sets alone: no picture
+    if (const auto* h = std::get_if<webrtc::H264Depacketizer>(&depacketizer_)) {
+        o.data = access_unit(f.data, f.keyframe, h->sps(), h->pps());
+        if (o.data.empty()) return std::nullopt;
     } else {
         o.data = f.data;
     }
@@ -101,23 +128,26 @@ bool TrackReceiver::wants_keyframe() const {
     return h && (h->needs_keyframe() || counters_.keyframes == 0);
 }
 
-std::optional<media::TrackInfo> TrackReceiver::info(bool& changed) {
-    changed = false;
+std::optional<media::TrackInfo> TrackReceiver::info() const {
     const auto* h = std::get_if<webrtc::H264Depacketizer>(&depacketizer_);
-    if (!h) {
-        changed = announced_sps_.empty();
-        announced_sps_ = {1};  // Opus: announced once
-        return opus_track();
-    }
+    if (!h) return opus_track();
     if (h->sps().empty() || h->pps().empty()) return std::nullopt;
-    auto t = h264_track(h->sps(), h->pps());
-    if (!t) return std::nullopt;
-    if (h->sps() != announced_sps_ || h->pps() != announced_pps_) {
-        announced_sps_ = h->sps();
-        announced_pps_ = h->pps();
-        changed = true;
-    }
-    return t;
+    return h264_track(h->sps(), h->pps());
+}
+
+TrackCounters TrackReceiver::counters() const {
+    TrackCounters c = counters_;
+    const auto& r = reorder_.counters();
+    c.lost = r.lost;
+    c.recovered = r.recovered;
+    c.nacked = r.nacks;
+    c.late = r.too_late + r.duplicates;
+    const auto& d = std::visit([](const auto& x) -> const webrtc::DepacketizerCounters& {
+        return x.counters();
+    }, depacketizer_);
+    c.frames_dropped = d.dropped_incomplete + d.dropped_need_keyframe + d.malformed;
+    if (stats_ && clock_rate() > 0) c.jitter_ms = 1000.0 * stats_->jitter() / clock_rate();
+    return c;
 }
 
 std::optional<webrtc::ReportBlock> TrackReceiver::report_block(Clock::time_point now) {

@@ -24,14 +24,18 @@ struct TrackCounters {
     std::uint64_t packets = 0, bytes = 0;
     std::uint64_t frames = 0, keyframes = 0;
     std::uint64_t frames_dropped = 0;  // incomplete, or waiting for a keyframe
-    std::uint64_t lost = 0;            // packets never recovered (gaps released)
+    std::uint64_t lost = 0;            // packets never recovered (given up by the reorder buffer)
+    std::uint64_t recovered = 0;       // came back after a NACK
+    std::uint64_t nacked = 0;          // sequence numbers asked for again
+    std::uint64_t late = 0;            // arrived after their frame was given up, or duplicates
+    double jitter_ms = 0;              // RFC 3550 interarrival jitter
 };
 
 class TrackReceiver {
 public:
     using Clock = std::chrono::steady_clock;
     struct Output {
-        std::vector<std::uint8_t> data;  // AVCC4 without parameter sets, or one Opus frame
+        std::vector<std::uint8_t> data;  // AVCC4 (keyframes with SPS/PPS), or one Opus frame
         std::int64_t dts = 0;            // in the track's clock, from the session's epoch
         bool keyframe = false;
     };
@@ -42,7 +46,7 @@ public:
     bool accepts(std::uint8_t payload_type) const { return payload_type == choice_.codec.pt; }
     std::uint32_t ssrc() const { return ssrc_; }
     std::uint32_t clock_rate() const { return choice_.codec.clock; }
-    const TrackCounters& counters() const { return counters_; }
+    TrackCounters counters() const;
 
     // `epoch`: when the session's first media packet arrived (shared by all its tracks, so
     // audio and video start aligned).
@@ -52,9 +56,8 @@ public:
     std::vector<std::uint16_t> nacks_due(Clock::time_point now);
     // H.264: no decodable picture until the next IDR (start, or a loss broke the chain).
     bool wants_keyframe() const;
-    // The track's configuration: Opus at once, H.264 once an SPS and PPS arrived. `changed`
-    // says the parameter sets differ from those of the last call that returned true.
-    std::optional<media::TrackInfo> info(bool& changed);
+    // The track's configuration: Opus at once, H.264 once an SPS and PPS arrived.
+    std::optional<media::TrackInfo> info() const;
     std::optional<webrtc::ReportBlock> report_block(Clock::time_point now);
     void on_sender_report(const webrtc::SenderReport& sr, Clock::time_point now);
 
@@ -67,11 +70,11 @@ private:
     std::optional<webrtc::ReceiveStats> stats_;  // from the first packet (it needs the SSRC)
     std::variant<webrtc::H264Depacketizer, webrtc::OpusDepacketizer> depacketizer_;
     std::uint32_t ssrc_ = 0;
+    bool gap_pending_ = false;  // a loss before padding packets, owed to the next media packet
     // RTP timestamp unwrapping and the track's offset on the session's clock.
     bool timed_ = false;
     std::int64_t first_ts_ = 0, last_ext_ts_ = 0, offset_ = 0, last_dts_ = -1;
     std::uint32_t last_ts_ = 0;
-    std::vector<std::uint8_t> announced_sps_, announced_pps_;
     TrackCounters counters_;
 };
 

@@ -35,6 +35,14 @@ window.whipPublish = async (url, key, { width = 1280, height = 720, audio = true
       if (first.length) tr.setCodecPreferences([...first, ...caps.filter((c) => c.mimeType !== `video/${codec}`)]);
     }
   }
+  // A broadcast keeps its resolution and gives up frame rate when the CPU or the network is
+  // short (the browser's default for cameras does the opposite).
+  for (const sender of pc.getSenders()) {
+    if (sender.track?.kind !== 'video') continue;
+    const params = sender.getParameters();
+    params.degradationPreference = 'maintain-resolution';
+    await sender.setParameters(params).catch(() => {});
+  }
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
   const res = await fetch(url, {
