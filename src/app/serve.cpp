@@ -256,7 +256,15 @@ int serve(const Config& cfg) {
     };
     PublishAuthorizer authorizer(db, streams, origin, clock, ps);
     // WebRTC (WHIP): the UDP port is bound before HTTP starts, so the first answer has its port.
-    WebRtc webrtc(cfg, io.next(), authorizer);
+    play::whep::ServerOptions whep;
+    // A WHEP viewer is a viewer of the room, anonymous, like a WebSocket subscriber.
+    whep.viewer_joined = [&hub](const std::string& id, std::uint64_t conn) {
+        hub.presence().join(id, nullptr, conn);
+    };
+    whep.viewer_left = [&hub](const std::string& id, std::uint64_t conn) {
+        hub.presence().leave(id, nullptr, conn);
+    };
+    WebRtc webrtc(cfg, io.next(), authorizer, streams, std::move(whep));
     webrtc.start();
     ctx.media_health = [&webrtc, base = ctx.media_health](const std::string& id) {
         auto out = base(id);

@@ -81,7 +81,11 @@ std::vector<webrtc::LocalCandidate> host_candidates(const std::string& host,
     return out;
 }
 
-WebRtc::WebRtc(const Config& cfg, net::any_io_executor ex, ingest::PublishAuthorizer& auth)
+WebRtc::WebRtc(const Config& cfg,
+               net::any_io_executor ex,
+               ingest::PublishAuthorizer& auth,
+               live::Registry& streams,
+               play::whep::ServerOptions whep_options)
     : public_ip_(cfg.webrtc_public_ip),
       udp_(ex, udp_options(cfg)),
       dtls_(webrtc::Certificate::generate()),
@@ -89,23 +93,49 @@ WebRtc::WebRtc(const Config& cfg, net::any_io_executor ex, ingest::PublishAuthor
     ingest::whip::ServerOptions wo;
     wo.keyframe_interval = std::chrono::milliseconds(cfg.segment_target_ms);
     whip_ = std::make_unique<ingest::whip::Server>(udp_, dtls_, auth_, std::move(wo));
+    whep_ = std::make_unique<play::whep::Server>(udp_, dtls_, streams, std::move(whep_options));
 }
 
 WebRtc::~WebRtc() = default;
 
-void WebRtc::add_routes(http::Router& router) { whip_->add_routes(router); }
+void WebRtc::add_routes(http::Router& router) {
+    whip_->add_routes(router);
+    whep_->add_routes(router);
+}
 
 void WebRtc::start() {
     udp_.start();
     candidates_ = host_candidates(udp_.options().host, udp_.port(), public_ip_);
     whip_->set_candidates(candidates_);
+    whep_->set_candidates(candidates_);
     if (candidates_.empty())
         util::logger("webrtc")->warn("no address to offer WebRTC peers: set --webrtc-public-ip");
 }
 
 nlohmann::json WebRtc::health(const std::string& stream_id) const {
+    nlohmann::json out = nlohmann::json::object();
+    if (auto p = whep_->stats(stream_id)) {
+        auto sessions = nlohmann::json::array();
+        for (const auto& v : p->sessions) {
+            nlohmann::json j{{"session", v.session_id},
+                             {"connected", v.connected},
+                             {"packetsSent", v.packets_sent},
+                             {"retransmitted", v.retransmitted},
+                             {"nacks", v.nacks},
+                             {"plis", v.plis},
+                             {"fractionLost", v.fraction_lost},
+                             {"jitterMs", v.jitter_ms}};
+            j["rttMs"] = v.rtt_ms ? nlohmann::json(*v.rtt_ms) : nlohmann::json(nullptr);
+            sessions.push_back(std::move(j));
+        }
+        out["playback"] = {{"viewers", p->viewers},
+                           {"frames", p->frames},
+                           {"keyframeRequests", p->keyframe_requests},
+                           {"audioNotSent", p->skipped_audio},
+                           {"sessions", std::move(sessions)}};
+    }
     auto s = whip_->stats(stream_id);
-    if (!s) return nullptr;
+    if (!s) return out.empty() ? nlohmann::json(nullptr) : out;
     const auto track = [](const ingest::whip::TrackCounters& t) {
         return nlohmann::json{{"packets", t.packets},
                               {"frames", t.frames},
@@ -117,7 +147,7 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
                               {"late", t.late},
                               {"jitterMs", std::round(t.jitter_ms * 10) / 10}};
     };
-    return {{"protocol", "whip"},
+    out["ingest"] = {{"protocol", "whip"},
             {"session", s->session_id},
             {"peer", s->peer},
             {"connected", s->connected},
@@ -128,10 +158,12 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
             {"unknownPayload", s->unknown_payload},
             {"video", track(s->video)},
             {"audio", track(s->audio)}};
+    return out;
 }
 
 void WebRtc::stop() {
     whip_->stop();
+    whep_->stop();
     udp_.stop();
 }
 

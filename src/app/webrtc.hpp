@@ -1,6 +1,6 @@
 #pragma once
-// The WebRTC side of `serve` (issue 14): the shared UDP port, the DTLS certificate, and WHIP
-// ingest on the HTTP server. The candidates WebRTC answers offer are worked out here from
+// The WebRTC side of `serve` (issue 14): the shared UDP port, the DTLS certificate, WHIP
+// ingest and WHEP playback on the HTTP server. The candidates WebRTC answers offer are worked out here from
 // --udp and --webrtc-public-ip.
 #include <memory>
 #include <string>
@@ -13,6 +13,8 @@
 #include "http/router.hpp"
 #include "ingest/publish.hpp"
 #include "ingest/whip/server.hpp"
+#include "live/registry.hpp"
+#include "play/whep/server.hpp"
 #include "webrtc/dtls.hpp"
 #include "webrtc/udp_server.hpp"
 
@@ -20,7 +22,11 @@ namespace nchat::app {
 
 class WebRtc {
 public:
-    WebRtc(const Config& cfg, boost::asio::any_io_executor ex, ingest::PublishAuthorizer& auth);
+    WebRtc(const Config& cfg,
+           boost::asio::any_io_executor ex,
+           ingest::PublishAuthorizer& auth,
+           live::Registry& streams,
+           play::whep::ServerOptions whep_options);
     ~WebRtc();
 
     void add_routes(http::Router& router);
@@ -39,6 +45,7 @@ private:
     webrtc::DtlsContext dtls_;
     std::vector<webrtc::LocalCandidate> candidates_;
     std::unique_ptr<ingest::whip::Server> whip_;
+    std::unique_ptr<play::whep::Server> whep_;
     ingest::PublishAuthorizer& auth_;
 };
 

@@ -93,6 +93,7 @@ void LiveStream::publisher_stopped() {
     net::post(strand_, [self = shared_from_this()] {
         if (self->ended_) return;
         self->publishing_ = false;
+        self->keyframe_requester_ = nullptr;  // the next publisher registers its own
         self->grace_timer_.expires_after(self->grace_);
         self->grace_timer_.async_wait([self](const boost::system::error_code& ec) {
             if (ec || self->publishing_) return;  // cancelled: the publisher came back
@@ -113,7 +114,20 @@ void LiveStream::do_end() {
         c->on_end();
     consumers_.clear();
     gop_.clear();
+    keyframe_requester_ = nullptr;
     if (on_ended_) on_ended_(id_);
+}
+
+void LiveStream::set_keyframe_requester(std::function<void()> request) {
+    net::post(strand_, [self = shared_from_this(), request = std::move(request)]() mutable {
+        self->keyframe_requester_ = std::move(request);
+    });
+}
+
+void LiveStream::request_keyframe() {
+    net::post(strand_, [self = shared_from_this()] {
+        if (self->keyframe_requester_ && !self->ended_) self->keyframe_requester_();
+    });
 }
 
 void LiveStream::add_consumer(std::shared_ptr<Consumer> c) {

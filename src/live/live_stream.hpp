@@ -46,6 +46,12 @@ public:
     void publisher_stopped();  // starts the grace period
     void end();                // ended by the API: no grace
 
+    // A consumer that needs a keyframe now (a WebRTC viewer joining, or one that lost packets)
+    // asks the publisher for one; publishers that can (WHIP: PLI) register how (any thread).
+    // Without one, consumers start from the GOP they were given.
+    void set_keyframe_requester(std::function<void()> request);
+    void request_keyframe();
+
     // Consumers (any thread). A new consumer gets the tracks and the current GOP first.
     void add_consumer(std::shared_ptr<Consumer> c);
     void remove_consumer(const std::shared_ptr<Consumer>& c);
@@ -70,6 +76,7 @@ private:
     std::vector<media::MediaPacket> gop_;  // from the last video keyframe (or recent audio)
     std::size_t gop_bytes_ = 0;
     std::vector<std::shared_ptr<Consumer>> consumers_;
+    std::function<void()> keyframe_requester_;
     bool publishing_ = false;
     std::atomic<bool> ended_{false};
     LiveStats stats_;

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "http/signaling.hpp"
 #include "util/crypto.hpp"
 #include "util/ids.hpp"
 #include "webrtc/certificate.hpp"
@@ -26,54 +27,6 @@ namespace {
 auto log() { return util::logger("whip"); }
 
 constexpr std::string_view kCollection = "/api/whip";
-constexpr std::string_view kExpose = "Location, ETag, Link, Accept-Post";
-
-// WHIP's bearer token is the stream key, not a cookie: any origin may publish with it, so the
-// CORS answer is "*" whatever --cors-origin says (RFC 9725 §4.7.1 wants preflights answered).
-void cors(Response& res) {
-    res.set(bhttp::field::access_control_allow_origin, "*");
-    res.set(bhttp::field::access_control_expose_headers, kExpose);
-}
-
-HttpError refuse(Status s, std::string code, std::string message, std::string field = {}) {
-    HttpError e(s, std::move(code), std::move(message), std::move(field));
-    e.headers.emplace_back("Access-Control-Allow-Origin", "*");
-    e.headers.emplace_back("Access-Control-Expose-Headers", std::string(kExpose));
-    return e;
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-    return true;
-}
-
-std::string bearer(const Request& req) {
-    const auto h = req.header(bhttp::field::authorization);
-    if (!starts_with_ci(h, "bearer ")) return {};
-    auto token = h.substr(7);
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    return std::string(token);
-}
-
-Response empty(const Request& req, Status s) {
-    Response res{s, req.raw.version()};
-    res.keep_alive(req.raw.keep_alive());
-    cors(res);
-    res.prepare_payload();
-    return res;
-}
-
-Response preflight(const Request& req, bool collection) {
-    auto res = empty(req, Status::no_content);
-    res.set(bhttp::field::access_control_allow_methods,
-            collection ? "POST, OPTIONS" : "DELETE, PATCH, OPTIONS");
-    res.set(bhttp::field::access_control_allow_headers, "Authorization, Content-Type, If-Match");
-    res.set(bhttp::field::access_control_max_age, "86400");
-    if (collection) res.set("Accept-Post", "application/sdp");
-    return res;
-}
 
 std::string etag_of(const std::string& id) { return "\"" + id + "\""; }
 
@@ -108,29 +61,33 @@ void Server::add_routes(http::Router& router) {
     router.add(bhttp::verb::post, std::string(kCollection),
                [this](Request& r) { return post(r); });
     router.add(bhttp::verb::options, std::string(kCollection),
-               [](Request& r) -> net::awaitable<Response> { co_return preflight(r, true); });
+               [](Request& r) -> net::awaitable<Response> {
+                   co_return http::open_preflight(r, "POST, OPTIONS", true);
+               });
     router.add(bhttp::verb::delete_, one, [this](Request& r) { return remove(r); });
     router.add(bhttp::verb::patch, one, [this](Request& r) { return patch(r); });
     router.add(bhttp::verb::options, one,
-               [](Request& r) -> net::awaitable<Response> { co_return preflight(r, false); });
+               [](Request& r) -> net::awaitable<Response> {
+                   co_return http::open_preflight(r, "DELETE, PATCH, OPTIONS", false);
+               });
     // RFC 9725 §4.2: GET, HEAD or PUT on the session are 405 (the router answers with Allow).
 }
 
 net::awaitable<Response> Server::post(Request& req) {
-    if (!starts_with_ci(req.header(bhttp::field::content_type), "application/sdp"))
-        throw refuse(Status::unsupported_media_type, "unsupported_media_type",
+    if (!http::has_content_type(req, "application/sdp"))
+        throw http::open_error(Status::unsupported_media_type, "unsupported_media_type",
                      "a WHIP offer is sent as application/sdp", "Content-Type");
-    const std::string key = bearer(req);
+    const std::string key = http::bearer_token(req);
     if (key.empty())
-        throw refuse(Status::unauthorized, "unauthorized",
+        throw http::open_error(Status::unauthorized, "unauthorized",
                      "send the stream key as Authorization: Bearer <key>", "Authorization");
     auto parsed = webrtc::parse_sdp(req.raw.body());
     if (auto* e = std::get_if<webrtc::SdpError>(&parsed))
-        throw refuse(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what, "sdp");
+        throw http::open_error(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what, "sdp");
     const auto& offer = std::get<webrtc::SessionDescription>(parsed);
     auto negotiated = webrtc::negotiate(offer, webrtc::OfferUse::publish);
     if (auto* e = std::get_if<webrtc::SdpError>(&negotiated))
-        throw refuse(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what, "sdp");
+        throw http::open_error(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what, "sdp");
     auto& n = std::get<webrtc::Negotiated>(negotiated);
 
     // Authorized on the UDP strand: the LiveStream is then packaged on the thread that
@@ -141,7 +98,7 @@ net::awaitable<Response> Server::post(Request& req) {
                                          net::use_awaitable);
     if (auto* r = std::get_if<PublishRefusal>(&result)) {
         log()->warn("peer={} WHIP publish refused: {}", req.peer, r->description);
-        throw refuse(status_of(r->reason), r->reason == RefusalReason::busy ? "conflict"
+        throw http::open_error(status_of(r->reason), r->reason == RefusalReason::busy ? "conflict"
                                            : r->reason == RefusalReason::ended ? "stream_ended"
                                                                                : "unauthorized",
                      r->description);
@@ -197,7 +154,7 @@ net::awaitable<Response> Server::post(Request& req) {
         },
         net::use_awaitable);
     if (full)
-        throw refuse(Status::service_unavailable, "unavailable",
+        throw http::open_error(Status::service_unavailable, "unavailable",
                      "this server has as many WebRTC publishers as it takes");
     log()->info("stream={} session={} WHIP publish from {}", stream_id, id, req.peer);
 
@@ -206,7 +163,7 @@ net::awaitable<Response> Server::post(Request& req) {
     res.set(bhttp::field::content_type, "application/sdp");
     res.set(bhttp::field::location, std::string(kCollection) + "/" + id);
     res.set(bhttp::field::etag, etag_of(id));
-    cors(res);
+    http::open_cors(res);
     res.body().assign(std::move(answer));
     res.prepare_payload();
     co_return res;
@@ -215,9 +172,9 @@ net::awaitable<Response> Server::post(Request& req) {
 Server::Entry* Server::find(const std::string& id, const Request& req) {
     auto it = sessions_.find(id);
     if (it == sessions_.end()) return nullptr;
-    const std::string key = bearer(req);
+    const std::string key = http::bearer_token(req);
     if (key.empty() || !util::constant_time_equal(util::sha256_hex(key), it->second.key_digest))
-        throw refuse(Status::unauthorized, "unauthorized",
+        throw http::open_error(Status::unauthorized, "unauthorized",
                      "send the stream key of this publish as Authorization: Bearer <key>",
                      "Authorization");
     return &it->second;
@@ -230,46 +187,28 @@ net::awaitable<Response> Server::remove(Request& req) {
         [&]() -> net::awaitable<void> {
             Entry* e = find(id, req);
             if (!e)
-                throw refuse(Status::not_found, "not_found", "no such WHIP session");
+                throw http::open_error(Status::not_found, "not_found", "no such WHIP session");
             auto session = e->session;
             sessions_.erase(id);
             session->stop("the publisher ended it (WHIP DELETE)");
             co_return;
         },
         net::use_awaitable);
-    co_return empty(req, Status::ok);
+    co_return http::open_empty(req, Status::ok);
 }
 
 net::awaitable<Response> Server::patch(Request& req) {
     const std::string id(req.param("session"));
-    if (!starts_with_ci(req.header(bhttp::field::content_type),
-                        "application/trickle-ice-sdpfrag"))
-        throw refuse(Status::unsupported_media_type, "unsupported_media_type",
-                     "a WHIP PATCH carries application/trickle-ice-sdpfrag", "Content-Type");
     co_await net::co_spawn(
         udp_.strand(),
         [&]() -> net::awaitable<void> {
             if (!find(id, req))
-                throw refuse(Status::not_found, "not_found", "no such WHIP session");
+                throw http::open_error(Status::not_found, "not_found", "no such WHIP session");
             co_return;
         },
         net::use_awaitable);
-    const auto if_match = req.header(bhttp::field::if_match);
-    if (if_match.empty())
-        throw refuse(Status::precondition_required, "precondition_required",
-                     "a WHIP PATCH needs If-Match with the session's ETag", "If-Match");
-    const std::string& body = req.raw.body();
-    // A new ufrag is an ICE restart (RFC 9725 §4.3.2), which an ICE-lite server with host
-    // candidates has no use for: 422 tells the client to renegotiate with a new POST instead.
-    if (if_match == "*" || body.find("a=ice-ufrag:") != std::string::npos)
-        throw refuse(Status::unprocessable_entity, "unsupported",
-                     "ICE restarts are not supported; start a new session");
-    if (if_match != etag_of(id))
-        throw refuse(Status::precondition_failed, "precondition_failed",
-                     "the ETag does not match this session", "If-Match");
-    // Trickled candidates: we are ICE-lite and learn the peer's addresses from its checks, so
-    // they are accepted and need nothing more.
-    co_return empty(req, Status::no_content);
+    http::check_trickle_patch(req, etag_of(id));
+    co_return http::open_empty(req, Status::no_content);
 }
 
 void Server::stop() {

@@ -1,5 +1,7 @@
 #include "ingest/whip/session.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include "util/crypto.hpp"
 #include "util/log.hpp"
 #include "webrtc/rtcp.hpp"
@@ -72,6 +74,12 @@ void Session::start(std::shared_ptr<webrtc::Transport> transport, net::any_io_ex
     transport_ = std::move(transport);
     tick_timer_.emplace(strand);
     grant_.stream->publisher_started();
+    // WebRTC viewers joining ask for a keyframe through the stream (PLI on the next tick).
+    grant_.stream->set_keyframe_requester([w = weak_from_this(), strand] {
+        net::post(strand, [w] {
+            if (auto self = w.lock()) self->keyframe_asked_ = true;
+        });
+    });
     arm_tick();
 }
 
@@ -192,7 +200,7 @@ void Session::request_keyframe(std::size_t i, Clock::time_point now) {
     // A broken picture (loss, start) needs a keyframe now. Otherwise a browser sends keyframes
     // only when asked, so we ask once per segment: the source's GOP is then the segment target,
     // the top rung passes through and every rendition cuts on the same frames (docs/webrtc.md).
-    const bool broken = t.wants_keyframe();
+    const bool broken = t.wants_keyframe() || keyframe_asked_;
     // Asked when the interval has passed since the last keyframe *arrived*: that one was
     // captured earlier still, so the next is at least an interval after it and the packager,
     // which cuts at the first keyframe past the segment target, cuts on every one.
@@ -200,6 +208,7 @@ void Session::request_keyframe(std::size_t i, Clock::time_point now) {
                      now - last_keyframe_[i] >= keyframe_interval_;
     if (!broken && !due) return;
     last_pli_[i] = now;
+    keyframe_asked_ = false;
     ++stats_.plis_sent;
     transport_->send_rtcp(webrtc::build_pli(our_ssrc_, t.ssrc()));
 }

@@ -92,6 +92,7 @@ private:
     std::vector<Clock::time_point> last_keyframe_;  // when the last one went to the LiveStream
     std::chrono::milliseconds keyframe_interval_;
     bool announced_ = false;
+    bool keyframe_asked_ = false;  // a consumer of the stream (a WHEP viewer) wants one
     std::uint8_t twcc_id_ = 0;  // the transport-wide sequence number's extension id
     bool twcc_ = false;         // the browser offered transport-cc: TWCC feedback, not REMB
     webrtc::TransportCcRecorder twcc_recorder_;

@@ -86,3 +86,47 @@ window.whipStop = async () => {
   p.media.getTracks().forEach((t) => t.stop());
   return res.status;
 };
+
+// Watches a stream over WHEP into the page's <video>; resolves once frames are decoded, with
+// their size and how long the first one took.
+window.whepPlay = async (url, { timeout = 15000 } = {}) => {
+  const started = performance.now();
+  const pc = new RTCPeerConnection();
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  pc.addTransceiver('audio', { direction: 'recvonly' });
+  const video = document.getElementById('v');
+  const stream = new MediaStream();
+  pc.ontrack = (e) => { stream.addTrack(e.track); video.srcObject = stream; };
+  await pc.setLocalDescription(await pc.createOffer());
+  await gathered(pc);
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp });
+  const body = await res.text();
+  if (res.status !== 201) { pc.close(); return { status: res.status, body }; }
+  await pc.setRemoteDescription({ type: 'answer', sdp: body });
+  window.viewer = { pc, location: new URL(res.headers.get('location'), url).href };
+  await connected(pc);
+  const frames = await new Promise((resolve) => {
+    const t = setTimeout(() => resolve(null), timeout);
+    const first = () => video.requestVideoFrameCallback((now, meta) => {
+      clearTimeout(t);
+      resolve({ width: meta.width, height: meta.height, firstFrameMs: performance.now() - started });
+    });
+    video.play().catch(() => {});
+    first();
+  });
+  return { status: res.status, answer: body, location: window.viewer.location, frames };
+};
+
+// What the viewer's browser received (inbound-rtp), per kind.
+window.whepStats = async () => {
+  const out = {};
+  const stats = await window.viewer.pc.getStats();
+  stats.forEach((s) => {
+    if (s.type !== 'inbound-rtp') return;
+    out[s.kind] = { packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, framesDecoded: s.framesDecoded,
+      frameWidth: s.frameWidth, frameHeight: s.frameHeight, nackCount: s.nackCount, pliCount: s.pliCount,
+      jitterBufferDelay: s.jitterBufferDelay, jitterBufferEmittedCount: s.jitterBufferEmittedCount,
+      totalSamplesReceived: s.totalSamplesReceived };
+  });
+  return out;
+};

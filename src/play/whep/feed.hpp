@@ -1,0 +1,119 @@
+#pragma once
+// One live stream's WebRTC output, shared by all its WHEP viewers (issue 14): a LiveStream
+// consumer that turns each access unit into RTP packets once — H.264 packetized, Opus as is —
+// and hands the same immutable bytes to every viewer, which only protects (SRTP) and sends.
+// It keeps a short history for NACKs and asks the publisher for keyframes viewers need.
+//
+// Two strands: the LiveStream calls (packetizing) run on the stream's; the viewer list, the
+// history and every send run on the UdpServer's. One post per frame crosses between them.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "live/consumer.hpp"
+#include "live/live_stream.hpp"
+#include "media/track.hpp"
+#include "webrtc/udp_server.hpp"
+
+namespace nchat::play::whep {
+
+class Viewer;
+
+// One RTP packet as every viewer gets it (before SRTP).
+struct OutPacket {
+    std::shared_ptr<const std::vector<std::uint8_t>> rtp;
+    bool video = false;
+    bool starts_keyframe = false;  // the first packet of an IDR access unit
+    std::uint32_t rtp_timestamp = 0;
+};
+
+// What the SDP answer needs to know of the source, once its tracks are known.
+struct FeedInfo {
+    std::optional<media::TrackInfo> video;  // H.264
+    std::optional<media::TrackInfo> audio;  // Opus (what viewers get)
+    std::uint32_t video_ssrc = 0, audio_ssrc = 0;
+    std::string cname;
+};
+
+struct FeedStats {
+    std::uint64_t frames = 0, packets = 0, keyframe_requests = 0;
+};
+
+class Feed : public live::Consumer, public std::enable_shared_from_this<Feed> {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    Feed(std::string stream_id, std::shared_ptr<live::LiveStream> stream, webrtc::UdpServer& udp);
+
+    const std::string& stream_id() const { return stream_id_; }
+    // Any thread: the source as last announced; nullopt before its tracks arrive.
+    std::optional<FeedInfo> info() const;
+
+    // live::Consumer, on the stream's strand.
+    void on_tracks(const std::vector<media::TrackInfo>& tracks) override;
+    void on_packet(const media::MediaPacket& p) override;
+    void on_discontinuity() override;
+    void on_end() override;
+
+    // On the UDP strand.
+    void add(const std::shared_ptr<Viewer>& v);
+    void remove(const Viewer* v);
+    std::size_t viewers() const { return viewers_.size(); }
+    bool ended() const { return ended_; }
+    // The packet with this SSRC and sequence number if it is still in the history (NACK).
+    std::shared_ptr<const std::vector<std::uint8_t>> history(std::uint32_t ssrc,
+                                                             std::uint16_t seq) const;
+    // A viewer needs a keyframe (it joined, or sent PLI/FIR): asks the publisher, at most
+    // every 500 ms for the whole stream.
+    void keyframe_wanted();
+    // RTP timestamp "now" for an SSRC, from the last packet sent and the time since (for SRs).
+    std::optional<std::uint32_t> rtp_now(std::uint32_t ssrc, Clock::time_point now) const;
+    const FeedStats& stats() const { return stats_; }
+    // Any thread: audio frames not sent (AAC sources until they are transcoded to Opus).
+    std::uint64_t skipped_audio() const { return skipped_audio_.load(std::memory_order_relaxed); }
+
+private:
+    void fan_out(std::vector<OutPacket> batch, bool video);
+    std::vector<OutPacket> packetize_video(const media::MediaPacket& p);
+
+    std::string stream_id_;
+    std::shared_ptr<live::LiveStream> stream_;
+    webrtc::UdpServer& udp_;
+
+    // Stream strand.
+    std::vector<media::TrackInfo> tracks_;
+    int video_track_ = -1, audio_track_ = -1;
+    std::vector<std::uint8_t> sps_, pps_;  // from avcC, for keyframes without them in band
+    std::uint16_t video_seq_, audio_seq_;
+    std::int64_t video_ts_offset_ = 0, audio_ts_offset_ = 0;
+    std::uint32_t last_video_ts_ = 0, last_audio_ts_ = 0;
+    bool rebase_video_ = false, rebase_audio_ = false;
+    std::atomic<std::uint64_t> skipped_audio_{0};
+
+    mutable std::mutex info_mutex_;
+    std::optional<FeedInfo> info_;
+    std::uint32_t video_ssrc_, audio_ssrc_;
+
+    // UDP strand.
+    std::vector<std::weak_ptr<Viewer>> viewers_;
+    struct Sent {
+        std::uint32_t rtp_timestamp = 0;
+        Clock::time_point at{};
+        std::uint32_t clock = 90000;
+    };
+    std::map<std::uint32_t, Sent> last_sent_;
+    std::map<std::uint32_t, std::deque<std::pair<std::uint16_t, std::shared_ptr<const std::vector<std::uint8_t>>>>>
+        history_;
+    Clock::time_point last_keyframe_request_{};
+    FeedStats stats_;
+    bool ended_ = false;
+};
+
+}  // namespace nchat::play::whep

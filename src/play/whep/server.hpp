@@ -1,0 +1,82 @@
+#pragma once
+// WHEP (draft-ietf-wish-whep-03) over the HTTP server: POST /api/whep/{streamId} with a
+// recvonly SDP offer answers with the stream as WebRTC (sub-second playback); the session
+// resource it returns takes DELETE and PATCH (trickle); OPTIONS answers any origin. One Feed
+// per watched stream packetizes once for all its viewers.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/router.hpp"
+#include "live/registry.hpp"
+#include "play/whep/feed.hpp"
+#include "play/whep/viewer.hpp"
+#include "webrtc/dtls.hpp"
+#include "webrtc/sdp.hpp"
+#include "webrtc/udp_server.hpp"
+
+namespace nchat::play::whep {
+
+struct ServerOptions {
+    std::vector<webrtc::LocalCandidate> candidates;
+    std::size_t max_viewers = 2000;
+    // A WHEP viewer counts as a viewer of the stream's room (presence, viewer sessions).
+    // `connection` tells this process's viewers apart; any thread.
+    std::function<void(const std::string& stream_id, std::uint64_t connection)> viewer_joined;
+    std::function<void(const std::string& stream_id, std::uint64_t connection)> viewer_left;
+};
+
+struct StreamPlayback {
+    std::size_t viewers = 0;
+    std::uint64_t frames = 0, packets = 0, keyframe_requests = 0, skipped_audio = 0;
+    std::vector<ViewerStats> sessions;
+};
+
+class Server {
+public:
+    Server(webrtc::UdpServer& udp,
+           const webrtc::DtlsContext& dtls,
+           live::Registry& streams,
+           ServerOptions opts);
+    ~Server();
+
+    void add_routes(http::Router& router);
+    void set_candidates(std::vector<webrtc::LocalCandidate> c) { opts_.candidates = std::move(c); }
+    void stop();  // any thread
+    // As of the last second; any thread.
+    std::optional<StreamPlayback> stats(const std::string& stream_id) const;
+
+private:
+    struct Entry {
+        std::shared_ptr<Viewer> viewer;
+        std::string stream_id;
+        std::uint64_t connection = 0;
+    };
+    boost::asio::awaitable<http::Response> post(http::Request& req);
+    boost::asio::awaitable<http::Response> remove(http::Request& req);
+    boost::asio::awaitable<http::Response> patch(http::Request& req);
+    // On the UDP strand.
+    std::shared_ptr<Feed> feed_for(const std::string& stream_id,
+                                   const std::shared_ptr<live::LiveStream>& stream);
+    void ended(const std::string& session_id);
+    void refresh_stats();
+    void arm_stats();
+
+    webrtc::UdpServer& udp_;
+    const webrtc::DtlsContext& dtls_;
+    live::Registry& streams_;
+    ServerOptions opts_;
+    std::map<std::string, Entry> sessions_;                // on the UDP strand
+    std::map<std::string, std::shared_ptr<Feed>> feeds_;  // by stream id, on the UDP strand
+    std::optional<boost::asio::steady_timer> stats_timer_;
+    mutable std::mutex stats_mutex_;
+    std::map<std::string, StreamPlayback> stats_;
+    bool stopped_ = false;
+};
+
+}  // namespace nchat::play::whep
