@@ -104,12 +104,16 @@ describe('WHIP ingest from GStreamer webrtcbin', { skip: pre.skip }, () => {
     assert.match(answer.answer, /opus\/48000\/2/i);
     await race(until(async () => (await stream(s.id)).status === 'live', { what: 'live status' }));
 
-    // The WebRTC session as the broadcaster sees it: connected, both tracks counting.
-    const health = await race(until(async () => {
-      const h = (await srv.req('GET', `/api/streams/${s.id}/health`, { token: alice.token })).json;
-      return h?.webrtc?.connected && h.webrtc.video.frames > 60 && h.webrtc.audio.frames > 50 ? h : null;
-    }, { timeout: 15000, what: 'a connected WebRTC session with video and audio frames' }));
-    const w = health.webrtc;
+    // The WebRTC session as the broadcaster sees it: connected, both tracks counting. (The
+    // publisher's counters are `webrtc` itself, or `webrtc.ingest` once WHEP viewers sit beside it.)
+    const whipHealth = (h) => h?.webrtc?.ingest ?? h?.webrtc;
+    let lastHealth = null;
+    const w = await race(until(async () => {
+      lastHealth = (await srv.req('GET', `/api/streams/${s.id}/health`, { token: alice.token })).json;
+      const x = whipHealth(lastHealth);
+      return x?.connected === true && x.video?.frames > 60 && x.audio?.frames > 50 ? x : null;
+    }, { timeout: 15000, what: 'a connected WebRTC session with video and audio frames' })
+      .catch((e) => { throw new Error(`${e.message}; last health: ${JSON.stringify(lastHealth)}`); }));
     assert.equal(w.protocol, 'whip');
     assert.equal(w.session, answer.location.split('/').pop());
     assert.match(w.videoCodec, /H264/);

@@ -11,7 +11,7 @@ const FAKE_MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-med
   '--allow-loopback-in-peer-connection'];
 
 describe('WHIP ingest from Chromium', { skip: skipBrowser }, () => {
-  const f = playerFixture({ transcode: true }, () => {}, ['--reconnect-grace', '2'], FAKE_MEDIA);
+  const f = playerFixture({ transcode: true, vfrSources: true }, () => {}, ['--reconnect-grace', '2'], FAKE_MEDIA);
   let alice;
   const channel = uuid();
   const newStream = async () =>
@@ -56,6 +56,38 @@ describe('WHIP ingest from Chromium', { skip: skipBrowser }, () => {
     const sent = await page.evaluate(() => window.whipStats());
     assert.match(sent.video.codec, /H264/i);
     assert.ok(sent.video.framesEncoded > 30, JSON.stringify(sent));
+
+    // A second page watches over WHEP: frames of the published size decode, audio arrives.
+    const viewer = await f.browser.newPage();
+    await viewer.goto(`${f.srv.base}/webrtc.html`);
+    const w = await viewer.evaluate((u) => window.whepPlay(u), `${f.srv.base}/api/whep/${s.id}`);
+    assert.equal(w.status, 201, w.body);
+    assert.match(w.answer, /a=sendonly/);
+    assert.match(w.answer, /a=ssrc:\d+ cname:/);
+    assert.ok(w.frames, 'the WHEP viewer decoded a frame');
+    assert.equal(w.frames.width, 1280);
+    assert.equal(w.frames.height, 720);
+    // A third watches the LL-HLS with hls.js at the same time.
+    const hls = await f.browser.newPage();
+    await hls.goto(`${f.srv.base}/player.html?src=${encodeURIComponent(`${f.srv.base}/hls/${s.id}/master.m3u8`)}`);
+    await until(async () => (await hls.evaluate(() => window.report)).times.at(-1) > 2,
+      { timeout: 25000, every: 250, what: 'hls.js video time > 2 s' });
+    const got = await until(async () => {
+      const g = await viewer.evaluate(() => window.whepStats());
+      return g.video?.framesDecoded > 30 && g.audio?.packetsReceived > 50 && g;
+    }, { timeout: 15000, what: 'WHEP frames and audio' });
+    assert.equal(got.video.packetsLost, 0, JSON.stringify(got));
+    const health = (await f.srv.req('GET', `/api/streams/${s.id}/health`, { token: alice.token })).json;
+    assert.equal(health.webrtc.ingest.connected, true, JSON.stringify(health.webrtc));
+    assert.equal(health.webrtc.playback.viewers, 1, JSON.stringify(health.webrtc));
+    const report = await hls.evaluate(() => window.report);
+    assert.equal(report.fatal, null, `hls.js errors: ${report.errors.join(', ')}`);
+    console.log(`WHEP first frame ${w.frames.firstFrameMs.toFixed(0)} ms after the offer; hls.js latency ${report.latency?.toFixed(2)} s`);
+    // DELETE on the viewer's session ends it.
+    const del = await f.srv.req('DELETE', new URL(w.location).pathname);
+    assert.equal(del.status, 200);
+    await viewer.close();
+    await hls.close();
 
     // DELETE ends the publish; after the grace period the stream has ended.
     assert.equal(await page.evaluate(() => window.whipStop()), 200);

@@ -19,7 +19,6 @@ import ctypes
 import ipaddress
 import json
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse

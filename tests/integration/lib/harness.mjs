@@ -30,6 +30,8 @@ export function freshPostgresDb() {
 export const backends = ['sqlite', 'postgres'];
 
 export class Server {
+  // opts.vfrSources: the streams come from variable-frame-rate publishers (browsers over WHIP):
+  // lib/hls_rules.mjs relaxes the one rule whole frames cannot always meet.
   constructor(opts = {}) {
     this.opts = opts;
     this.dataDir = mkdtempSync(join(tmpdir(), 'nchat-it-'));
@@ -43,7 +45,7 @@ export class Server {
   checkPlaylist(url, text, client = 'test') {
     const m = String(url).match(/\/hls\/([^/?]+)\//);
     if (!m) return;
-    if (!this.hls.has(m[1])) this.hls.set(m[1], new Checker());
+    if (!this.hls.has(m[1])) this.hls.set(m[1], new Checker({ vfr: this.opts.vfrSources }));
     this.hls.get(m[1]).add(String(url), text, client);
   }
 
