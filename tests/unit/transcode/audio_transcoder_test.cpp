@@ -147,6 +147,25 @@ INSTANTIATE_TEST_SUITE_P(Channels,
                          testing::Values(1, 2),
                          [](const auto& info) { return info.param == 1 ? "mono" : "stereo"; });
 
+TEST(AudioTranscoder, AacAt44100IsResampledToOpusAt48000) {
+    // RTMP encoders often send 44.1 kHz: the source clock is 44100, the output's 48000.
+    const auto src = test::make_audio("aac", 2, 2, 44100);
+    std::string why;
+    auto t = AudioTranscoder::open(src.track, media::Codec::opus, why);
+    ASSERT_TRUE(t) << why;
+    EXPECT_EQ(t->track().timescale, 48000u);
+    const auto out = run(*t, src);
+    ASSERT_FALSE(out.empty());
+    EXPECT_EQ(out.front().pts, 0);
+    for (std::size_t i = 1; i < out.size(); ++i)
+        EXPECT_EQ(out[i].pts - out[i - 1].pts, 960) << i;
+    const auto in_pcm = decode(src.track, src.packets);
+    const auto out_pcm = decode(t->track(), out);
+    const double expected = in_pcm.samples * 48000.0 / 44100;
+    EXPECT_NEAR(out_pcm.samples, expected, 960);
+    EXPECT_NEAR(out_pcm.rms, 0.3 / std::sqrt(2.0), 0.03);
+}
+
 TEST(AudioTranscoder, AacToOpusFollowsTheSourcesClockFromWhereItStarts) {
     auto src = test::make_audio("aac", 1);
     for (auto& p : src.packets) {
