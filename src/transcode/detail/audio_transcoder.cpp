@@ -1,5 +1,6 @@
 #include "transcode/detail/audio_transcoder.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -12,6 +13,7 @@ namespace nchat::transcode::detail {
 namespace {
 
 constexpr int kFifoStart = 4096;
+constexpr int kOpusFrameSamples = 960;  // 20 ms at 48 kHz
 
 bool aac_supports(const AVCodec* aac, int rate) {
     if (!aac->supported_samplerates) return true;
@@ -19,6 +21,102 @@ bool aac_supports(const AVCodec* aac, int rate) {
         if (*r == rate) return true;
     }
     return false;
+}
+
+std::string codec_name(media::Codec c) {
+    switch (c) {
+        case media::Codec::aac:
+            return "AAC";
+        case media::Codec::opus:
+            return "Opus";
+        case media::Codec::h264:
+            return "H.264";
+    }
+    return "?";
+}
+
+// The encoder's own planar float if it takes it (no conversion in swresample beyond the
+// resampling), else interleaved float (libopus), else whatever it takes first.
+AVSampleFormat pick_sample_format(const AVCodec* enc) {
+    if (!enc->sample_fmts) return AV_SAMPLE_FMT_FLTP;
+    for (const AVSampleFormat want : {AV_SAMPLE_FMT_FLTP, AV_SAMPLE_FMT_FLT}) {
+        for (const AVSampleFormat* f = enc->sample_fmts; *f != AV_SAMPLE_FMT_NONE; ++f) {
+            if (*f == want) return want;
+        }
+    }
+    return enc->sample_fmts[0];
+}
+
+CodecContextPtr alloc_encoder(const AVCodec* enc, int rate, int channels) {
+    CodecContextPtr e(avcodec_alloc_context3(enc));
+    if (!e) return e;
+    e->sample_rate = rate;
+    e->sample_fmt = pick_sample_format(enc);
+    av_channel_layout_default(&e->ch_layout, channels);
+    e->time_base = AVRational{1, rate};
+    e->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    return e;
+}
+
+// HLS: AAC-LC at the source's rate when the encoder takes it.
+CodecContextPtr open_aac(int in_rate, int channels, std::string& why) {
+    const AVCodec* enc = avcodec_find_encoder_by_name("aac");
+    if (!enc) {
+        why = "no AAC encoder in this FFmpeg build";
+        return nullptr;
+    }
+    CodecContextPtr e = alloc_encoder(enc, aac_supports(enc, in_rate) ? in_rate : 48000, channels);
+    if (!e) {
+        why = "out of memory";
+        return nullptr;
+    }
+    e->bit_rate = kAacBitrate;
+    e->profile = FF_PROFILE_AAC_LOW;
+    if (int r = avcodec_open2(e.get(), enc, nullptr); r < 0) {
+        why = "AAC encoder: " + av_error(r);
+        return nullptr;
+    }
+    return e;
+}
+
+// WebRTC: Opus at 48 kHz (RFC 7587 §4.1: the RTP clock is always 48 kHz) in 20 ms frames,
+// the browsers' default packetization. Application "audio" (the default), not "lowdelay":
+// lowdelay is CELT only (no SILK, so no FEC) to save 4 ms of lookahead, while 20 ms frames
+// set the latency anyway. In-band FEC for 10% loss (RFC 6716 §2.1.7): a lost packet is
+// rebuilt from the next one. FEC lives in the SILK layer, so libopus then codes hybrid
+// rather than CELT-only frames.
+CodecContextPtr open_opus(int channels, std::string& why) {
+    const AVCodec* enc = avcodec_find_encoder_by_name("libopus");
+    const bool native = !enc;
+    if (native) enc = avcodec_find_encoder_by_name("opus");
+    if (!enc) {
+        why = "no Opus encoder in this FFmpeg build";
+        return nullptr;
+    }
+    CodecContextPtr e = alloc_encoder(enc, 48000, channels);
+    if (!e) {
+        why = "out of memory";
+        return nullptr;
+    }
+    e->bit_rate = kOpusBitrate;
+    AVDictionary* opts = nullptr;
+    if (native) {
+        // FFmpeg's own encoder: experimental (CELT only, no FEC), and by default it packs
+        // up to 360 ms per packet.
+        e->strict_std_compliance = FF_COMPLIANCE_EXPERIMENTAL;
+        av_dict_set(&opts, "opus_delay", "20", 0);
+    } else {
+        av_dict_set(&opts, "frame_duration", "20", 0);
+        av_dict_set(&opts, "fec", "1", 0);
+        av_dict_set(&opts, "packet_loss", "10", 0);
+    }
+    const int r = avcodec_open2(e.get(), enc, &opts);
+    av_dict_free(&opts);
+    if (r < 0) {
+        why = std::string(enc->name) + " encoder: " + av_error(r);
+        return nullptr;
+    }
+    return e;
 }
 
 }  // namespace
@@ -51,22 +149,38 @@ std::vector<std::uint8_t> opus_head_from_dops(const std::vector<std::uint8_t>& d
     return h;
 }
 
+std::vector<std::uint8_t> dops_from_opus_head(const std::uint8_t* head, std::size_t size) {
+    // The inverse of opus_head_from_dops: drop the magic, version 1 → 0, little → big-endian.
+    if (size < 19 || std::memcmp(head, "OpusHead", 8) != 0) return {};
+    const std::uint8_t channels = head[9];
+    const std::uint8_t family = head[18];
+    if (family != 0 && size < 21u + channels) return {};
+    std::vector<std::uint8_t> d = {0,        channels, head[11], head[10], head[15], head[14],
+                                   head[13], head[12], head[17], head[16], family};
+    if (family != 0) d.insert(d.end(), head + 19, head + 21 + channels);
+    return d;
+}
+
 std::unique_ptr<AudioTranscoder> AudioTranscoder::open(const media::TrackInfo& in,
+                                                       media::Codec out_codec,
                                                        std::string& why) {
+    if (in.codec == out_codec || out_codec == media::Codec::h264 ||
+        in.codec == media::Codec::h264) {
+        why = "no audio transcode from " + codec_name(in.codec) + " to " + codec_name(out_codec);
+        return nullptr;
+    }
     const AVCodec* dec =
         avcodec_find_decoder(in.codec == media::Codec::opus ? AV_CODEC_ID_OPUS : AV_CODEC_ID_AAC);
-    const AVCodec* enc = avcodec_find_encoder_by_name("aac");
-    if (!dec || !enc) {
-        why = "no Opus decoder or AAC encoder in this FFmpeg build";
+    if (!dec) {
+        why = "no " + codec_name(in.codec) + " decoder in this FFmpeg build";
         return nullptr;
     }
     auto t = std::unique_ptr<AudioTranscoder>(new AudioTranscoder());
     t->in_timescale_ = in.timescale ? in.timescale : 48000;
     t->dec_.reset(avcodec_alloc_context3(dec));
-    t->enc_.reset(avcodec_alloc_context3(enc));
     t->pkt_ = make_packet();
     t->in_frame_ = make_frame();
-    if (!t->dec_ || !t->enc_ || !t->pkt_ || !t->in_frame_) {
+    if (!t->dec_ || !t->pkt_ || !t->in_frame_) {
         why = "out of memory";
         return nullptr;
     }
@@ -85,35 +199,41 @@ std::unique_ptr<AudioTranscoder> AudioTranscoder::open(const media::TrackInfo& i
         why = "audio decoder: " + av_error(r);
         return nullptr;
     }
-
+    // More than two channels are folded to stereo by the resampler: neither output is
+    // declared with a multichannel layout downstream.
+    const int out_channels = in_channels >= 2 ? 2 : 1;
+    t->enc_ = out_codec == media::Codec::aac ? open_aac(d->sample_rate, out_channels, why)
+                                             : open_opus(out_channels, why);
+    if (!t->enc_) return nullptr;
     AVCodecContext* e = t->enc_.get();
-    const int rate = aac_supports(enc, d->sample_rate) ? d->sample_rate : 48000;
-    e->sample_rate = rate;
-    e->sample_fmt = AV_SAMPLE_FMT_FLTP;
-    av_channel_layout_default(&e->ch_layout, in_channels >= 2 ? 2 : 1);
-    e->bit_rate = kAacBitrate;
-    e->profile = FF_PROFILE_AAC_LOW;
-    e->time_base = AVRational{1, rate};
-    e->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    if (int r = avcodec_open2(e, enc, nullptr); r < 0) {
-        why = "AAC encoder: " + av_error(r);
-        return nullptr;
-    }
-    t->fifo_.reset(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, e->ch_layout.nb_channels, kFifoStart));
+    t->fifo_.reset(av_audio_fifo_alloc(e->sample_fmt, e->ch_layout.nb_channels, kFifoStart));
     if (!t->fifo_) {
         why = "out of memory";
         return nullptr;
     }
     auto& tr = t->track_;
     tr.kind = media::TrackKind::audio;
-    tr.codec = media::Codec::aac;
-    tr.timescale = static_cast<std::uint32_t>(rate);
-    tr.sample_rate = static_cast<std::uint32_t>(rate);
+    tr.codec = out_codec;
+    tr.timescale = static_cast<std::uint32_t>(e->sample_rate);
+    tr.sample_rate = static_cast<std::uint32_t>(e->sample_rate);
     tr.channels = static_cast<std::uint32_t>(e->ch_layout.nb_channels);
-    tr.samples_per_frame = static_cast<std::uint32_t>(e->frame_size);
-    tr.extradata.assign(e->extradata, e->extradata + e->extradata_size);
-    tr.codec_string = "mp4a.40.2";
-    tr.bitrate = kAacBitrate;
+    // libopus takes 20 ms frames; FFmpeg's own encoder takes 2.5 ms ones and packs 20 ms.
+    tr.samples_per_frame = static_cast<std::uint32_t>(
+        out_codec == media::Codec::opus ? kOpusFrameSamples : e->frame_size);
+    tr.bitrate = static_cast<std::uint32_t>(e->bit_rate);
+    if (out_codec == media::Codec::aac) {
+        tr.extradata.assign(e->extradata, e->extradata + e->extradata_size);
+        tr.codec_string = "mp4a.40.2";
+    } else {
+        // Both Opus encoders write an OpusHead whose pre-skip is their initial_padding.
+        tr.extradata = dops_from_opus_head(
+            e->extradata, static_cast<std::size_t>(std::max(0, e->extradata_size)));
+        if (tr.extradata.empty()) {
+            why = "Opus encoder wrote no OpusHead";
+            return nullptr;
+        }
+        tr.codec_string = "opus";
+    }
     return t;
 }
 
@@ -175,6 +295,7 @@ bool AudioTranscoder::push(const media::MediaPacket& p, std::vector<media::Media
         av_frame_unref(in_frame_.get());
         if (!ok) return false;
     }
+    if (r != AVERROR(EAGAIN) && r != AVERROR_EOF) return false;
     return encode_fifo(false, out);
 }
 
@@ -184,19 +305,24 @@ bool AudioTranscoder::encode_fifo(bool final, std::vector<media::MediaPacket>& o
            (final && av_audio_fifo_size(fifo_.get()) > 0)) {
         FramePtr f = make_frame();
         if (!f) return false;
-        f->nb_samples = std::min(av_audio_fifo_size(fifo_.get()), e->frame_size);
+        const int n = std::min(av_audio_fifo_size(fifo_.get()), e->frame_size);
+        // An encoder that takes no short last frame gets it padded with silence.
+        f->nb_samples = e->codec->capabilities & AV_CODEC_CAP_SMALL_LAST_FRAME ? n : e->frame_size;
         f->format = e->sample_fmt;
         f->sample_rate = e->sample_rate;
         if (av_channel_layout_copy(&f->ch_layout, &e->ch_layout) < 0 ||
             av_frame_get_buffer(f.get(), 0) < 0) {
             return false;
         }
-        if (av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(f->data), f->nb_samples) !=
-            f->nb_samples) {
+        if (av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(f->data), n) != n) {
             return false;
         }
+        if (n < f->nb_samples) {
+            av_samples_set_silence(f->extended_data, n, f->nb_samples - n, e->ch_layout.nb_channels,
+                                   e->sample_fmt);
+        }
         f->pts = next_pts_.value_or(0);
-        next_pts_ = f->pts + f->nb_samples;
+        next_pts_ = f->pts + n;
         if (avcodec_send_frame(e, f.get()) < 0) return false;
         if (!receive_packets(out)) return false;
     }

@@ -137,7 +137,7 @@ void Worker::on_discontinuity() {
     media_pos_ = 0;
     if (audio_tc_ && audio_) {
         std::string why;
-        audio_tc_ = AudioTranscoder::open(*audio_, why);
+        audio_tc_ = AudioTranscoder::open(*audio_, media::Codec::aac, why);
         if (!audio_tc_) out_audio_.reset();
     }
     for (auto& r : rungs_) {

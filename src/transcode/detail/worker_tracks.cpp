@@ -53,7 +53,7 @@ void Worker::on_tracks(TracksChange& change) {
             out_audio_ = audio_;
         } else if (audio_) {
             std::string why;
-            audio_tc_ = AudioTranscoder::open(*audio_, why);
+            audio_tc_ = AudioTranscoder::open(*audio_, media::Codec::aac, why);
             if (audio_tc_) {
                 out_audio_ = audio_tc_->track();
             } else {

@@ -27,6 +27,7 @@ extern "C" {
 #include "live/consumer.hpp"
 #include "media/avc_framing.hpp"
 #include "media/h264.hpp"
+#include "transcode/detail/audio_transcoder.hpp"
 #include "transcode/detail/av.hpp"
 #include "transcode/ffmpeg_log.hpp"
 #include "transcode/transcoder.hpp"
@@ -140,29 +141,27 @@ inline Elementary make_h264(const VideoSpec& s) {
     return e;
 }
 
-// Opus → dOps (the reverse of what the transcoder does, for the test's own Opus track).
-inline std::vector<std::uint8_t> dops_from_opus_head(const std::uint8_t* h, int n) {
-    if (n < 19) return {};
-    return {0, h[9], h[11], h[10], h[15], h[14], h[13], h[12], h[17], h[16], h[18]};
-}
-
-// `seconds` of a 440 Hz tone; "aac" (48 kHz stereo, AAC-LC 96k) or "libopus" (48 kHz, 20 ms).
-inline Elementary make_audio(const std::string& encoder, double seconds) {
+// `seconds` of a 440 Hz tone; "aac" (AAC-LC 96k) or "libopus" (20 ms; 48 kHz only), in
+// `channels` (1 or 2) at `rate`.
+inline Elementary make_audio(const std::string& encoder,
+                             double seconds,
+                             int channels = 2,
+                             int rate = 48000) {
     const AVCodec* codec = avcodec_find_encoder_by_name(encoder.c_str());
     CodecContextPtr c(avcodec_alloc_context3(codec));
-    c->sample_rate = 48000;
+    c->sample_rate = rate;
     c->sample_fmt = encoder == "aac" ? AV_SAMPLE_FMT_FLTP : AV_SAMPLE_FMT_S16;
-    av_channel_layout_default(&c->ch_layout, 2);
+    av_channel_layout_default(&c->ch_layout, channels);
     c->bit_rate = 96000;
-    c->time_base = AVRational{1, 48000};
+    c->time_base = AVRational{1, rate};
     c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     if (avcodec_open2(c.get(), codec, nullptr) < 0) std::abort();
     Elementary e;
     auto& t = e.track;
     t.kind = media::TrackKind::audio;
-    t.timescale = 48000;
-    t.sample_rate = 48000;
-    t.channels = 2;
+    t.timescale = static_cast<std::uint32_t>(rate);
+    t.sample_rate = static_cast<std::uint32_t>(rate);
+    t.channels = static_cast<std::uint32_t>(channels);
     if (encoder == "aac") {
         t.codec = media::Codec::aac;
         t.extradata.assign(c->extradata, c->extradata + c->extradata_size);
@@ -170,7 +169,8 @@ inline Elementary make_audio(const std::string& encoder, double seconds) {
         t.codec_string = "mp4a.40.2";
     } else {
         t.codec = media::Codec::opus;
-        t.extradata = dops_from_opus_head(c->extradata, c->extradata_size);
+        t.extradata =
+            detail::dops_from_opus_head(c->extradata, static_cast<std::size_t>(c->extradata_size));
         t.samples_per_frame = 960;
         t.codec_string = "opus";
     }
@@ -184,7 +184,7 @@ inline Elementary make_audio(const std::string& encoder, double seconds) {
         while (avcodec_receive_packet(c.get(), pkt.get()) == 0) {
             media::MediaPacket p;
             // RTMP-like: millisecond timestamps in the sample rate.
-            p.pts = p.dts = std::llround(pkt->pts / 48.0) * 48;
+            p.pts = p.dts = std::llround(std::llround(pkt->pts * 1000.0 / rate) * rate / 1000.0);
             p.keyframe = true;
             p.data =
                 std::make_shared<const std::vector<std::uint8_t>>(pkt->data, pkt->data + pkt->size);
@@ -192,16 +192,17 @@ inline Elementary make_audio(const std::string& encoder, double seconds) {
             av_packet_unref(pkt.get());
         }
     };
-    const int frames = static_cast<int>(seconds * 48000 / c->frame_size);
+    const int frames = static_cast<int>(seconds * rate / c->frame_size);
     for (int i = 0; i < frames; ++i) {
         av_frame_make_writable(f.get());
         for (int n = 0; n < f->nb_samples; ++n) {
-            const double v = 0.3 * std::sin(2 * M_PI * 440 * (i * f->nb_samples + n) / 48000.0);
-            for (int ch = 0; ch < 2; ++ch) {
+            const double v =
+                0.3 * std::sin(2 * M_PI * 440 * (i * f->nb_samples + n) / double(rate));
+            for (int ch = 0; ch < channels; ++ch) {
                 if (encoder == "aac") {
                     reinterpret_cast<float*>(f->data[ch])[n] = static_cast<float>(v);
                 } else {
-                    reinterpret_cast<std::int16_t*>(f->data[0])[2 * n + ch] =
+                    reinterpret_cast<std::int16_t*>(f->data[0])[channels * n + ch] =
                         static_cast<std::int16_t>(v * 32767);
                 }
             }
