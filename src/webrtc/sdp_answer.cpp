@@ -112,6 +112,10 @@ std::string build_answer(const SessionDescription& offer,
     w.end();
     w << "a=ice-lite";
     w.end();
+    // Also at session level (RFC 8122 §5): GStreamer's webrtcbin refuses an answer whose
+    // rejected m-line (port 0, no transport lines) has no fingerprint in scope.
+    w << "a=fingerprint:sha-256 " << local.fingerprint_sha256;
+    w.end();
     w << "a=group:BUNDLE";
     for (const auto& c : n.media) {
         if (c.accepted) w << " " << c.mid;

@@ -33,17 +33,21 @@ int hex_digit(char c) {
 int h264_rank(const RtpCodec& c) {
     if (!iequals(c.name, "H264") || c.clock != 90000) return -1;
     auto p = parse_h264_fmtp(c.fmtp);
-    if (!p || p->packetization_mode != 1) return -1;
+    // No fmtp at all: RFC 6184's defaults, Baseline in packetization-mode 0.
+    if (!p) return c.fmtp.empty() ? 4 : -1;
+    if (p->profile_idc != 0x42 && p->profile_idc != 0x4d && p->profile_idc != 0x64) return -1;
+    // Mode 0 (single NAL units, the RFC 6184 default) last: our depacketizer takes it too, and
+    // some senders (GStreamer's webrtcbin before its payloader has caps) offer nothing else.
+    if (p->packetization_mode != 1) return 3;
     const bool constrained_baseline = p->profile_idc == 0x42 && (p->constraints & 0x40) != 0;
     if (p->profile_idc == 0x42 && p->constraints == 0xe0 && p->level_idc == 0x1f) return 0;
     if (constrained_baseline) return 1;
-    if (p->profile_idc == 0x42 || p->profile_idc == 0x4d || p->profile_idc == 0x64) return 2;
-    return -1;
+    return 2;
 }
 
 const RtpCodec* choose_video(const MediaSection& m) {
     const RtpCodec* best = nullptr;
-    int best_rank = 3;
+    int best_rank = 5;
     for (const auto& c : m.codecs) {
         int r = h264_rank(c);
         if (r >= 0 && r < best_rank) {

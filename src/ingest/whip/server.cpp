@@ -89,6 +89,14 @@ net::awaitable<Response> Server::post(Request& req) {
     if (auto* e = std::get_if<webrtc::SdpError>(&negotiated))
         throw http::open_error(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what, "sdp");
     auto& n = std::get<webrtc::Negotiated>(negotiated);
+    for (const auto& m : n.media) {
+        // VP8 would need the ladder to decode it, which it does not do yet (docs/webrtc.md).
+        if (m.accepted && m.kind == "video" && m.codec.name != "H264" && m.codec.name != "h264")
+            throw http::open_error(Status::bad_request, "unsupported_codec",
+                                   "this server takes H.264 video over WHIP; the offer has " +
+                                       m.codec.name + " only",
+                                   "sdp");
+    }
 
     // Authorized on the UDP strand: the LiveStream is then packaged on the thread that
     // receives its packets.

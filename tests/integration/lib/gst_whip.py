@@ -305,6 +305,12 @@ class Client:
             self.error = str(e)
         if self.error is None:
             self.loop.run()
+        if self.error and self.location and 'deleteStatus' not in self.result:
+            # A failure after the 201: end the session rather than leave it to ICE timeouts.
+            try:
+                self.result['deleteStatus'] = self.request('DELETE', self.location)[0]
+            except OSError as e:
+                self.result['deleteStatus'] = f'failed: {e}'
         self.result['ice'] = enum_name(self.webrtc.get_property('ice-connection-state'))
         self.result['connection'] = enum_name(self.webrtc.get_property('connection-state'))
         self.result['states'] = self.states
