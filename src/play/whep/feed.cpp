@@ -5,6 +5,7 @@
 #include "media/h264.hpp"
 #include "play/whep/viewer.hpp"
 #include "util/crypto.hpp"
+#include "util/log.hpp"
 #include "webrtc/h264_packetizer.hpp"
 #include "webrtc/opus_packetizer.hpp"
 #include "webrtc/rtp_packet.hpp"
@@ -72,7 +73,19 @@ void Feed::on_tracks(const std::vector<media::TrackInfo>& tracks) {
         }
         if (t.kind == media::TrackKind::audio && audio_track_ < 0) {
             audio_track_ = static_cast<int>(i);
-            if (t.codec == media::Codec::opus) info.audio = t;
+            to_opus_.reset();
+            if (t.codec == media::Codec::opus) {
+                info.audio = t;
+            } else {
+                std::string why;
+                to_opus_ = transcode::AudioConverter::open(t, media::Codec::opus, why);
+                if (to_opus_) {
+                    info.audio = to_opus_->track();
+                } else {
+                    util::logger("whep")->warn("stream={} no audio for WebRTC viewers: {}",
+                                               stream_id_, why);
+                }
+            }
         }
     }
     std::lock_guard lock(info_mutex_);
@@ -134,10 +147,19 @@ void Feed::on_packet(const media::MediaPacket& p) {
         return;
     }
     if (track != audio_track_) return;
-    if (tracks_[track].codec != media::Codec::opus) {
+    if (tracks_[track].codec == media::Codec::opus) {
+        send_opus(p);
+        return;
+    }
+    std::vector<media::MediaPacket> opus;
+    if (!to_opus_ || !to_opus_->push(p, opus)) {
         skipped_audio_.fetch_add(1, std::memory_order_relaxed);
         return;
     }
+    for (const auto& o : opus) send_opus(o);
+}
+
+void Feed::send_opus(const media::MediaPacket& p) {
     if (rebase_audio_) {
         rebase_audio_ = false;
         audio_ts_offset_ = static_cast<std::int64_t>(last_audio_ts_) + 960 - p.pts;  // +20 ms

@@ -20,6 +20,7 @@
 #include "live/consumer.hpp"
 #include "live/live_stream.hpp"
 #include "media/track.hpp"
+#include "transcode/audio_converter.hpp"
 #include "webrtc/udp_server.hpp"
 
 namespace nchat::play::whep {
@@ -37,7 +38,7 @@ struct OutPacket {
 // What the SDP answer needs to know of the source, once its tracks are known.
 struct FeedInfo {
     std::optional<media::TrackInfo> video;  // H.264
-    std::optional<media::TrackInfo> audio;  // Opus (what viewers get)
+    std::optional<media::TrackInfo> audio;  // Opus (what viewers get; made from AAC if need be)
     std::uint32_t video_ssrc = 0, audio_ssrc = 0;
     std::string cname;
 };
@@ -76,12 +77,13 @@ public:
     // RTP timestamp "now" for an SSRC, from the last packet sent and the time since (for SRs).
     std::optional<std::uint32_t> rtp_now(std::uint32_t ssrc, Clock::time_point now) const;
     const FeedStats& stats() const { return stats_; }
-    // Any thread: audio frames not sent (AAC sources until they are transcoded to Opus).
+    // Any thread: audio frames not sent (a codec we cannot make Opus from, or a bad packet).
     std::uint64_t skipped_audio() const { return skipped_audio_.load(std::memory_order_relaxed); }
 
 private:
     void fan_out(std::vector<OutPacket> batch, bool video);
     std::vector<OutPacket> packetize_video(const media::MediaPacket& p);
+    void send_opus(const media::MediaPacket& p);
 
     std::string stream_id_;
     std::shared_ptr<live::LiveStream> stream_;
@@ -91,6 +93,8 @@ private:
     std::vector<media::TrackInfo> tracks_;
     int video_track_ = -1, audio_track_ = -1;
     std::vector<std::uint8_t> sps_, pps_;  // from avcC, for keyframes without them in band
+    // AAC sources: their audio made Opus once here, for every viewer of this feed.
+    std::unique_ptr<transcode::AudioConverter> to_opus_;
     std::uint16_t video_seq_, audio_seq_;
     std::int64_t video_ts_offset_ = 0, audio_ts_offset_ = 0;
     std::uint32_t last_video_ts_ = 0, last_audio_ts_ = 0;
