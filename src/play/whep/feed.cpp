@@ -225,7 +225,7 @@ void Feed::keyframe_wanted() {
     if (now - last_keyframe_request_ < kKeyframeRequestInterval) return;
     last_keyframe_request_ = now;
     ++stats_.keyframe_requests;
-    stream_->request_keyframe();
+    if (auto s = stream_.lock()) s->request_keyframe();
 }
 
 std::optional<std::uint32_t> Feed::rtp_now(std::uint32_t ssrc, Clock::time_point now) const {

@@ -86,7 +86,7 @@ private:
     void send_opus(const media::MediaPacket& p);
 
     std::string stream_id_;
-    std::shared_ptr<live::LiveStream> stream_;
+    std::weak_ptr<live::LiveStream> stream_;  // it owns us (as a consumer): no cycle
     webrtc::UdpServer& udp_;
 
     // Stream strand.
