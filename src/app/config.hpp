@@ -18,7 +18,8 @@ struct Config {
     std::string http = "127.0.0.1:8080";
     std::string rtmp = "127.0.0.1:1935";
     std::string udp = "127.0.0.1:8189";
-    std::string webrtc_public_ip;  // the address (or host name) WebRTC answers offer; default: udp's
+    std::string
+        webrtc_public_ip;  // the address (or host name) WebRTC answers offer; default: udp's
     std::string data_dir = "./data";
     std::string db;  // default: sqlite:<data_dir>/nchat-live.db
     std::string redis;

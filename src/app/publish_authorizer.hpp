@@ -29,8 +29,8 @@ public:
                       util::Clock& clock,
                       PublishSettings settings);
 
-    boost::asio::awaitable<std::variant<ingest::PublishGrant, ingest::PublishRefusal>>
-    authorize(std::string key, std::uint64_t publisher, std::string peer) override;
+    boost::asio::awaitable<std::variant<ingest::PublishGrant, ingest::PublishRefusal>> authorize(
+        std::string key, std::uint64_t publisher, std::string peer) override;
     void unpublished(const std::string& stream_id, std::uint64_t publisher) override;
 
     PublishSettings& settings() { return settings_; }

@@ -1,13 +1,12 @@
 #include "app/webrtc.hpp"
 
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netdb.h>
-
 #include <cmath>
 #include <stdexcept>
 
 #include <boost/asio/ip/address.hpp>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
 
 #include "app/config.hpp"
 #include "util/log.hpp"
@@ -35,8 +34,8 @@ std::string resolve(const std::string& name) {
     if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0 || !res)
         throw std::runtime_error("--webrtc-public-ip: cannot resolve " + name);
     char buf[NI_MAXHOST];
-    const int rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0,
-                               NI_NUMERICHOST);
+    const int rc =
+        getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST);
     freeaddrinfo(res);
     if (rc != 0) throw std::runtime_error("--webrtc-public-ip: cannot resolve " + name);
     return buf;
@@ -148,16 +147,16 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
                               {"jitterMs", std::round(t.jitter_ms * 10) / 10}};
     };
     out["ingest"] = {{"protocol", "whip"},
-            {"session", s->session_id},
-            {"peer", s->peer},
-            {"connected", s->connected},
-            {"bitrateKbps", s->bitrate_bps / 1000},
-            {"videoCodec", s->video_codec},
-            {"nacksSent", s->nacks_sent},
-            {"plisSent", s->plis_sent},
-            {"unknownPayload", s->unknown_payload},
-            {"video", track(s->video)},
-            {"audio", track(s->audio)}};
+                     {"session", s->session_id},
+                     {"peer", s->peer},
+                     {"connected", s->connected},
+                     {"bitrateKbps", s->bitrate_bps / 1000},
+                     {"videoCodec", s->video_codec},
+                     {"nacksSent", s->nacks_sent},
+                     {"plisSent", s->plis_sent},
+                     {"unknownPayload", s->unknown_payload},
+                     {"video", track(s->video)},
+                     {"audio", track(s->audio)}};
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The WebRTC side of `serve` (issue 14): the shared UDP port, the DTLS certificate, WHIP
-// ingest and WHEP playback on the HTTP server. The candidates WebRTC answers offer are worked out here from
+// ingest and WHEP playback on the HTTP server. The candidates WebRTC answers offer are worked out
+// here from
 // --udp and --webrtc-public-ip.
 #include <memory>
 #include <string>

@@ -50,7 +50,8 @@ std::string bearer_token(const Request& req) {
     const auto h = req.header(bhttp::field::authorization);
     if (!starts_with_ci(h, "bearer ")) return {};
     auto token = h.substr(7);
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.front() == ' ')
+        token.remove_prefix(1);
     return std::string(token);
 }
 

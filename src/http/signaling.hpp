@@ -13,7 +13,10 @@ namespace nchat::http {
 // Access-Control-Allow-Origin: * and the headers a signaling client must read.
 void open_cors(Response& res);
 // An HttpError with open CORS headers.
-HttpError open_error(bhttp::status s, std::string code, std::string message, std::string field = {});
+HttpError open_error(bhttp::status s,
+                     std::string code,
+                     std::string message,
+                     std::string field = {});
 // A response without a body (200, 204, ...), with open CORS headers.
 Response open_empty(const Request& req, bhttp::status s);
 // The preflight answer for a resource taking `methods`; `accept_post` adds Accept-Post.

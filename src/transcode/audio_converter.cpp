@@ -15,7 +15,9 @@ std::unique_ptr<AudioConverter> AudioConverter::open(const media::TrackInfo& in,
 AudioConverter::AudioConverter(std::unique_ptr<detail::AudioTranscoder> t) : t_(std::move(t)) {}
 AudioConverter::~AudioConverter() = default;
 
-const media::TrackInfo& AudioConverter::track() const { return t_->track(); }
+const media::TrackInfo& AudioConverter::track() const {
+    return t_->track();
+}
 
 bool AudioConverter::push(const media::MediaPacket& p, std::vector<media::MediaPacket>& out) {
     return t_->push(p, out);

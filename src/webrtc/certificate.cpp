@@ -8,8 +8,12 @@
 
 namespace nchat::webrtc {
 
-void Certificate::X509Free::operator()(X509* x) const { X509_free(x); }
-void Certificate::KeyFree::operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+void Certificate::X509Free::operator()(X509* x) const {
+    X509_free(x);
+}
+void Certificate::KeyFree::operator()(EVP_PKEY* k) const {
+    EVP_PKEY_free(k);
+}
 
 std::shared_ptr<const Certificate> Certificate::generate() {
     auto cert = std::make_shared<Certificate>();

@@ -27,7 +27,8 @@ ProfileSizes sizes(SrtpProfile p) {
 }
 
 // One BIO method for every transport: writes go to the transport's SendFn one record at a time.
-BIO_METHOD* write_method(int (*write)(BIO*, const char*, int), long (*ctrl)(BIO*, int, long, void*)) {
+BIO_METHOD* write_method(int (*write)(BIO*, const char*, int),
+                         long (*ctrl)(BIO*, int, long, void*)) {
     static BIO_METHOD* method = nullptr;
     static std::once_flag once;
     std::call_once(once, [&] {
@@ -78,7 +79,9 @@ DtlsContext::DtlsContext(std::shared_ptr<const Certificate> cert) : cert_(std::m
         throw std::runtime_error("webrtc: SRTP profiles refused: " + openssl_error());
 }
 
-DtlsContext::~DtlsContext() { SSL_CTX_free(ctx_); }
+DtlsContext::~DtlsContext() {
+    SSL_CTX_free(ctx_);
+}
 
 DtlsTransport::DtlsTransport(const DtlsContext& ctx, std::string remote_fingerprint, SendFn send)
     : remote_fingerprint_(std::move(remote_fingerprint)), send_(std::move(send)) {
@@ -100,7 +103,9 @@ DtlsTransport::DtlsTransport(const DtlsContext& ctx, std::string remote_fingerpr
     SSL_set_accept_state(ssl_);
 }
 
-DtlsTransport::~DtlsTransport() { SSL_free(ssl_); }
+DtlsTransport::~DtlsTransport() {
+    SSL_free(ssl_);
+}
 
 int DtlsTransport::bio_write(BIO* bio, const char* data, int len) {
     auto* self = static_cast<DtlsTransport*>(BIO_get_data(bio));
@@ -113,15 +118,15 @@ int DtlsTransport::bio_write(BIO* bio, const char* data, int len) {
 
 long DtlsTransport::bio_ctrl(BIO*, int cmd, long, void*) {
     switch (cmd) {
-    case BIO_CTRL_FLUSH:
-        return 1;
-    case BIO_CTRL_DGRAM_QUERY_MTU:
-    case BIO_CTRL_DGRAM_GET_FALLBACK_MTU:
-        return static_cast<long>(limits::kDtlsMtu);
-    case BIO_CTRL_DGRAM_GET_MTU_OVERHEAD:
-        return 28;  // IPv4 + UDP headers
-    default:
-        return 0;  // PENDING/WPENDING: nothing buffered; timeouts: we drive them ourselves
+        case BIO_CTRL_FLUSH:
+            return 1;
+        case BIO_CTRL_DGRAM_QUERY_MTU:
+        case BIO_CTRL_DGRAM_GET_FALLBACK_MTU:
+            return static_cast<long>(limits::kDtlsMtu);
+        case BIO_CTRL_DGRAM_GET_MTU_OVERHEAD:
+            return 28;  // IPv4 + UDP headers
+        default:
+            return 0;  // PENDING/WPENDING: nothing buffered; timeouts: we drive them ourselves
     }
 }
 

@@ -20,10 +20,13 @@ constexpr std::size_t kTrailer = SRTP_MAX_TRAILER_LEN + 4;
 
 }  // namespace
 
-void SrtpSession::Free::operator()(srtp_ctx_t_* s) const { srtp_dealloc(s); }
+void SrtpSession::Free::operator()(srtp_ctx_t_* s) const {
+    srtp_dealloc(s);
+}
 
-util::Result<SrtpSession> SrtpSession::create(
-    SrtpProfile profile, Direction direction, std::span<const std::uint8_t> key_salt) {
+util::Result<SrtpSession> SrtpSession::create(SrtpProfile profile,
+                                              Direction direction,
+                                              std::span<const std::uint8_t> key_salt) {
     if (!init_once()) return std::make_error_code(std::errc::not_supported);
     const std::size_t want = profile == SrtpProfile::aead_aes_128_gcm ? 28 : 30;
     if (key_salt.size() != want) return std::make_error_code(std::errc::invalid_argument);
@@ -44,7 +47,8 @@ util::Result<SrtpSession> SrtpSession::create(
     // Retransmissions we answer to a NACK re-protect the same sequence number.
     policy.allow_repeat_tx = 1;
     srtp_t s = nullptr;
-    if (srtp_create(&s, &policy) != srtp_err_status_ok) return std::make_error_code(std::errc::invalid_argument);
+    if (srtp_create(&s, &policy) != srtp_err_status_ok)
+        return std::make_error_code(std::errc::invalid_argument);
     return SrtpSession(s);
 }
 

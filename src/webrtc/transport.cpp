@@ -22,13 +22,16 @@ std::string ice_string(std::size_t n) {
     const auto bytes = util::random_bytes(n);
     std::string out;
     out.reserve(n);
-    for (auto b : bytes) out += kChars[b & 63];
+    for (auto b : bytes)
+        out += kChars[b & 63];
     return out;
 }
 
 }  // namespace
 
-IceCredentials IceCredentials::generate() { return {ice_string(8), ice_string(24)}; }
+IceCredentials IceCredentials::generate() {
+    return {ice_string(8), ice_string(24)};
+}
 
 Transport::Transport(UdpServer& server,
                      const DtlsContext& dtls,
@@ -42,13 +45,15 @@ Transport::Transport(UdpServer& server,
       last_check_(std::chrono::steady_clock::now()),
       dtls_timer_(server.strand()),
       consent_timer_(server.strand()) {
-    dtls_ = std::make_unique<DtlsTransport>(dtls, remote_.fingerprint,
-                                            [this](std::span<const std::uint8_t> d) { send_raw(d); });
+    dtls_ = std::make_unique<DtlsTransport>(
+        dtls, remote_.fingerprint, [this](std::span<const std::uint8_t> d) { send_raw(d); });
 }
 
 Transport::~Transport() = default;
 
-void Transport::start() { arm_consent_timer(); }
+void Transport::start() {
+    arm_consent_timer();
+}
 
 void Transport::on_check(const udp::endpoint& from, bool use_candidate) {
     if (closed_) return;
@@ -104,30 +109,31 @@ void Transport::on_datagram(const udp::endpoint& from, std::span<const std::uint
 
 void Transport::on_dtls_progress() {
     switch (dtls_->state()) {
-    case DtlsTransport::State::handshaking:
-        arm_dtls_timer();
-        return;
-    case DtlsTransport::State::connected:
-        if (!srtp_out_) {
-            const auto& k = *dtls_->keys();
-            auto in = SrtpSession::create(k.profile, SrtpSession::Direction::inbound, k.remote);
-            auto out = SrtpSession::create(k.profile, SrtpSession::Direction::outbound, k.local);
-            if (!in || !out) {
-                closed_by_peer("SRTP could not be keyed");
-                return;
+        case DtlsTransport::State::handshaking:
+            arm_dtls_timer();
+            return;
+        case DtlsTransport::State::connected:
+            if (!srtp_out_) {
+                const auto& k = *dtls_->keys();
+                auto in = SrtpSession::create(k.profile, SrtpSession::Direction::inbound, k.remote);
+                auto out =
+                    SrtpSession::create(k.profile, SrtpSession::Direction::outbound, k.local);
+                if (!in || !out) {
+                    closed_by_peer("SRTP could not be keyed");
+                    return;
+                }
+                srtp_in_.emplace(std::move(*in));
+                srtp_out_.emplace(std::move(*out));
+                dtls_timer_.cancel();
+                if (auto l = listener_.lock()) l->on_transport_connected();
             }
-            srtp_in_.emplace(std::move(*in));
-            srtp_out_.emplace(std::move(*out));
-            dtls_timer_.cancel();
-            if (auto l = listener_.lock()) l->on_transport_connected();
-        }
-        return;
-    case DtlsTransport::State::failed:
-        closed_by_peer("DTLS failed: " + dtls_->failure());
-        return;
-    case DtlsTransport::State::closed:
-        closed_by_peer("the peer closed DTLS");
-        return;
+            return;
+        case DtlsTransport::State::failed:
+            closed_by_peer("DTLS failed: " + dtls_->failure());
+            return;
+        case DtlsTransport::State::closed:
+            closed_by_peer("the peer closed DTLS");
+            return;
     }
 }
 

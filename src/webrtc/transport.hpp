@@ -42,9 +42,9 @@ struct IceCredentials {
 struct TransportStats {
     std::uint64_t packets_in = 0, bytes_in = 0;
     std::uint64_t packets_out = 0, bytes_out = 0;
-    std::uint64_t srtp_failures = 0;   // inbound packets that failed authentication or replay
+    std::uint64_t srtp_failures = 0;        // inbound packets that failed authentication or replay
     std::uint64_t dropped_before_keys = 0;  // media before DTLS finished
-    std::uint64_t checks = 0;          // authenticated STUN checks answered
+    std::uint64_t checks = 0;               // authenticated STUN checks answered
 };
 
 class Transport : public std::enable_shared_from_this<Transport> {

@@ -33,12 +33,12 @@ struct UdpServerOptions {
 struct UdpServerStats {
     std::uint64_t datagrams_in = 0, bytes_in = 0;
     std::uint64_t datagrams_out = 0, bytes_out = 0;
-    std::uint64_t send_dropped = 0;      // the socket's buffer was full: dropped, not queued
-    std::uint64_t stun_malformed = 0;    // not a STUN message we can parse
+    std::uint64_t send_dropped = 0;    // the socket's buffer was full: dropped, not queued
+    std::uint64_t stun_malformed = 0;  // not a STUN message we can parse
     std::uint64_t stun_unknown_ufrag = 0;
-    std::uint64_t stun_unauthorized = 0; // MESSAGE-INTEGRITY missing or wrong: 401
-    std::uint64_t unknown_source = 0;    // media or DTLS from a 5-tuple no check validated
-    std::uint64_t not_webrtc = 0;        // first byte outside RFC 7983's ranges, or truncated
+    std::uint64_t stun_unauthorized = 0;  // MESSAGE-INTEGRITY missing or wrong: 401
+    std::uint64_t unknown_source = 0;     // media or DTLS from a 5-tuple no check validated
+    std::uint64_t not_webrtc = 0;         // first byte outside RFC 7983's ranges, or truncated
     std::size_t transports = 0;
 };
 

@@ -5,8 +5,8 @@
 // UDP port (webrtc::UdpServer), one Session per publish.
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,7 +62,7 @@ private:
     const webrtc::DtlsContext& dtls_;
     PublishAuthorizer& auth_;
     ServerOptions opts_;
-    std::uint64_t next_publisher_ = 0;  // on the UDP strand
+    std::uint64_t next_publisher_ = 0;       // on the UDP strand
     std::map<std::string, Entry> sessions_;  // on the UDP strand
     mutable std::mutex stats_mutex_;
     std::map<std::string, SessionStats> stats_;  // by stream id

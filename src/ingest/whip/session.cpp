@@ -13,7 +13,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-auto log() { return util::logger("whip"); }
+auto log() {
+    return util::logger("whip");
+}
 
 // How often the session looks at its tracks: releases what the reorder buffers hold, NACKs,
 // sends transport feedback. 10 ms keeps the added delay small against a 33 ms frame.
@@ -99,8 +101,8 @@ void Session::on_rtp(webrtc::RtpPacket p) {
     if (twcc_) {
         if (auto ext = p.extension(twcc_id_); ext && ext->size() >= 2) {
             const auto seq = static_cast<std::uint16_t>(((*ext)[0] << 8) | (*ext)[1]);
-            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                now.time_since_epoch());
+            const auto us =
+                std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch());
             twcc_recorder_.record(seq, us.count());
         }
     }
@@ -125,7 +127,9 @@ void Session::on_rtcp(std::span<const std::uint8_t> compound) {
     }
 }
 
-void Session::on_transport_closed(std::string_view why) { end(why); }
+void Session::on_transport_closed(std::string_view why) {
+    end(why);
+}
 
 void Session::arm_tick() {
     tick_timer_->expires_after(kTick);
@@ -181,8 +185,9 @@ void Session::tick() {
     send_feedback(now);
     if (now - last_rate_ >= 1s) {
         const auto secs = std::chrono::duration<double>(now - last_rate_).count();
-        stats_.bitrate_bps =
-            last_rate_ == Clock::time_point{} ? 0 : static_cast<std::uint64_t>(rate_bytes_ * 8 / secs);
+        stats_.bitrate_bps = last_rate_ == Clock::time_point{}
+                                 ? 0
+                                 : static_cast<std::uint64_t>(rate_bytes_ * 8 / secs);
         rate_bytes_ = 0;
         last_rate_ = now;
         if (events_.stats) events_.stats(stats());
@@ -204,8 +209,8 @@ void Session::request_keyframe(std::size_t i, Clock::time_point now) {
     // Asked when the interval has passed since the last keyframe *arrived*: that one was
     // captured earlier still, so the next is at least an interval after it and the packager,
     // which cuts at the first keyframe past the segment target, cuts on every one.
-    const bool due = last_keyframe_[i] != Clock::time_point{} &&
-                     now - last_keyframe_[i] >= keyframe_interval_;
+    const bool due =
+        last_keyframe_[i] != Clock::time_point{} && now - last_keyframe_[i] >= keyframe_interval_;
     if (!broken && !due) return;
     last_pli_[i] = now;
     keyframe_asked_ = false;
@@ -223,8 +228,7 @@ void Session::announce_tracks() {
     announced_ = true;
     for (const auto& i : infos_)
         if (i.kind == media::TrackKind::video)
-            stats_.video_codec =
-                "H264 " + std::to_string(i.width) + "x" + std::to_string(i.height);
+            stats_.video_codec = "H264 " + std::to_string(i.width) + "x" + std::to_string(i.height);
 }
 
 void Session::send_feedback(Clock::time_point now) {

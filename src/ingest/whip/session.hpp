@@ -18,8 +18,8 @@
 #include "ingest/publish.hpp"
 #include "ingest/whip/track_receiver.hpp"
 #include "webrtc/sdp.hpp"
-#include "webrtc/transport_cc.hpp"
 #include "webrtc/transport.hpp"
+#include "webrtc/transport_cc.hpp"
 
 namespace nchat::ingest::whip {
 
@@ -31,7 +31,7 @@ struct SessionStats {
     std::uint64_t unknown_payload = 0;  // RTP with a payload type we did not negotiate
     std::uint64_t bitrate_bps = 0;      // over the last second
     TrackCounters video, audio;
-    std::string video_codec;            // "H264 1280x720" once known
+    std::string video_codec;  // "H264 1280x720" once known
     bool connected = false;
 };
 
@@ -93,8 +93,8 @@ private:
     std::chrono::milliseconds keyframe_interval_;
     bool announced_ = false;
     bool keyframe_asked_ = false;  // a consumer of the stream (a WHEP viewer) wants one
-    std::uint8_t twcc_id_ = 0;  // the transport-wide sequence number's extension id
-    bool twcc_ = false;         // the browser offered transport-cc: TWCC feedback, not REMB
+    std::uint8_t twcc_id_ = 0;     // the transport-wide sequence number's extension id
+    bool twcc_ = false;            // the browser offered transport-cc: TWCC feedback, not REMB
     webrtc::TransportCcRecorder twcc_recorder_;
     Clock::time_point last_feedback_{};
     std::uint32_t our_ssrc_;

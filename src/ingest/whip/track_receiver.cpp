@@ -69,8 +69,8 @@ void TrackReceiver::push(webrtc::RtpPacket p, Clock::time_point now, Clock::time
     }
     const auto arrival = std::chrono::duration_cast<std::chrono::microseconds>(now - epoch);
     stats_->on_packet(p.sequence, p.timestamp,
-                      static_cast<std::uint32_t>(arrival.count() *
-                                                 static_cast<std::int64_t>(clock_rate()) / 1'000'000),
+                      static_cast<std::uint32_t>(
+                          arrival.count() * static_cast<std::int64_t>(clock_rate()) / 1'000'000),
                       p.bytes.size());
     reorder_.push(std::move(p), now);
 }
@@ -142,9 +142,9 @@ TrackCounters TrackReceiver::counters() const {
     c.recovered = r.recovered;
     c.nacked = r.nacks;
     c.late = r.too_late + r.duplicates;
-    const auto& d = std::visit([](const auto& x) -> const webrtc::DepacketizerCounters& {
-        return x.counters();
-    }, depacketizer_);
+    const auto& d = std::visit(
+        [](const auto& x) -> const webrtc::DepacketizerCounters& { return x.counters(); },
+        depacketizer_);
     c.frames_dropped = d.dropped_incomplete + d.dropped_need_keyframe + d.malformed;
     if (stats_ && clock_rate() > 0) c.jitter_ms = 1000.0 * stats_->jitter() / clock_rate();
     return c;

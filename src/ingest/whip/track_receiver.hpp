@@ -13,8 +13,8 @@
 #include "webrtc/h264_depacketizer.hpp"
 #include "webrtc/opus_depacketizer.hpp"
 #include "webrtc/receive_stats.hpp"
-#include "webrtc/rtcp.hpp"
 #include "webrtc/reorder_buffer.hpp"
+#include "webrtc/rtcp.hpp"
 #include "webrtc/rtp_packet.hpp"
 #include "webrtc/sdp.hpp"
 

@@ -34,7 +34,9 @@ std::uint32_t random_u32() {
 
 // libsrtp guesses the rollover counter: sequence numbers start low so a new stream is far from
 // the wrap (protocols.md §8, pitfalls).
-std::uint16_t random_seq() { return static_cast<std::uint16_t>(random_u32() & 0x3fff); }
+std::uint16_t random_seq() {
+    return static_cast<std::uint16_t>(random_u32() & 0x3fff);
+}
 
 }  // namespace
 
@@ -61,7 +63,8 @@ void Feed::on_tracks(const std::vector<media::TrackInfo>& tracks) {
     info.cname = stream_id_.substr(0, 16);
     for (std::size_t i = 0; i < tracks.size(); ++i) {
         const auto& t = tracks[i];
-        if (t.kind == media::TrackKind::video && t.codec == media::Codec::h264 && video_track_ < 0) {
+        if (t.kind == media::TrackKind::video && t.codec == media::Codec::h264 &&
+            video_track_ < 0) {
             video_track_ = static_cast<int>(i);
             info.video = t;
             sps_.clear();
@@ -156,7 +159,8 @@ void Feed::on_packet(const media::MediaPacket& p) {
         skipped_audio_.fetch_add(1, std::memory_order_relaxed);
         return;
     }
-    for (const auto& o : opus) send_opus(o);
+    for (const auto& o : opus)
+        send_opus(o);
 }
 
 void Feed::send_opus(const media::MediaPacket& p) {
@@ -170,8 +174,8 @@ void Feed::send_opus(const media::MediaPacket& p) {
     auto payload = webrtc::packetize_opus(*p.data);
     auto bytes = webrtc::write_rtp(h, {}, payload.bytes);
     std::vector<OutPacket> batch;
-    batch.push_back({std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes)), false,
-                     false, ts});
+    batch.push_back(
+        {std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes)), false, false, ts});
     fan_out(std::move(batch), false);
 }
 
@@ -182,8 +186,7 @@ void Feed::fan_out(std::vector<OutPacket> batch, bool video) {
         const std::uint32_t ssrc = video ? self->video_ssrc_ : self->audio_ssrc_;
         auto& hist = self->history_[ssrc];
         for (const auto& p : batch) {
-            const auto seq =
-                static_cast<std::uint16_t>(((*p.rtp)[2] << 8) | (*p.rtp)[3]);
+            const auto seq = static_cast<std::uint16_t>(((*p.rtp)[2] << 8) | (*p.rtp)[3]);
             hist.emplace_back(seq, p.rtp);
             if (hist.size() > kHistory) hist.pop_front();
         }

@@ -113,7 +113,8 @@ private:
         std::uint32_t clock = 90000;
     };
     std::map<std::uint32_t, Sent> last_sent_;
-    std::map<std::uint32_t, std::deque<std::pair<std::uint16_t, std::shared_ptr<const std::vector<std::uint8_t>>>>>
+    std::map<std::uint32_t,
+             std::deque<std::pair<std::uint16_t, std::shared_ptr<const std::vector<std::uint8_t>>>>>
         history_;
     Clock::time_point last_keyframe_request_{};
     FeedStats stats_;

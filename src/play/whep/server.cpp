@@ -23,7 +23,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-auto log() { return util::logger("whep"); }
+auto log() {
+    return util::logger("whep");
+}
 
 constexpr std::string_view kCollection = "/api/whep";
 // How long a first viewer waits for the stream's tracks to reach a new feed.
@@ -35,7 +37,9 @@ http::HttpError not_live(std::string message, int retry_after) {
     return e;
 }
 
-std::string etag_of(const std::string& id) { return "\"" + id + "\""; }
+std::string etag_of(const std::string& id) {
+    return "\"" + id + "\"";
+}
 
 // The offer's H.264 format with packetization-mode 1 and the source's profile, if it offers
 // one: a decoder told Baseline may refuse a High stream (protocols.md §9).
@@ -96,11 +100,13 @@ net::awaitable<Response> Server::post(Request& req) {
     if (!stream || stream->ended()) throw not_live("this stream is not live", 5);
     auto parsed = webrtc::parse_sdp(req.raw.body());
     if (auto* e = std::get_if<webrtc::SdpError>(&parsed))
-        throw http::open_error(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what, "sdp");
+        throw http::open_error(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what,
+                               "sdp");
     const auto& offer = std::get<webrtc::SessionDescription>(parsed);
     auto negotiated = webrtc::negotiate(offer, webrtc::OfferUse::play);
     if (auto* e = std::get_if<webrtc::SdpError>(&negotiated))
-        throw http::open_error(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what, "sdp");
+        throw http::open_error(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what,
+                               "sdp");
     auto& n = std::get<webrtc::Negotiated>(negotiated);
 
     auto feed = co_await net::co_spawn(
@@ -269,7 +275,8 @@ void Server::refresh_stats() {
         s.keyframe_requests = f->stats().keyframe_requests;
         s.skipped_audio = f->skipped_audio();
     }
-    for (const auto& [id, e] : sessions_) fresh[e.stream_id].sessions.push_back(e.viewer->stats());
+    for (const auto& [id, e] : sessions_)
+        fresh[e.stream_id].sessions.push_back(e.viewer->stats());
     std::lock_guard lock(stats_mutex_);
     stats_ = std::move(fresh);
 }

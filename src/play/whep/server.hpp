@@ -71,7 +71,7 @@ private:
     const webrtc::DtlsContext& dtls_;
     live::Registry& streams_;
     ServerOptions opts_;
-    std::map<std::string, Entry> sessions_;                // on the UDP strand
+    std::map<std::string, Entry> sessions_;               // on the UDP strand
     std::map<std::string, std::shared_ptr<Feed>> feeds_;  // by stream id, on the UDP strand
     std::optional<boost::asio::steady_timer> stats_timer_;
     mutable std::mutex stats_mutex_;

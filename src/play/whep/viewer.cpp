@@ -12,7 +12,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-auto log() { return util::logger("whep"); }
+auto log() {
+    return util::logger("whep");
+}
 
 constexpr auto kReportInterval = 1s;
 
@@ -60,7 +62,8 @@ void Viewer::send(const std::vector<OutPacket>& batch) {
 void Viewer::send_one(const std::vector<std::uint8_t>& rtp, bool video) {
     // Each viewer protects its own copy: SRTP keys are per viewer, the rest is shared.
     std::vector<std::uint8_t> copy = rtp;
-    copy[1] = static_cast<std::uint8_t>((copy[1] & 0x80) | (video ? media_.video_pt : media_.audio_pt));
+    copy[1] =
+        static_cast<std::uint8_t>((copy[1] & 0x80) | (video ? media_.video_pt : media_.audio_pt));
     const std::size_t n = copy.size();
     if (!transport_->send_rtp(std::move(copy))) return;
     ++stats_.packets_sent;
@@ -143,16 +146,22 @@ void Viewer::send_reports() {
     if (!compound.empty()) transport_->send_rtcp(std::move(compound));
 }
 
-ViewerStats Viewer::stats() const { return stats_; }
+ViewerStats Viewer::stats() const {
+    return stats_;
+}
 
-void Viewer::stream_ended() { stop("the stream ended"); }
+void Viewer::stream_ended() {
+    stop("the stream ended");
+}
 
 void Viewer::stop(std::string_view why) {
     if (transport_) transport_->close();
     end(why);
 }
 
-void Viewer::on_transport_closed(std::string_view why) { end(why); }
+void Viewer::on_transport_closed(std::string_view why) {
+    end(why);
+}
 
 void Viewer::end(std::string_view why) {
     if (ended_) return;

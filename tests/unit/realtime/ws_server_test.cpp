@@ -433,8 +433,8 @@ TEST_F(WsServerTest, ASlowConsumerLosesEventsThenIsClosedAndTheOthersGetEverythi
         ++got;
     }
     producer.join();
-    ASSERT_EQ(got.load(), kEvents) << "the fast one expected event " << got << ", got "
-                                   << first_wrong;
+    ASSERT_EQ(got.load(), kEvents)
+        << "the fast one expected event " << got << ", got " << first_wrong;
     EXPECT_GT(hub_->totals().dropped, 0u);
     // Not reading at all: closed as too slow (1013), after slow_timeout. Then its close frame
     // cannot get through a full buffer: the socket is closed after the linger.

@@ -42,8 +42,8 @@ struct DtlsTestClient {
     }
     std::vector<std::uint8_t> exported(std::size_t n) {
         std::vector<std::uint8_t> out(n);
-        EXPECT_EQ(SSL_export_keying_material(ssl, out.data(), n, "EXTRACTOR-dtls_srtp", 19,
-                                             nullptr, 0, 0),
+        EXPECT_EQ(SSL_export_keying_material(ssl, out.data(), n, "EXTRACTOR-dtls_srtp", 19, nullptr,
+                                             0, 0),
                   1);
         return out;
     }

@@ -1,6 +1,8 @@
 // DTLS-SRTP as the passive side against OpenSSL's own DTLS client (the role a browser plays):
 // the handshake completes, both ends export the same keys, SRTP made from them round-trips,
 // and a certificate that is not the offer's is refused.
+#include "webrtc/dtls.hpp"
+
 #include <deque>
 #include <memory>
 
@@ -8,16 +10,17 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "webrtc/certificate.hpp"
 #include "unit/webrtc/dtls_client.hpp"
-#include "webrtc/dtls.hpp"
+#include "webrtc/certificate.hpp"
 #include "webrtc/srtp_session.hpp"
 
 namespace nchat::webrtc {
 namespace {
 
 // Drives both ends until neither has anything to say (or 20 rounds).
-void handshake(DtlsTestClient& client, DtlsTransport& server, std::deque<std::vector<std::uint8_t>>& to_client) {
+void handshake(DtlsTestClient& client,
+               DtlsTransport& server,
+               std::deque<std::vector<std::uint8_t>>& to_client) {
     for (int round = 0; round < 20; ++round) {
         while (!to_client.empty()) {
             client.receive(to_client.front());
@@ -63,7 +66,8 @@ TEST_P(DtlsSrtp, HandshakeExportsTheSameKeysAndSrtpRoundTrips) {
     const auto block = client.exported(2 * (c.key + c.salt));
     // client key | server key | client salt | server salt
     std::vector<std::uint8_t> client_ks(block.begin(), block.begin() + c.key);
-    client_ks.insert(client_ks.end(), block.begin() + 2 * c.key, block.begin() + 2 * c.key + c.salt);
+    client_ks.insert(client_ks.end(), block.begin() + 2 * c.key,
+                     block.begin() + 2 * c.key + c.salt);
     std::vector<std::uint8_t> server_ks(block.begin() + c.key, block.begin() + 2 * c.key);
     server_ks.insert(server_ks.end(), block.begin() + 2 * c.key + c.salt, block.end());
     EXPECT_EQ(keys->remote, client_ks);
@@ -75,7 +79,8 @@ TEST_P(DtlsSrtp, HandshakeExportsTheSameKeysAndSrtpRoundTrips) {
     ASSERT_TRUE(browser_out);
     ASSERT_TRUE(our_in);
     std::vector<std::uint8_t> rtp = {0x80, 0x60, 0x12, 0x34, 0, 0, 0, 1, 0xca, 0xfe, 0xba, 0xbe};
-    for (int i = 0; i < 100; ++i) rtp.push_back(static_cast<std::uint8_t>(i));
+    for (int i = 0; i < 100; ++i)
+        rtp.push_back(static_cast<std::uint8_t>(i));
     auto wire = rtp;
     ASSERT_TRUE(browser_out->protect_rtp(wire));
     EXPECT_GT(wire.size(), rtp.size());
@@ -86,8 +91,8 @@ TEST_P(DtlsSrtp, HandshakeExportsTheSameKeysAndSrtpRoundTrips) {
     // A replay of the same packet is refused; a flipped bit too.
     EXPECT_FALSE(our_in->unprotect_rtp(copy));
     std::vector<std::uint8_t> rtcp = {0x81, 0xc9, 0x00, 0x07, 0xca, 0xfe, 0xba, 0xbe, 1, 2, 3,
-                                      4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                      0, 0, 0, 0};
+                                      4,    0,    0,    0,    0,    0,    0,    0,    0, 0, 0,
+                                      0,    0,    0,    0,    0,    0,    0,    0,    0, 0};
     auto rtcp_wire = rtcp;
     ASSERT_TRUE(browser_out->protect_rtcp(rtcp_wire));
     rtcp_wire[rtcp_wire.size() - 1] ^= 1;
@@ -104,12 +109,11 @@ TEST_P(DtlsSrtp, HandshakeExportsTheSameKeysAndSrtpRoundTrips) {
               true);
 }
 
-INSTANTIATE_TEST_SUITE_P(Profiles,
-                         DtlsSrtp,
-                         ::testing::Values(Case{"SRTP_AES128_CM_SHA1_80",
-                                                SrtpProfile::aes128_cm_sha1_80, 16, 14},
-                                           Case{"SRTP_AEAD_AES_128_GCM",
-                                                SrtpProfile::aead_aes_128_gcm, 16, 12}));
+INSTANTIATE_TEST_SUITE_P(
+    Profiles,
+    DtlsSrtp,
+    ::testing::Values(Case{"SRTP_AES128_CM_SHA1_80", SrtpProfile::aes128_cm_sha1_80, 16, 14},
+                      Case{"SRTP_AEAD_AES_128_GCM", SrtpProfile::aead_aes_128_gcm, 16, 12}));
 
 TEST(Dtls, APeerWhoseCertificateIsNotTheOffersIsRefused) {
     DtlsContext ctx(Certificate::generate());
@@ -137,7 +141,8 @@ TEST(Dtls, GarbageIsNotAHandshake) {
 TEST(Dtls, TheCertificateFingerprintIsSdpShaped) {
     auto c = Certificate::generate();
     ASSERT_EQ(c->fingerprint().size(), 32u * 3 - 1);
-    for (std::size_t i = 2; i < c->fingerprint().size(); i += 3) EXPECT_EQ(c->fingerprint()[i], ':');
+    for (std::size_t i = 2; i < c->fingerprint().size(); i += 3)
+        EXPECT_EQ(c->fingerprint()[i], ':');
     EXPECT_NE(c->fingerprint(), Certificate::generate()->fingerprint());
 }
 

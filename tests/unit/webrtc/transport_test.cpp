@@ -2,6 +2,8 @@
 // authenticated and answered, DTLS completes against OpenSSL's client, SRTP flows both ways,
 // and what does not belong (a wrong password, media from an unchecked address) is refused
 // and counted.
+#include "webrtc/transport.hpp"
+
 #include <chrono>
 #include <future>
 #include <thread>
@@ -18,7 +20,6 @@
 #include "webrtc/rtp_packet.hpp"
 #include "webrtc/srtp_session.hpp"
 #include "webrtc/stun.hpp"
-#include "webrtc/transport.hpp"
 #include "webrtc/udp_server.hpp"
 
 namespace nchat::webrtc {
@@ -35,7 +36,9 @@ struct Recorder : TransportListener {
     std::string closed;
     void on_transport_connected() override { connected.set_value(); }
     void on_rtp(RtpPacket p) override { rtp.push_back(std::move(p)); }
-    void on_rtcp(std::span<const std::uint8_t> c) override { rtcp.emplace_back(c.begin(), c.end()); }
+    void on_rtcp(std::span<const std::uint8_t> c) override {
+        rtcp.emplace_back(c.begin(), c.end());
+    }
     void on_transport_closed(std::string_view why) override { closed = why; }
 };
 
@@ -81,7 +84,9 @@ protected:
             transport_->start();
         });
     }
-    void send(std::span<const std::uint8_t> d) { peer_.send_to(net::buffer(d.data(), d.size()), to_); }
+    void send(std::span<const std::uint8_t> d) {
+        peer_.send_to(net::buffer(d.data(), d.size()), to_);
+    }
     std::optional<std::vector<std::uint8_t>> receive() {
         // The socket's own recvfrom: Asio's synchronous receive would poll past SO_RCVTIMEO.
         std::vector<std::uint8_t> buf(2048);
@@ -102,7 +107,8 @@ protected:
     }
 
     net::io_context ioc_;
-    std::optional<net::executor_work_guard<net::io_context::executor_type>> work_{ioc_.get_executor()};
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work_{
+        ioc_.get_executor()};
     std::unique_ptr<UdpServer> server_;
     std::thread thread_;
     DtlsContext dtls_{Certificate::generate()};
@@ -132,7 +138,8 @@ TEST_F(TransportTest, ACheckIsAnsweredThenDtlsAndSrtpCarryMediaBothWays) {
     for (int round = 0; round < 20 && !SSL_is_init_finished(client.ssl); ++round) {
         auto out = client.step();
         if (!out.empty()) send(out);
-        while (auto d = receive()) client.receive(*d);
+        while (auto d = receive())
+            client.receive(*d);
     }
     client.step();
     ASSERT_TRUE(SSL_is_init_finished(client.ssl));
@@ -143,8 +150,10 @@ TEST_F(TransportTest, ACheckIsAnsweredThenDtlsAndSrtpCarryMediaBothWays) {
     client_ks.insert(client_ks.end(), block.begin() + 32, block.begin() + 46);
     std::vector<std::uint8_t> server_ks(block.begin() + 16, block.begin() + 32);
     server_ks.insert(server_ks.end(), block.begin() + 46, block.end());
-    auto out = SrtpSession::create(SrtpProfile::aes128_cm_sha1_80, SrtpSession::Direction::outbound, client_ks);
-    auto in = SrtpSession::create(SrtpProfile::aes128_cm_sha1_80, SrtpSession::Direction::inbound, server_ks);
+    auto out = SrtpSession::create(SrtpProfile::aes128_cm_sha1_80, SrtpSession::Direction::outbound,
+                                   client_ks);
+    auto in = SrtpSession::create(SrtpProfile::aes128_cm_sha1_80, SrtpSession::Direction::inbound,
+                                  server_ks);
     ASSERT_TRUE(out && in);
 
     const std::vector<std::uint8_t> payload = {1, 2, 3, 4, 5};
@@ -172,7 +181,9 @@ TEST_F(TransportTest, ACheckIsAnsweredThenDtlsAndSrtpCarryMediaBothWays) {
 
     // Our RTCP reaches the peer, decryptable with the server's keys.
     bool sent = false;
-    on_strand([&] { sent = transport_->send_rtcp({0x81, 206, 0, 2, 0, 0, 0, 1, 0x11, 0x22, 0x33, 0x44}); });
+    on_strand([&] {
+        sent = transport_->send_rtcp({0x81, 206, 0, 2, 0, 0, 0, 1, 0x11, 0x22, 0x33, 0x44});
+    });
     ASSERT_TRUE(sent);
     std::optional<std::vector<std::uint8_t>> pli;
     for (int i = 0; i < 5 && !pli; ++i) {
