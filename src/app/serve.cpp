@@ -264,6 +264,11 @@ int serve(const Config& cfg) {
     whep.viewer_left = [&hub](const std::string& id, std::uint64_t conn) {
         hub.presence().leave(id, nullptr, conn);
     };
+    if (transcoding) {
+        whep.rendition = [&transcoding](const std::string& id, const std::string& name) {
+            return transcoding->rendition(id, name);
+        };
+    }
     WebRtc webrtc(cfg, io.next(), authorizer, streams, std::move(whep));
     webrtc.start();
     ctx.media_health = [&webrtc, base = ctx.media_health](const std::string& id) {

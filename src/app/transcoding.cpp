@@ -1,5 +1,6 @@
 #include "app/transcoding.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -12,6 +13,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include "live/live_stream.hpp"
 #include "transcode/transcoder.hpp"
 
 namespace nchat::app {
@@ -169,6 +171,43 @@ struct Transcoding::Series {
     std::map<std::string, Stream> streams;
 };
 
+namespace {
+
+// A rung's output to its HLS packager and, as a LiveStream of its own, to whoever wants that
+// rendition as packets (WHEP). The LiveStream keeps its GOP so a new consumer starts on a
+// keyframe; calls arrive on the presentation's strand.
+class Tee final : public live::Consumer {
+public:
+    Tee(std::shared_ptr<live::Consumer> packager, std::shared_ptr<live::LiveStream> tap)
+        : packager_(std::move(packager)), tap_(std::move(tap)) {}
+    void on_tracks(const std::vector<media::TrackInfo>& tracks) override {
+        packager_->on_tracks(tracks);
+        if (!started_) tap_->publisher_started();
+        started_ = true;
+        tap_->publish_tracks(tracks);
+    }
+    void on_packet(const media::MediaPacket& p) override {
+        packager_->on_packet(p);
+        tap_->publish_packet(p);
+    }
+    void on_discontinuity() override {
+        packager_->on_discontinuity();
+        tap_->publisher_started();  // a second start is a reconnect: its consumers hear it
+    }
+    void on_gap() override { packager_->on_gap(); }
+    void on_end() override {
+        packager_->on_end();
+        tap_->end();
+    }
+
+private:
+    std::shared_ptr<live::Consumer> packager_;
+    std::shared_ptr<live::LiveStream> tap_;
+    bool started_ = false;
+};
+
+}  // namespace
+
 Transcoding::Transcoding(transcode::LadderConfig config, prometheus::Registry& metrics)
     : config_(std::move(config)), series_(std::make_unique<Series>(metrics)) {}
 
@@ -191,15 +230,41 @@ std::shared_ptr<live::Consumer> Transcoding::attach(
     };
     auto t = std::make_shared<transcode::Transcoder>(
         pres->strand(), std::move(config), max_resolution,
-        [weak](const transcode::Rung& r) -> std::shared_ptr<live::Consumer> {
+        [this, weak, stream_id](const transcode::Rung& r) -> std::shared_ptr<live::Consumer> {
             auto p = weak.lock();
-            return p ? p->add_rendition(r.name) : nullptr;
+            if (!p) return nullptr;
+            auto packager = p->add_rendition(r.name);
+            auto tap = std::make_shared<live::LiveStream>(p->strand(), stream_id + "/" + r.name,
+                                                          std::chrono::milliseconds(0), nullptr);
+            std::lock_guard lock(mu_);
+            auto& taps = taps_[stream_id];
+            std::erase_if(taps,
+                          [&](const Tap& t) { return t.name == r.name || t.stream.expired(); });
+            taps.push_back({r.name, !r.passthrough, tap});
+            return std::make_shared<Tee>(std::move(packager), std::move(tap));
         },
         std::move(opts));
     std::lock_guard lock(mu_);
     std::erase_if(running_, [](const auto& kv) { return kv.second.expired(); });
     running_[stream_id] = t;
+    std::erase_if(taps_, [](const auto& kv) {
+        return std::all_of(kv.second.begin(), kv.second.end(),
+                           [](const Tap& t) { return t.stream.expired(); });
+    });
     return t;
+}
+
+std::shared_ptr<live::LiveStream> Transcoding::rendition(const std::string& stream_id,
+                                                         const std::string& name) {
+    std::lock_guard lock(mu_);
+    auto it = taps_.find(stream_id);
+    if (it == taps_.end()) return nullptr;
+    for (const auto& t : it->second) {
+        auto s = t.stream.lock();
+        if (!s || s->ended()) continue;
+        if (name.empty() ? t.encoded : t.name == name) return s;
+    }
+    return nullptr;
 }
 
 std::optional<transcode::TranscoderStats> Transcoding::stats(const std::string& stream_id) {

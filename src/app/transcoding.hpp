@@ -12,6 +12,7 @@
 
 #include "hls/presentation.hpp"
 #include "live/consumer.hpp"
+#include "live/live_stream.hpp"
 #include "transcode/ladder.hpp"
 #include "transcode/stats.hpp"
 
@@ -44,6 +45,12 @@ public:
                                            const std::optional<std::string>& top_rung,
                                            const std::shared_ptr<hls::Presentation>& pres);
 
+    // Any thread. A rendition of the stream as a LiveStream of its own (the encoded rungs have no
+    // B-frames: WebRTC viewers of a source with B-frames watch one of them; a phone asks for a
+    // small one). `name` empty: the best encoded rung. nullptr when there is none.
+    std::shared_ptr<live::LiveStream> rendition(const std::string& stream_id,
+                                                const std::string& name);
+
     // Any thread. The stream's transcoder on this node, if it has one that still runs.
     std::optional<transcode::TranscoderStats> stats(const std::string& stream_id);
     // The `transcode` object of a stream's health (null when it has no transcoder here).
@@ -57,6 +64,12 @@ private:
     std::mutex mu_;          // running_
     std::mutex metrics_mu_;  // series_ (scrapes may overlap)
     std::map<std::string, std::weak_ptr<transcode::Transcoder>> running_;
+    struct Tap {
+        std::string name;
+        bool encoded = false;
+        std::weak_ptr<live::LiveStream> stream;
+    };
+    std::map<std::string, std::vector<Tap>> taps_;  // by stream id, in ladder order; under mu_
     std::unique_ptr<Series> series_;
 };
 

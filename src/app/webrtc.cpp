@@ -128,6 +128,7 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
             sessions.push_back(std::move(j));
         }
         out["playback"] = {{"viewers", p->viewers},
+                           {"sending", p->sending},
                            {"frames", p->frames},
                            {"keyframeRequests", p->keyframe_requests},
                            {"audioNotSent", p->skipped_audio},

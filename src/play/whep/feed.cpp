@@ -40,8 +40,12 @@ std::uint16_t random_seq() {
 
 }  // namespace
 
-Feed::Feed(std::string stream_id, std::shared_ptr<live::LiveStream> stream, webrtc::UdpServer& udp)
+Feed::Feed(std::string stream_id,
+           std::string rendition,
+           std::shared_ptr<live::LiveStream> stream,
+           webrtc::UdpServer& udp)
     : stream_id_(std::move(stream_id)),
+      rendition_(std::move(rendition)),
       stream_(std::move(stream)),
       udp_(udp),
       video_seq_(random_seq()),
@@ -145,6 +149,8 @@ void Feed::on_packet(const media::MediaPacket& p) {
     if (!p.data) return;
     const int track = static_cast<int>(p.track);
     if (track == video_track_) {
+        video_seen_.fetch_add(1, std::memory_order_relaxed);
+        if (p.pts != p.dts) bframes_.store(true, std::memory_order_relaxed);
         auto batch = packetize_video(p);
         if (!batch.empty()) fan_out(std::move(batch), true);
         return;
@@ -200,6 +206,10 @@ void Feed::fan_out(std::vector<OutPacket> batch, bool video) {
             return false;
         });
     });
+}
+
+void Feed::detach() {
+    if (auto s = stream_.lock()) s->remove_consumer(shared_from_this());
 }
 
 void Feed::add(const std::shared_ptr<Viewer>& v) {

@@ -51,9 +51,20 @@ class Feed : public live::Consumer, public std::enable_shared_from_this<Feed> {
 public:
     using Clock = std::chrono::steady_clock;
 
-    Feed(std::string stream_id, std::shared_ptr<live::LiveStream> stream, webrtc::UdpServer& udp);
+    // `rendition`: what `stream` carries: "source", or a rendition of the ladder ("480p").
+    Feed(std::string stream_id,
+         std::string rendition,
+         std::shared_ptr<live::LiveStream> stream,
+         webrtc::UdpServer& udp);
 
     const std::string& stream_id() const { return stream_id_; }
+    const std::string& rendition() const { return rendition_; }
+    // Any thread: the source's video has B-frames (pts ≠ dts), which browsers' WebRTC decoders
+    // do not show; and how many video packets that is judged on.
+    bool has_bframes() const { return bframes_.load(std::memory_order_relaxed); }
+    std::uint64_t video_seen() const { return video_seen_.load(std::memory_order_relaxed); }
+    // Stops consuming its LiveStream (its last viewer left); any thread.
+    void detach();
     // Any thread: the source as last announced; nullopt before its tracks arrive.
     std::optional<FeedInfo> info() const;
 
@@ -86,6 +97,9 @@ private:
     void send_opus(const media::MediaPacket& p);
 
     std::string stream_id_;
+    std::string rendition_;
+    std::atomic<bool> bframes_{false};
+    std::atomic<std::uint64_t> video_seen_{0};
     std::weak_ptr<live::LiveStream> stream_;  // it owns us (as a consumer): no cycle
     webrtc::UdpServer& udp_;
 

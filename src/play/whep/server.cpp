@@ -81,14 +81,45 @@ void Server::add_routes(http::Router& router) {
     });
 }
 
+namespace {
+
+std::string feed_key(const std::string& stream_id, const std::string& rendition) {
+    return rendition == "source" ? stream_id : stream_id + "/" + rendition;
+}
+
+}  // namespace
+
 std::shared_ptr<Feed> Server::feed_for(const std::string& stream_id,
+                                       const std::string& rendition,
                                        const std::shared_ptr<live::LiveStream>& stream) {
-    auto& slot = feeds_[stream_id];
+    auto& slot = feeds_[feed_key(stream_id, rendition)];
     if (!slot || slot->ended()) {
-        slot = std::make_shared<Feed>(stream_id, stream, udp_);
+        slot = std::make_shared<Feed>(stream_id, rendition, stream, udp_);
         stream->add_consumer(slot);
     }
     return slot;
+}
+
+net::awaitable<std::shared_ptr<Feed>> Server::ready_feed(
+    const std::string& stream_id,
+    const std::string& rendition,
+    const std::shared_ptr<live::LiveStream>& stream) {
+    auto feed = co_await net::co_spawn(
+        udp_.strand(),
+        [&]() -> net::awaitable<std::shared_ptr<Feed>> {
+            co_return feed_for(stream_id, rendition, stream);
+        },
+        net::use_awaitable);
+    // A feed made just now learns the tracks, then the GOP, from the stream's strand in a
+    // moment: a few video packets tell whether the source has B-frames.
+    net::steady_timer wait(co_await net::this_coro::executor);
+    for (auto waited = 0ms; waited < kTracksWait; waited += 20ms) {
+        auto info = feed->info();
+        if (info && (!info->video || feed->video_seen() >= 3 || waited >= 500ms)) break;
+        wait.expires_after(20ms);
+        co_await wait.async_wait(net::use_awaitable);
+    }
+    co_return feed;
 }
 
 net::awaitable<Response> Server::post(Request& req) {
@@ -109,18 +140,35 @@ net::awaitable<Response> Server::post(Request& req) {
                                "sdp");
     auto& n = std::get<webrtc::Negotiated>(negotiated);
 
-    auto feed = co_await net::co_spawn(
-        udp_.strand(),
-        [&]() -> net::awaitable<std::shared_ptr<Feed>> { co_return feed_for(stream_id, stream); },
-        net::use_awaitable);
-    // A feed made just now learns the tracks from the stream's strand in a moment.
-    std::optional<FeedInfo> info = feed->info();
-    net::steady_timer wait(co_await net::this_coro::executor);
-    for (auto waited = 0ms; !info && waited < kTracksWait; waited += 20ms) {
-        wait.expires_after(20ms);
-        co_await wait.async_wait(net::use_awaitable);
-        info = feed->info();
+    // The source, unless the viewer asks for a rendition of the ladder (?rendition=360p: a phone
+    // on a weak link) or the source has B-frames (OBS's default), which browsers' WebRTC
+    // decoders show only at keyframes: then the best encoded rung, which has none.
+    const auto asked = req.query_param("rendition");
+    std::shared_ptr<Feed> feed;
+    if (asked && *asked != "source") {
+        auto r = opts_.rendition ? opts_.rendition(stream_id, *asked) : nullptr;
+        if (!r)
+            throw http::open_error(Status::not_found, "not_found",
+                                   "this stream has no rendition " + *asked, "rendition");
+        feed = co_await ready_feed(stream_id, *asked, r);
+    } else {
+        feed = co_await ready_feed(stream_id, "source", stream);
+        if (!asked && feed->has_bframes() && opts_.rendition) {
+            if (auto r = opts_.rendition(stream_id, "")) {
+                const auto name = r->id().substr(r->id().rfind('/') + 1);
+                feed = co_await ready_feed(stream_id, name, r);
+                // The source's feed was made only to look: drop it unless others watch it.
+                co_await net::co_spawn(
+                    udp_.strand(),
+                    [&]() -> net::awaitable<void> {
+                        drop_if_unwatched(stream_id);
+                        co_return;
+                    },
+                    net::use_awaitable);
+            }
+        }
     }
+    std::optional<FeedInfo> info = feed->info();
     if (!info || (!info->video && !info->audio)) throw not_live("the stream has no media yet", 1);
 
     // What this stream can send, under the offer's payload types.
@@ -183,7 +231,8 @@ net::awaitable<Response> Server::post(Request& req) {
             local.session_id = connection;
             local.ssrcs = ssrcs;
             answer = webrtc::build_answer(offer, n, local);
-            sessions_[id] = Entry{std::move(viewer), stream_id, connection};
+            sessions_[id] = Entry{std::move(viewer), stream_id,
+                                  feed_key(stream_id, feed->rendition()), connection};
             co_return;
         },
         net::use_awaitable);
@@ -210,12 +259,16 @@ void Server::ended(const std::string& session_id) {
     const auto e = std::move(it->second);
     sessions_.erase(it);
     if (opts_.viewer_left) opts_.viewer_left(e.stream_id, e.connection);
+    drop_if_unwatched(e.feed);
+}
+
+void Server::drop_if_unwatched(const std::string& key) {
     for (const auto& [id, other] : sessions_)
-        if (other.stream_id == e.stream_id) return;
-    // The stream's last viewer left: its feed stops packetizing.
-    auto f = feeds_.find(e.stream_id);
+        if (other.feed == key) return;
+    // The feed's last viewer left: it stops packetizing.
+    auto f = feeds_.find(key);
     if (f == feeds_.end()) return;
-    if (auto stream = streams_.find(e.stream_id)) stream->remove_consumer(f->second);
+    f->second->detach();
     feeds_.erase(f);
 }
 
@@ -267,13 +320,14 @@ void Server::arm_stats() {
 
 void Server::refresh_stats() {
     std::map<std::string, StreamPlayback> fresh;
-    for (const auto& [sid, f] : feeds_) {
-        auto& s = fresh[sid];
-        s.viewers = f->viewers();
-        s.frames = f->stats().frames;
-        s.packets = f->stats().packets;
-        s.keyframe_requests = f->stats().keyframe_requests;
-        s.skipped_audio = f->skipped_audio();
+    for (const auto& [key, f] : feeds_) {
+        auto& s = fresh[f->stream_id()];
+        s.sending.push_back(f->rendition());
+        s.viewers += f->viewers();
+        s.frames += f->stats().frames;
+        s.packets += f->stats().packets;
+        s.keyframe_requests += f->stats().keyframe_requests;
+        s.skipped_audio += f->skipped_audio();
     }
     for (const auto& [id, e] : sessions_)
         fresh[e.stream_id].sessions.push_back(e.viewer->stats());
@@ -298,8 +352,8 @@ void Server::stop() {
             e.viewer->stop("the server is stopping");
             if (opts_.viewer_left) opts_.viewer_left(e.stream_id, e.connection);
         }
-        for (auto& [sid, f] : feeds_)
-            if (auto stream = streams_.find(sid)) stream->remove_consumer(f);
+        for (auto& [key, f] : feeds_)
+            f->detach();
         feeds_.clear();
     });
 }

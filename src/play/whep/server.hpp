@@ -29,9 +29,15 @@ struct ServerOptions {
     // `connection` tells this process's viewers apart; any thread.
     std::function<void(const std::string& stream_id, std::uint64_t connection)> viewer_joined;
     std::function<void(const std::string& stream_id, std::uint64_t connection)> viewer_left;
+    // A rendition of the ladder as a LiveStream (empty name: the best encoded rung, which has
+    // no B-frames); nullptr when there is none (no transcoder, or no such rendition).
+    std::function<std::shared_ptr<live::LiveStream>(const std::string& stream_id,
+                                                    const std::string& rendition)>
+        rendition;
 };
 
 struct StreamPlayback {
+    std::vector<std::string> sending;  // "source", or the renditions WHEP viewers get
     std::size_t viewers = 0;
     std::uint64_t frames = 0, packets = 0, keyframe_requests = 0, skipped_audio = 0;
     std::vector<ViewerStats> sessions;
@@ -55,6 +61,7 @@ private:
     struct Entry {
         std::shared_ptr<Viewer> viewer;
         std::string stream_id;
+        std::string feed;  // "<stream id>" or "<stream id>/<rendition>"
         std::uint64_t connection = 0;
     };
     boost::asio::awaitable<http::Response> post(http::Request& req);
@@ -62,8 +69,15 @@ private:
     boost::asio::awaitable<http::Response> patch(http::Request& req);
     // On the UDP strand.
     std::shared_ptr<Feed> feed_for(const std::string& stream_id,
+                                   const std::string& rendition,
                                    const std::shared_ptr<live::LiveStream>& stream);
+    // Any executor: the feed for what the viewer asked (or needs), once its tracks are known.
+    boost::asio::awaitable<std::shared_ptr<Feed>> ready_feed(
+        const std::string& stream_id,
+        const std::string& rendition,
+        const std::shared_ptr<live::LiveStream>& stream);
     void ended(const std::string& session_id);
+    void drop_if_unwatched(const std::string& feed);
     void refresh_stats();
     void arm_stats();
 
@@ -72,7 +86,7 @@ private:
     live::Registry& streams_;
     ServerOptions opts_;
     std::map<std::string, Entry> sessions_;               // on the UDP strand
-    std::map<std::string, std::shared_ptr<Feed>> feeds_;  // by stream id, on the UDP strand
+    std::map<std::string, std::shared_ptr<Feed>> feeds_;  // by Entry::feed, on the UDP strand
     std::optional<boost::asio::steady_timer> stats_timer_;
     mutable std::mutex stats_mutex_;
     std::map<std::string, StreamPlayback> stats_;
