@@ -44,8 +44,11 @@ describe('useLiveStream', () => {
     expect(result.current.stream?.streamKey).toBe('new-key');
   });
 
-  it('says plainly that browser publishing needs the WHIP endpoint when the server has none', async () => {
-    const { wrapper } = setup([{ method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stream }]);
+  it("publishes to /api/whip with the stream's key (not the API token), and says plainly what a 409 means", async () => {
+    const { wrapper, f } = setup([
+      { method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stream },
+      { method: 'POST', path: '/api/whip', status: 409, body: { error: { code: 'conflict', message: 'stream already has a publisher' } } },
+    ]);
     const track = { kind: 'video', stop: vi.fn(), getSettings: () => ({}) };
     const media = { getTracks: () => [track], getVideoTracks: () => [track], getAudioTracks: () => [] };
     vi.stubGlobal('navigator', {
@@ -79,8 +82,13 @@ describe('useLiveStream', () => {
     await act(async () => {
       await result.current.startBroadcast('720p');
     });
-    expect(result.current.error?.code).toBe('unsupported');
-    expect(result.current.error?.message).toMatch(/OBS or ffmpeg with the RTMP URL and stream key/);
+    const post = f.calls.find((c) => c.method === 'POST');
+    expect(post?.url).toBe('http://srv/api/whip');
+    expect(post?.headers.authorization).toBe(`Bearer ${stream.streamKey}`);
+    expect(post?.headers['content-type']).toBe('application/sdp');
+    expect(result.current.error?.code).toBe('conflict');
+    expect(result.current.error?.message).toBe('This stream already has a publisher, or has ended.');
+    expect(result.current.connectionState).toBe('failed');
     expect(result.current.isBroadcasting).toBe(false);
     expect(onError).toHaveBeenCalled();
   });
