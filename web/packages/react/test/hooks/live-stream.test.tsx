@@ -121,4 +121,45 @@ describe('StreamViewer states', () => {
     await screen.findByText('The stream has ended.');
     expect(screen.getByText(/chat is closed/)).toBeTruthy();
   });
+
+  it('plays over WebRTC on "Low latency (WebRTC)" and falls back to HLS, saying why, when the server refuses', async () => {
+    const { wrapper, f } = setup([
+      { method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: { ...stream, status: 'live' } },
+      { method: 'GET', path: /chat$/, body: [] },
+      {
+        method: 'POST',
+        path: `/api/whep/${stream.id}`,
+        status: 409,
+        headers: { 'retry-after': '1' },
+        body: { error: { code: 'not_live', message: 'the stream has no media yet' } },
+      },
+    ]);
+    class PC extends EventTarget {
+      iceGatheringState = 'complete';
+      connectionState = 'new';
+      addTransceiver() {
+        return {};
+      }
+      async createOffer() {
+        return { type: 'offer', sdp: 'v=0\r\n' };
+      }
+      async setLocalDescription() {}
+      get localDescription() {
+        return { sdp: 'v=0\r\n' };
+      }
+      close() {}
+    }
+    vi.stubGlobal('RTCPeerConnection', PC);
+    vi.stubGlobal('MediaStream', class {});
+    render(<StreamViewer streamId={stream.id} />, { wrapper });
+    const toggle = await screen.findByRole('button', { name: 'Low latency (WebRTC)' });
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    act(() => toggle.click());
+    await screen.findByText(/Low latency is not available now \(the stream has no media yet\); playing the normal stream/);
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    const post = f.calls.find((c) => c.method === 'POST');
+    expect(post?.url).toBe(`http://srv/api/whep/${stream.id}`);
+    expect(post?.headers.authorization).toBeUndefined();
+    vi.unstubAllGlobals();
+  });
 });
