@@ -182,7 +182,7 @@ export function StreamViewer({
             className="ncl-icon-button ncl-toggle"
             aria-pressed={viewer.playback === 'webrtc'}
             aria-label="Low latency (WebRTC)"
-            title="Plays over WebRTC, under a second behind live, where the normal stream (HLS) is a few seconds behind"
+            title="Plays over WebRTC, closer to live than the normal stream (HLS)"
             onClick={() => viewer.setWebRtc(viewer.playback !== 'webrtc')}
           >
             Low latency

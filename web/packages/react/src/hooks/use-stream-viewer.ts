@@ -41,7 +41,7 @@ export interface UseStreamViewerResult {
   playback: 'hls' | 'webrtc';
   /** Not in the spec: why WebRTC playback stopped and HLS took over, until the next try. */
   webrtcError: NchatError | null;
-  /** Not in the spec: plays over WebRTC (WHEP, well under a second behind live) instead of
+  /** Not in the spec: plays over WebRTC (WHEP: no segments to wait for, closer to live) instead of
    * LL-HLS; on any failure it goes back to HLS and sets `webrtcError`. */
   setWebRtc: (on: boolean) => void;
   play: () => Promise<void>;

@@ -1,5 +1,5 @@
-// A WHEP player: receive-only WebRTC for "real-time" viewing (well under a second behind live,
-// where LL-HLS is 1.5-3 s). nchat-live's endpoint is `POST /api/whep/{streamId}`, no token; a
+// A WHEP player: receive-only WebRTC for "real-time" viewing (no segments to wait for, so closer
+// to live than LL-HLS). nchat-live's endpoint is `POST /api/whep/{streamId}`, no token; a
 // stream that is not live (or has no media yet) is 409 with Retry-After, `code: 'not_live'`.
 import { Emitter } from './emitter.js';
 import { NchatError } from './errors.js';
