@@ -28,6 +28,8 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
+  // WHIP and WHEP to the server on 127.0.0.1 (Chromium leaves loopback candidates out otherwise).
+  '--allow-loopback-in-peer-connection',
 ];
 
 /** `serverArgs`: more command-line options for `nchat-live serve` (e.g. `--guests=false`). */

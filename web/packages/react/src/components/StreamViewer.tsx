@@ -177,12 +177,24 @@ export function StreamViewer({
               {behind ? `${latency.toFixed(1)} s behind · Go to live` : latency != null ? `Live · ${latency.toFixed(1)} s` : 'Live'}
             </button>
           ) : null}
-          <QualityMenu
-            value={viewer.currentQuality}
-            levels={viewer.availableLevels}
-            playing={viewer.playingLevel}
-            onChange={viewer.setQuality}
-          />
+          <button
+            type="button"
+            className="ncl-icon-button ncl-toggle"
+            aria-pressed={viewer.playback === 'webrtc'}
+            aria-label="Low latency (WebRTC)"
+            title="Plays over WebRTC, closer to live than the normal stream (HLS)"
+            onClick={() => viewer.setWebRtc(viewer.playback !== 'webrtc')}
+          >
+            Low latency
+          </button>
+          {viewer.playback === 'hls' ? (
+            <QualityMenu
+              value={viewer.currentQuality}
+              levels={viewer.availableLevels}
+              playing={viewer.playingLevel}
+              onChange={viewer.setQuality}
+            />
+          ) : null}
           <button
             type="button"
             className="ncl-icon-button ncl-hide-narrow"
@@ -202,6 +214,11 @@ export function StreamViewer({
             Fullscreen
           </button>
         </div>
+        {viewer.webrtcError && stream?.status === 'live' ? (
+          <p className="ncl-muted ncl-viewer__note" role="status">
+            Low latency is not available now ({viewer.webrtcError.message}); playing the normal stream.
+          </p>
+        ) : null}
         {stream ? (
           <div className="ncl-viewer__info">
             <h1 className="ncl-viewer__title">{stream.title}</h1>

@@ -14,8 +14,8 @@ export interface UseLiveStreamOptions {
   onError?: (error: NchatError) => void;
   /** Not in the spec: manage an existing stream instead of creating one. */
   streamId?: string;
-  /** Not in the spec: the WHIP endpoint for a stream. Default `/api/streams/{id}/whip` on the
-   * server (issue 14's route, assumed until it exists). */
+  /** Not in the spec: the WHIP endpoint for a stream. Default `{baseUrl}/api/whip`, to which
+   * the stream's `streamKey` is the bearer token. */
   whipEndpoint?: (stream: Stream) => string;
 }
 
@@ -251,8 +251,13 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
         try {
           const s = await startPreview(q);
           if (!s) return;
-          const endpoint = cb.current.whipEndpoint?.(stream) ?? `${client.baseUrl}/api/streams/${stream.id}/whip`;
-          const p = new WhipPublisher({ endpoint, token: client.token, ...(client.config.fetch ? { fetch: client.config.fetch } : {}) });
+          if (!stream.streamKey) throw new NchatError('unauthorized', 'Only the broadcaster, who has the stream key, can go live.');
+          const endpoint = cb.current.whipEndpoint?.(stream) ?? `${client.baseUrl}/api/whip`;
+          const p = new WhipPublisher({
+            endpoint,
+            streamKey: stream.streamKey,
+            ...(client.config.fetch ? { fetch: client.config.fetch } : {}),
+          });
           p.on('state', (st) => {
             setConnectionState(st);
             setBroadcasting(st === 'connected');
@@ -266,16 +271,7 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
           setError(null);
         } catch (e) {
           setConnectionState('failed');
-          const err = toNchatError(e);
-          fail(
-            err.code === 'unsupported'
-              ? new NchatError(
-                  'unsupported',
-                  'This server does not take browser (WHIP) publishing yet. Use OBS or ffmpeg with the RTMP URL and stream key.',
-                  { cause: err },
-                )
-              : err,
-          );
+          fail(e);
         } finally {
           setStarting(false);
         }

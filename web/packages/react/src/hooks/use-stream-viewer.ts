@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type RefCallback } from 'react';
 import type { ABRConfig } from '../sdk/abr/abr-policy.js';
-import { toNchatError, type NchatError } from '../sdk/errors.js';
+import { NchatError, toNchatError } from '../sdk/errors.js';
 import { HlsPlayer, type PlayerStats, type QualityLevel } from '../sdk/hls-player.js';
 import type { Stream } from '../sdk/types.js';
+import { WhepPlayer } from '../sdk/whep-player.js';
 import { useNchat } from './context.js';
 import { useRealtimeRoom } from './use-realtime-room.js';
 
@@ -36,6 +37,13 @@ export interface UseStreamViewerResult {
   isReconnecting: boolean;
   /** Not in the spec: the level playing now (also in auto). */
   playingLevel: QualityLevel | null;
+  /** Not in the spec: what plays, LL-HLS (`hls`) or WebRTC through WHEP (`webrtc`). */
+  playback: 'hls' | 'webrtc';
+  /** Not in the spec: why WebRTC playback stopped and HLS took over, until the next try. */
+  webrtcError: NchatError | null;
+  /** Not in the spec: plays over WebRTC (WHEP: no segments to wait for, closer to live) instead of
+   * LL-HLS; on any failure it goes back to HLS and sets `webrtcError`. */
+  setWebRtc: (on: boolean) => void;
   play: () => Promise<void>;
   pause: () => void;
   setQuality: (quality: string) => void;
@@ -68,6 +76,8 @@ export function useStreamViewer({
   const [isMuted, setMutedState] = useState(false);
   const [error, setError] = useState<NchatError | null>(null);
   const [isReconnecting, setReconnecting] = useState(false);
+  const [webrtc, setWebrtc] = useState(false);
+  const [webrtcError, setWebrtcError] = useState<NchatError | null>(null);
   const player = useRef<HlsPlayer | null>(null);
   const callbacks = useRef({ onStreamEnded, onError });
   useEffect(() => {
@@ -114,9 +124,10 @@ export function useStreamViewer({
     }
   });
 
-  const manifest = stream && stream.status === 'live' ? client.manifestUrl(stream) : null;
+  const live = stream?.status === 'live';
+  const manifest = live && stream ? client.manifestUrl(stream) : null;
   useEffect(() => {
-    if (!video || !manifest) return;
+    if (!video || !manifest || webrtc) return;
     const p = new HlsPlayer({ manifestUrl: manifest, videoElement: video, autoStart, lowLatencyMode, abr: abr === undefined ? {} : abr });
     player.current = p;
     p.on('levels', setLevels);
@@ -138,10 +149,60 @@ export function useStreamViewer({
       player.current = null;
       setPlaying(false);
       setLevels([]);
+      setStats(null);
     };
     // abrKey stands for abr's content: a new object with the same settings is no change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [video, manifest, autoStart, lowLatencyMode, abrKey, fail]);
+  }, [video, manifest, autoStart, lowLatencyMode, abrKey, fail, webrtc]);
+
+  // WebRTC playback into the same <video>; any failure gives the element back to HLS.
+  useEffect(() => {
+    if (!video || !live || !webrtc) return;
+    let done = false;
+    const w = new WhepPlayer({
+      endpoint: `${client.baseUrl}/api/whep/${encodeURIComponent(streamId)}`,
+      ...(client.config.fetch ? { fetch: client.config.fetch } : {}),
+    });
+    const fallBack = (e: unknown) => {
+      if (done) return;
+      done = true;
+      setWebrtcError(toNchatError(e));
+      setWebrtc(false);
+    };
+    const media: [keyof HTMLMediaElementEventMap, () => void][] = [
+      [
+        'playing',
+        () => {
+          setPlaying(true);
+          setBuffering(false);
+        },
+      ],
+      ['pause', () => setPlaying(false)],
+      ['waiting', () => setBuffering(true)],
+    ];
+    for (const [type, fn] of media) video.addEventListener(type, fn);
+    w.on('state', (st) => {
+      if (st === 'failed') fallBack(new NchatError('whep_failed', 'the WebRTC connection failed'));
+    });
+    w.on('stream', () => {
+      if (!autoStart) return;
+      video.play().catch((e: unknown) => {
+        // Autoplay with sound is refused without a user gesture: start muted instead.
+        if ((e as DOMException).name !== 'NotAllowedError' || video.muted) return;
+        video.muted = true;
+        void video.play().catch(() => undefined);
+      });
+    });
+    w.play(video).catch(fallBack);
+    return () => {
+      done = true;
+      for (const [type, fn] of media) video.removeEventListener(type, fn);
+      void w.stop();
+      video.srcObject = null;
+      setPlaying(false);
+      setBuffering(false);
+    };
+  }, [client, video, live, webrtc, streamId, autoStart]);
 
   useEffect(() => {
     if (!video) return;
@@ -161,6 +222,12 @@ export function useStreamViewer({
     isLoading,
     isPlaying,
     isPaused: !isPlaying && !!manifest,
+    playback: webrtc && live ? 'webrtc' : 'hls',
+    webrtcError,
+    setWebRtc: useCallback((on: boolean) => {
+      setWebrtcError(null);
+      setWebrtc(on);
+    }, []),
     isBuffering,
     currentQuality,
     availableLevels: levels,
@@ -173,9 +240,10 @@ export function useStreamViewer({
     isReconnecting,
     playingLevel,
     play: useCallback(async () => {
-      await player.current?.play();
-    }, []),
-    pause: useCallback(() => player.current?.pause(), []),
+      if (webrtc) await video?.play().catch(() => undefined);
+      else await player.current?.play();
+    }, [webrtc, video]),
+    pause: useCallback(() => (webrtc ? video?.pause() : player.current?.pause()), [webrtc, video]),
     setQuality: useCallback((q: string) => {
       player.current?.setQuality(q);
       setCurrentQuality(q);

@@ -1,7 +1,8 @@
 /** An error from the nchat-live server (REST or realtime) or from the SDK itself. */
 export class NchatError extends Error {
   /** The server's stable error code (docs/api.md, Errors), or one of the SDK's own:
-   * `network`, `timeout`, `aborted`, `not_connected`, `bad_response`, `whip_failed`, `unsupported`. */
+   * `network`, `timeout`, `aborted`, `not_connected`, `bad_response`, `whip_failed`, `whep_failed`, `unsupported`,
+   * `conflict` (an HTTP 409 without a code of the server's). */
   readonly code: string;
   /** HTTP status for REST errors. */
   readonly status: number | undefined;

@@ -57,6 +57,37 @@ export function parseIceServerLinks(header: string | null): RTCIceServer[] {
   return out;
 }
 
+/** The server's refusal of an offer as an NchatError: its JSON `error.code` and message when it
+ * sent one (nchat-live does), else a code from the status; `retryAfter` from Retry-After (WHEP's
+ * 409 while a stream is not live yet). */
+function refusal(endpoint: string, res: Response, body: string): NchatError {
+  let server: { code?: string; message?: string; field?: string } | undefined;
+  try {
+    server = (JSON.parse(body) as { error?: typeof server } | null)?.error;
+  } catch {
+    server = undefined;
+  }
+  const byStatus =
+    res.status === 404 || res.status === 405
+      ? 'unsupported'
+      : res.status === 401 || res.status === 403
+        ? 'unauthorized'
+        : res.status === 409
+          ? 'conflict'
+          : 'whip_failed';
+  const retry = Number(res.headers.get('retry-after'));
+  // A 404 or 405 means no such route here, whatever code the router's body gives.
+  return new NchatError(
+    byStatus === 'unsupported' ? byStatus : (server?.code ?? byStatus),
+    server?.message ?? `${endpoint} answered ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`,
+    {
+      status: res.status,
+      ...(server?.field ? { field: server.field } : {}),
+      ...(Number.isFinite(retry) && retry > 0 ? { retryAfter: retry } : {}),
+    },
+  );
+}
+
 export async function postOffer(opts: WebRtcHttpOptions, offerSdp: string): Promise<WebRtcSession> {
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const headers: Record<string, string> = { 'content-type': 'application/sdp' };
@@ -68,11 +99,7 @@ export async function postOffer(opts: WebRtcHttpOptions, offerSdp: string): Prom
     throw new NchatError('network', `cannot reach ${opts.endpoint}`, { cause: e });
   }
   const body = await res.text();
-  if (res.status !== 201) {
-    const code =
-      res.status === 404 || res.status === 405 ? 'unsupported' : res.status === 401 || res.status === 403 ? 'unauthorized' : 'whip_failed';
-    throw new NchatError(code, `${opts.endpoint} answered ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`, { status: res.status });
-  }
+  if (res.status !== 201) throw refusal(opts.endpoint, res, body);
   const location = res.headers.get('location');
   if (!location) throw new NchatError('bad_response', '201 without a Location header', { status: 201 });
   const type = res.headers.get('content-type') ?? '';

@@ -1,6 +1,6 @@
-// A WHEP player: receive-only WebRTC for "real-time" viewing where the server offers it.
-// UNTESTED END TO END: the server's WHEP endpoint is issue 14 and does not exist yet; this is
-// tested against a fake fetch and a fake RTCPeerConnection only.
+// A WHEP player: receive-only WebRTC for "real-time" viewing (no segments to wait for, so closer
+// to live than LL-HLS). nchat-live's endpoint is `POST /api/whep/{streamId}`, no token; a
+// stream that is not live (or has no media yet) is 409 with Retry-After, `code: 'not_live'`.
 import { Emitter } from './emitter.js';
 import { NchatError } from './errors.js';
 import { deleteSession, negotiate, type WebRtcHttpOptions } from './webrtc-http.js';
@@ -45,7 +45,7 @@ export class WhepPlayer extends Emitter<WhepEvents> {
     } catch (e) {
       pc.close();
       this.pc = null;
-      throw e instanceof NchatError ? e : new NchatError('whip_failed', (e as Error).message, { cause: e });
+      throw e instanceof NchatError ? e : new NchatError('whep_failed', (e as Error).message, { cause: e });
     }
   }
 

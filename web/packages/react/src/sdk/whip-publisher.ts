@@ -1,13 +1,16 @@
 // A WHIP publisher (RFC 9725): camera, microphone or screen to the server over WebRTC. Devices
 // change with RTCRtpSender.replaceTrack and quality with setParameters: no renegotiation.
-// UNTESTED END TO END: the server's WHIP endpoint is issue 14 and does not exist yet; this is
-// tested against a fake fetch and a fake RTCPeerConnection only.
+// nchat-live's endpoint is `POST /api/whip` with the stream's key as the bearer token (not the
+// user's API token); the server asks for a keyframe once per segment itself.
 import { Emitter } from './emitter.js';
 import { NchatError } from './errors.js';
 import { QUALITY_PRESETS, type QualityPreset } from './types.js';
 import { deleteSession, negotiate, type WebRtcHttpOptions } from './webrtc-http.js';
 
 export interface WhipPublisherOptions extends WebRtcHttpOptions {
+  /** For nchat-live's `/api/whip`: the stream's `streamKey`, sent as the bearer token (it
+   * replaces `token`, which a WHIP endpoint of nchat-live does not take). */
+  streamKey?: string | null;
   iceServers?: RTCIceServer[];
   RTCPeerConnection?: typeof RTCPeerConnection;
   /** Prefer H.264 (what the HLS ladder needs without transcoding); default true. */
@@ -42,8 +45,11 @@ export class WhipPublisher extends Emitter<WhipEvents> {
   private preset: QualityPreset = '720p';
   private lastStats: { at: number; bytes: number; frames: number } | null = null;
 
-  constructor(private readonly opts: WhipPublisherOptions) {
+  private readonly opts: WhipPublisherOptions;
+
+  constructor(opts: WhipPublisherOptions) {
     super();
+    this.opts = opts.streamKey ? { ...opts, token: opts.streamKey } : opts;
   }
 
   get connectionState(): RTCPeerConnectionState {
@@ -67,6 +73,7 @@ export class WhipPublisher extends Emitter<WhipEvents> {
         ...(kind === 'video' ? { sendEncodings: [{ maxBitrate: p.bitrate, maxFramerate: p.fps }] } : {}),
       });
       if (kind === 'video' && this.opts.preferH264 !== false) preferCodec(t, 'video/H264');
+      if (kind === 'video') await maintainResolution(t.sender);
       this.senders.set(kind, t.sender);
     }
     try {
@@ -74,7 +81,8 @@ export class WhipPublisher extends Emitter<WhipEvents> {
     } catch (e) {
       pc.close();
       this.pc = null;
-      throw e instanceof NchatError ? e : new NchatError('whip_failed', (e as Error).message, { cause: e });
+      this.senders.clear();
+      throw explainRefusal(e);
     }
   }
 
@@ -155,6 +163,34 @@ export class WhipPublisher extends Emitter<WhipEvents> {
     this.lastStats = null;
     if (resource) await deleteSession(this.opts, resource);
   }
+}
+
+/** A broadcast keeps its resolution and gives up frame rate when the CPU or the network is short
+ * (a camera's default in browsers is the opposite). Not every browser takes it: ignored then. */
+async function maintainResolution(sender: RTCRtpSender): Promise<void> {
+  try {
+    const params = sender.getParameters();
+    params.degradationPreference = 'maintain-resolution';
+    await sender.setParameters(params);
+  } catch {
+    // Firefox and older Safari refuse the field; the stream goes on with the default.
+  }
+}
+
+/** What a broadcaster can act on, for the refusals of nchat-live's WHIP endpoint. */
+function explainRefusal(e: unknown): NchatError {
+  if (!(e instanceof NchatError)) return new NchatError('whip_failed', (e as Error).message, { cause: e });
+  const opts = { cause: e, ...(e.status ? { status: e.status } : {}) };
+  if (e.status === 401 || e.status === 403)
+    return new NchatError(e.code, 'The server refused the stream key. If it was regenerated, reload the page and try again.', opts);
+  if (e.status === 409) return new NchatError(e.code, 'This stream already has a publisher, or has ended.', opts);
+  if (e.code === 'unsupported')
+    return new NchatError(
+      e.code,
+      'This server does not take browser (WHIP) publishing. Use OBS or ffmpeg with the RTMP URL and stream key.',
+      opts,
+    );
+  return e;
 }
 
 export function preferCodec(t: RTCRtpTransceiver, mimeType: string): void {

@@ -44,8 +44,11 @@ describe('useLiveStream', () => {
     expect(result.current.stream?.streamKey).toBe('new-key');
   });
 
-  it('says plainly that browser publishing needs the WHIP endpoint when the server has none', async () => {
-    const { wrapper } = setup([{ method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stream }]);
+  it("publishes to /api/whip with the stream's key (not the API token), and says plainly what a 409 means", async () => {
+    const { wrapper, f } = setup([
+      { method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stream },
+      { method: 'POST', path: '/api/whip', status: 409, body: { error: { code: 'conflict', message: 'stream already has a publisher' } } },
+    ]);
     const track = { kind: 'video', stop: vi.fn(), getSettings: () => ({}) };
     const media = { getTracks: () => [track], getVideoTracks: () => [track], getAudioTracks: () => [] };
     vi.stubGlobal('navigator', {
@@ -79,8 +82,13 @@ describe('useLiveStream', () => {
     await act(async () => {
       await result.current.startBroadcast('720p');
     });
-    expect(result.current.error?.code).toBe('unsupported');
-    expect(result.current.error?.message).toMatch(/OBS or ffmpeg with the RTMP URL and stream key/);
+    const post = f.calls.find((c) => c.method === 'POST');
+    expect(post?.url).toBe('http://srv/api/whip');
+    expect(post?.headers.authorization).toBe(`Bearer ${stream.streamKey}`);
+    expect(post?.headers['content-type']).toBe('application/sdp');
+    expect(result.current.error?.code).toBe('conflict');
+    expect(result.current.error?.message).toBe('This stream already has a publisher, or has ended.');
+    expect(result.current.connectionState).toBe('failed');
     expect(result.current.isBroadcasting).toBe(false);
     expect(onError).toHaveBeenCalled();
   });
@@ -112,5 +120,46 @@ describe('StreamViewer states', () => {
     rerender(<StreamViewer streamId={stream.id} />);
     await screen.findByText('The stream has ended.');
     expect(screen.getByText(/chat is closed/)).toBeTruthy();
+  });
+
+  it('plays over WebRTC on "Low latency (WebRTC)" and falls back to HLS, saying why, when the server refuses', async () => {
+    const { wrapper, f } = setup([
+      { method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: { ...stream, status: 'live' } },
+      { method: 'GET', path: /chat$/, body: [] },
+      {
+        method: 'POST',
+        path: `/api/whep/${stream.id}`,
+        status: 409,
+        headers: { 'retry-after': '1' },
+        body: { error: { code: 'not_live', message: 'the stream has no media yet' } },
+      },
+    ]);
+    class PC extends EventTarget {
+      iceGatheringState = 'complete';
+      connectionState = 'new';
+      addTransceiver() {
+        return {};
+      }
+      async createOffer() {
+        return { type: 'offer', sdp: 'v=0\r\n' };
+      }
+      async setLocalDescription() {}
+      get localDescription() {
+        return { sdp: 'v=0\r\n' };
+      }
+      close() {}
+    }
+    vi.stubGlobal('RTCPeerConnection', PC);
+    vi.stubGlobal('MediaStream', class {});
+    render(<StreamViewer streamId={stream.id} />, { wrapper });
+    const toggle = await screen.findByRole('button', { name: 'Low latency (WebRTC)' });
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    act(() => toggle.click());
+    await screen.findByText(/Low latency is not available now \(the stream has no media yet\); playing the normal stream/);
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    const post = f.calls.find((c) => c.method === 'POST');
+    expect(post?.url).toBe(`http://srv/api/whep/${stream.id}`);
+    expect(post?.headers.authorization).toBeUndefined();
+    vi.unstubAllGlobals();
   });
 });

@@ -1,5 +1,6 @@
-// WHIP/WHEP against a fake fetch and a fake RTCPeerConnection. The server's endpoints do not
-// exist yet (issue 14): these check the client's side of RFC 9725 only.
+// WHIP/WHEP against a fake fetch and a fake RTCPeerConnection: the client's side of RFC 9725 and
+// the answers of nchat-live's /api/whip and /api/whep/{streamId}. The page test
+// (tests/pages/webrtc.test.mjs) publishes and watches through the real server.
 import { describe, expect, it } from 'vitest';
 import { WhepPlayer } from '../../src/sdk/whep-player';
 import { WhipPublisher } from '../../src/sdk/whip-publisher';
@@ -8,7 +9,7 @@ import { fakeFetch } from '../fakes';
 
 class FakeSender {
   track: unknown;
-  params: { encodings: Record<string, unknown>[] };
+  params: { encodings: Record<string, unknown>[]; degradationPreference?: string };
   constructor(track: unknown, enc: Record<string, unknown>[]) {
     this.track = track;
     this.params = { encodings: enc.map((e) => ({ ...e })) };
@@ -21,7 +22,7 @@ class FakeSender {
   getParameters() {
     return this.params;
   }
-  async setParameters(p: { encodings: Record<string, unknown>[] }) {
+  async setParameters(p: { encodings: Record<string, unknown>[]; degradationPreference?: string }) {
     this.params = p;
   }
 }
@@ -74,25 +75,26 @@ const track = (kind: string) => ({ kind, getSettings: () => ({ height: 1080 }) }
 const media = { getTracks: () => [track('audio'), track('video')] } as unknown as MediaStream;
 
 describe('WhipPublisher', () => {
-  it('POSTs the offer as application/sdp with the bearer token, applies the answer, and DELETEs the session on stop', async () => {
+  it('POSTs the offer as application/sdp with the stream key as bearer, applies the answer, and DELETEs the session on stop', async () => {
     const f = fakeFetch([
       {
         method: 'POST',
-        path: '/api/streams/s1/whip',
+        path: '/api/whip',
         status: 201,
         text: ANSWER,
         headers: {
           'content-type': 'application/sdp',
-          location: '/api/streams/s1/whip/sess-1',
+          location: '/api/whip/sess-1',
           etag: '"e1"',
           link: '<stun:stun.example:3478>; rel="ice-server", <turn:turn.example?transport=udp>; rel="ice-server"; username="u"; credential="p"',
         },
       },
-      { method: 'DELETE', path: '/api/streams/s1/whip/sess-1', status: 200 },
+      { method: 'DELETE', path: '/api/whip/sess-1', status: 200 },
     ]);
     const p = new WhipPublisher({
-      endpoint: 'http://srv/api/streams/s1/whip',
-      token: 'tok',
+      endpoint: 'http://srv/api/whip',
+      token: 'the-users-api-token',
+      streamKey: 'key-1',
       fetch: f.fetch,
       RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection,
     });
@@ -100,18 +102,22 @@ describe('WhipPublisher', () => {
     const post = f.calls[0];
     expect(post?.method).toBe('POST');
     expect(post?.headers['content-type']).toBe('application/sdp');
-    expect(post?.headers.authorization).toBe('Bearer tok');
+    expect(post?.headers.authorization).toBe('Bearer key-1');
     expect(post?.body).toContain('v=0');
     const pc = FakePC.last;
     expect(pc.remote).toEqual({ type: 'answer', sdp: ANSWER });
     expect(pc.transceivers.map((t) => t.init.direction)).toEqual(['sendonly', 'sendonly']);
     expect(pc.transceivers[1]?.init.sendEncodings).toEqual([{ maxBitrate: 1_500_000, maxFramerate: 30 }]);
+    // A broadcast keeps its resolution and gives up frame rate; audio is left alone.
+    expect(pc.transceivers[1]?.sender.params.degradationPreference).toBe('maintain-resolution');
+    expect(pc.transceivers[0]?.sender.params.degradationPreference).toBeUndefined();
     expect(pc.config.iceServers).toEqual([
       { urls: 'stun:stun.example:3478' },
       { urls: 'turn:turn.example?transport=udp', username: 'u', credential: 'p' },
     ]);
     await p.stop();
-    expect(f.calls[1]).toMatchObject({ method: 'DELETE', url: 'http://srv/api/streams/s1/whip/sess-1' });
+    expect(f.calls[1]).toMatchObject({ method: 'DELETE', url: 'http://srv/api/whip/sess-1' });
+    expect(f.calls[1]?.headers.authorization).toBe('Bearer key-1');
     expect(pc.closed).toBe(true);
   });
 
@@ -137,12 +143,57 @@ describe('WhipPublisher', () => {
   it('says "unsupported" when the server has no WHIP endpoint, and closes the connection', async () => {
     const f = fakeFetch([]);
     const p = new WhipPublisher({
-      endpoint: 'http://srv/api/streams/s1/whip',
+      endpoint: 'http://srv/api/whip',
       fetch: f.fetch,
       RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection,
     });
     await expect(p.publish(media)).rejects.toMatchObject({ code: 'unsupported', status: 404 });
     expect(FakePC.last.closed).toBe(true);
+  });
+
+  it('says what a 409 (a publisher already, or an ended stream) and a 401 (a wrong key) mean', async () => {
+    const answering = (status: number, code: string) => ({
+      endpoint: 'http://srv/api/whip',
+      streamKey: 'k',
+      fetch: fakeFetch([{ method: 'POST', path: '/api/whip', status, body: { error: { code, message: 'refused' } } }]).fetch,
+      RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection,
+    });
+    await expect(new WhipPublisher(answering(409, 'conflict')).publish(media)).rejects.toMatchObject({
+      code: 'conflict',
+      status: 409,
+      message: 'This stream already has a publisher, or has ended.',
+    });
+    expect(FakePC.last.closed).toBe(true);
+    await expect(new WhipPublisher(answering(401, 'unauthorized')).publish(media)).rejects.toMatchObject({
+      code: 'unauthorized',
+      status: 401,
+      message: expect.stringMatching(/refused the stream key/) as unknown,
+    });
+  });
+
+  it('goes on when the browser refuses degradationPreference', async () => {
+    class StrictSender extends FakeSender {
+      override async setParameters(): Promise<void> {
+        throw new TypeError('degradationPreference is not supported');
+      }
+    }
+    class StrictPC extends FakePC {
+      override addTransceiver(kind: unknown, init: Record<string, unknown> = {}) {
+        const t = super.addTransceiver(kind, init);
+        t.sender = new StrictSender(t.sender.track, t.sender.params.encodings);
+        return t;
+      }
+    }
+    const f = fakeFetch([
+      { method: 'POST', path: /whip$/, status: 201, text: ANSWER, headers: { 'content-type': 'application/sdp', location: 'sess' } },
+    ]);
+    const p = new WhipPublisher({
+      endpoint: 'http://srv/whip',
+      fetch: f.fetch,
+      RTCPeerConnection: StrictPC as unknown as typeof RTCPeerConnection,
+    });
+    await p.publish(media);
+    expect(FakePC.last.remote?.sdp).toBe(ANSWER);
   });
 
   it('refuses a 201 without Location or with a body that is not SDP', async () => {
@@ -181,6 +232,26 @@ describe('WhepPlayer', () => {
       ['video', 'recvonly'],
     ]);
     expect(FakePC.last.remote?.sdp).toBe(ANSWER);
+  });
+
+  it("reports the server's 409 for a stream not live yet with its code and Retry-After", async () => {
+    const f = fakeFetch([
+      {
+        method: 'POST',
+        path: '/api/whep/s1',
+        status: 409,
+        headers: { 'retry-after': '5' },
+        body: { error: { code: 'not_live', message: 'this stream is not live' } },
+      },
+    ]);
+    const w = new WhepPlayer({
+      endpoint: 'http://srv/api/whep/s1',
+      fetch: f.fetch,
+      RTCPeerConnection: FakePC as unknown as typeof RTCPeerConnection,
+    });
+    await expect(w.play()).rejects.toMatchObject({ code: 'not_live', status: 409, retryAfter: 5 });
+    expect(f.calls[0]?.headers.authorization).toBeUndefined();
+    expect(FakePC.last.closed).toBe(true);
   });
 });
 
