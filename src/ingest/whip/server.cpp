@@ -10,6 +10,7 @@
 #include "util/crypto.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
+#include "util/run_on.hpp"
 #include "webrtc/certificate.hpp"
 #include "webrtc/transport.hpp"
 
@@ -195,30 +196,23 @@ Server::Entry* Server::find(const std::string& id, const Request& req) {
 
 net::awaitable<Response> Server::remove(Request& req) {
     const std::string id(req.param("session"));
-    co_await net::co_spawn(
-        udp_.strand(),
-        [&]() -> net::awaitable<void> {
-            Entry* e = find(id, req);
-            if (!e) throw http::open_error(Status::not_found, "not_found", "no such WHIP session");
-            auto session = e->session;
-            sessions_.erase(id);
-            session->stop("the publisher ended it (WHIP DELETE)");
-            co_return;
-        },
-        net::use_awaitable);
+    const bool found = co_await util::run_on(udp_.strand(), [&] {
+        Entry* e = find(id, req);
+        if (!e) return false;
+        auto session = e->session;
+        sessions_.erase(id);
+        session->stop("the publisher ended it (WHIP DELETE)");
+        return true;
+    });
+    if (!found) throw http::open_error(Status::not_found, "not_found", "no such WHIP session");
     co_return http::open_empty(req, Status::ok);
 }
 
 net::awaitable<Response> Server::patch(Request& req) {
     const std::string id(req.param("session"));
-    co_await net::co_spawn(
-        udp_.strand(),
-        [&]() -> net::awaitable<void> {
-            if (!find(id, req))
-                throw http::open_error(Status::not_found, "not_found", "no such WHIP session");
-            co_return;
-        },
-        net::use_awaitable);
+    const bool found =
+        co_await util::run_on(udp_.strand(), [&] { return find(id, req) != nullptr; });
+    if (!found) throw http::open_error(Status::not_found, "not_found", "no such WHIP session");
     http::check_trickle_patch(req, etag_of(id));
     co_return http::open_empty(req, Status::no_content);
 }

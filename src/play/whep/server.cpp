@@ -9,6 +9,7 @@
 #include "http/signaling.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
+#include "util/run_on.hpp"
 #include "webrtc/certificate.hpp"
 #include "webrtc/transport.hpp"
 
@@ -104,12 +105,8 @@ net::awaitable<std::shared_ptr<Feed>> Server::ready_feed(
     const std::string& stream_id,
     const std::string& rendition,
     const std::shared_ptr<live::LiveStream>& stream) {
-    auto feed = co_await net::co_spawn(
-        udp_.strand(),
-        [&]() -> net::awaitable<std::shared_ptr<Feed>> {
-            co_return feed_for(stream_id, rendition, stream);
-        },
-        net::use_awaitable);
+    auto feed = co_await util::run_on(udp_.strand(),
+                                      [&] { return feed_for(stream_id, rendition, stream); });
     // A feed made just now learns the tracks, then the GOP, from the stream's strand in a
     // moment: a few video packets tell whether the source has B-frames.
     net::steady_timer wait(co_await net::this_coro::executor);
@@ -158,13 +155,10 @@ net::awaitable<Response> Server::post(Request& req) {
                 const auto name = r->id().substr(r->id().rfind('/') + 1);
                 feed = co_await ready_feed(stream_id, name, r);
                 // The source's feed was made only to look: drop it unless others watch it.
-                co_await net::co_spawn(
-                    udp_.strand(),
-                    [&]() -> net::awaitable<void> {
-                        drop_if_unwatched(stream_id);
-                        co_return;
-                    },
-                    net::use_awaitable);
+                co_await util::run_on(udp_.strand(), [&] {
+                    drop_if_unwatched(stream_id);
+                    return true;
+                });
             }
         }
     }
@@ -275,19 +269,14 @@ void Server::drop_if_unwatched(const std::string& key) {
 net::awaitable<Response> Server::remove(Request& req) {
     const std::string id(req.param("session"));
     const std::string stream_id(req.param("streamId"));
-    bool found = false;
-    co_await net::co_spawn(
-        udp_.strand(),
-        [&]() -> net::awaitable<void> {
-            auto it = sessions_.find(id);
-            if (it == sessions_.end() || it->second.stream_id != stream_id) co_return;
-            found = true;
-            auto viewer = it->second.viewer;
-            viewer->stop("the viewer ended it (WHEP DELETE)");
-            ended(id);
-            co_return;
-        },
-        net::use_awaitable);
+    const bool found = co_await util::run_on(udp_.strand(), [&] {
+        auto it = sessions_.find(id);
+        if (it == sessions_.end() || it->second.stream_id != stream_id) return false;
+        auto viewer = it->second.viewer;
+        viewer->stop("the viewer ended it (WHEP DELETE)");
+        ended(id);
+        return true;
+    });
     if (!found) throw http::open_error(Status::not_found, "not_found", "no such WHEP session");
     co_return http::open_empty(req, Status::ok);
 }
@@ -295,15 +284,10 @@ net::awaitable<Response> Server::remove(Request& req) {
 net::awaitable<Response> Server::patch(Request& req) {
     const std::string id(req.param("session"));
     const std::string stream_id(req.param("streamId"));
-    bool found = false;
-    co_await net::co_spawn(
-        udp_.strand(),
-        [&]() -> net::awaitable<void> {
-            auto it = sessions_.find(id);
-            found = it != sessions_.end() && it->second.stream_id == stream_id;
-            co_return;
-        },
-        net::use_awaitable);
+    const bool found = co_await util::run_on(udp_.strand(), [&] {
+        auto it = sessions_.find(id);
+        return it != sessions_.end() && it->second.stream_id == stream_id;
+    });
     if (!found) throw http::open_error(Status::not_found, "not_found", "no such WHEP session");
     http::check_trickle_patch(req, etag_of(id));
     co_return http::open_empty(req, Status::no_content);
