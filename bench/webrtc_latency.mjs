@@ -62,7 +62,7 @@ writeFileSync(join(web, 'g2g.html'), `<!doctype html><meta charset="utf-8"><vide
 <script src="webrtc.js"></script><script src="hls.min.js"></script><script>${codec}</script>`);
 
 const srv = new Server({ backend: 'sqlite', webRoot: web, transcode: args.includes('--transcode'), vfrSources: true });
-await srv.start(['--log-level', 'warn', '--access-log=false']);
+await srv.start(['--access-log=false']);
 const alice = srv.createUser('alice', 'broadcaster');
 const s = (await srv.req('POST', '/api/streams/create', { token: alice.token, body: { channelId: uuid(), title: 'g2g' } })).json;
 const profile = mkdtempSync(join(tmpdir(), 'nchat-g2g-chrome-'));
@@ -104,7 +104,7 @@ try {
   await hls.goto(`${srv.base}/g2g.html`);
   await hls.evaluate((src) => {
     const v = document.getElementById('v');
-    const h = new Hls({ lowLatencyMode: true, liveSyncDurationCount: 1 });
+    const h = new Hls({ lowLatencyMode: true });
     h.loadSource(src); h.attachMedia(v); v.play().catch(() => {});
     window.watch(v);
   }, `${srv.base}/hls/${s.id}/master.m3u8`);
