@@ -84,10 +84,15 @@ void Worker::process_frame(FramePtr frame) {
     ++frame_counter_;
     // Pictures made for this frame so far: each rung scales from the nearest larger one.
     std::vector<FramePtr> made;
+    if (idr) {
+        // Sheds waiting for this IDR take effect lowest rung first: the order the shedder asked
+        // for them, which the health's events must keep when two land on the same IDR.
+        for (auto it = rungs_.rbegin(); it != rungs_.rend(); ++it)
+            if ((*it)->lane && (*it)->shed_pending) shed(**it);
+    }
     for (auto& r : rungs_) {
         if (!r->lane) continue;
         auto& c = *r->counters;
-        if (r->shed_pending && idr) shed(*r);
         if (r->shed) {
             if (!r->resume_pending || !idr) continue;
             r->shed = r->resume_pending = false;
