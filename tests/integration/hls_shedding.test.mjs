@@ -96,8 +96,13 @@ describe('shedding renditions under CPU pressure, with three players', { skip: s
         const pages = [];
         for (const p of PLAYERS) {
           const page = await f.browser.newPage();
+          // Every HLS request that failed, so a SEGMENT_MISSING says which URL and when.
+          const failed = [];
+          page.on('response', (res) => {
+            if (res.status() >= 400 && /\/hls\//.test(res.url())) failed.push(`${res.status()} ${new URL(res.url()).pathname}${new URL(res.url()).search} at ${Date.now()}`);
+          });
           await page.goto(`${srv.base}/${p.page}?src=${encodeURIComponent(`${srv.base}/hls/${s.id}/master.m3u8`)}`);
-          pages.push({ ...p, page, report: () => page.evaluate(() => window.report) });
+          pages.push({ ...p, page, failed, report: () => page.evaluate(() => window.report) });
         }
         for (const p of pages) {
           await until(async () => (await p.report()).times.at(-1) > 3, { timeout: 40000, every: 250, what: `${p.name} playing` })
@@ -130,7 +135,8 @@ describe('shedding renditions under CPU pressure, with three players', { skip: s
         `at ${b.height}p, latency ${b.latency?.toFixed?.(2)} s`).join('\n'));
       for (const { name, expected, a, b, stalls } of reports) {
         const errors = b.errors.filter((e) => !(expected && expected.test(e)));
-        assert.equal(b.fatal, null, `${name}: fatal ${b.fatal}; errors ${b.errors.join(', ')}`);
+        const failed = reports.find((r) => r.name === name)?.failed ?? [];
+        assert.equal(b.fatal, null, `${name}: fatal ${b.fatal}; errors ${b.errors.join(', ')}; failed requests ${JSON.stringify(failed.slice(-10))}`);
         assert.deepEqual(errors, [], `${name} reported errors: ${JSON.stringify(b.errorDetails ?? [])}; stalls ${JSON.stringify(stalls)}`);
         assert.ok(b.times.at(-1) - a.times.at(-1) > 0.8, `${name}: video time advances (${a.times.at(-1)} → ${b.times.at(-1)})`);
         const longest = Math.max(0, b.stalling, ...stalls.map((x) => x.ms));
