@@ -40,6 +40,10 @@ struct ApiContext {
     // What this node knows of a live stream's media (publishing, transcoder, renditions), as
     // fields of GET /api/streams/{id}/health; empty: only the stored status is reported.
     std::function<nlohmann::json(const std::string& stream_id)> media_health;
+    // The stream's recording (docs/recording.md): {state, durationMs, sizeBytes, renditions, …}
+    // or null when it has none; and its takedown (false: it is being recorded now).
+    std::function<nlohmann::json(const std::string& stream_id)> recording;
+    std::function<bool(const std::string& stream_id)> delete_recording;
     // Guests (POST /api/guest): the secret their tokens are signed with (empty: guests off) and
     // how often one address may ask for a guest token.
     std::string guest_secret;

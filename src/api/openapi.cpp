@@ -86,6 +86,25 @@ json guest_input_schema() {
              {{"displayName", {{"type", "string"}, {"minLength", 1}, {"maxLength", 32}}}}}};
 }
 
+json recording_schema() {
+    auto text = json{{"type", "string"}};
+    return {
+        {"type", "object"},
+        {"required",
+         {"streamId", "state", "durationMs", "sizeBytes", "renditions", "playlistUrl", "mp4Url"}},
+        {"properties",
+         {{"streamId", {{"type", "string"}, {"format", "uuid"}}},
+          {"state", {{"enum", {"recording", "complete", "failed", "interrupted"}}}},
+          {"durationMs", {{"type", "integer"}}},
+          {"sizeBytes", {{"type", "integer"}}},
+          {"renditions", {{"type", "array"}, {"items", text}}},
+          {"playlistUrl", text},
+          {"mp4Url", {{"type", {"string", "null"}}}},
+          {"startedAt", {{"type", "string"}, {"format", "date-time"}}},
+          {"endedAt", {{"type", "string"}, {"format", "date-time"}}},
+          {"error", text}}}};
+}
+
 json me_schema() {
     return {{"type", "object"},
             {"required", {"id", "name", "role", "guest"}},
@@ -163,6 +182,14 @@ json openapi_document(const std::string& version, const std::string& server_url)
            {{"type", "object"},
             {"required", {"streamId", "status", "publishing", "renditions", "transcode"}}},
            {401, 403, 404}, true);
+    auto& recording = paths["/api/streams/{id}/recording"];
+    recording["parameters"] = {id_param("id")};
+    recording["get"] =
+        op("What was recorded of the stream; its replay is playlistUrl once state is complete",
+           ref("Recording"), {401, 404}, false);
+    recording["delete"] =
+        op("Delete the recording and its files (takedown); 409 while it is being recorded", success,
+           {401, 403, 404, 409}, true);
     auto& access = paths["/api/streams/{id}/access/{userId}"];
     access["parameters"] = {id_param("id"), id_param("userId")};
     access["put"] = op("Let a user see a private stream", success, {400, 401, 403, 404}, true);
@@ -195,6 +222,7 @@ json openapi_document(const std::string& version, const std::string& server_url)
                               "WebSocket room members now (HLS players are not "
                               "counted)"}}}}}}}}}},
                     {"Me", me_schema()},
+                    {"Recording", recording_schema()},
                     {"CreateGuest", guest_input_schema()},
                     {"Guest", guest_schema()}};
     add_room_paths(paths, schemas);

@@ -204,6 +204,26 @@ net::awaitable<Response> stream_health(ApiContext& ctx, Request& req) {
     co_return json(req, Status::ok, out);
 }
 
+// What was recorded of a stream (issue 16), for whoever may see the stream.
+net::awaitable<Response> stream_recording(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, false);
+    nlohmann::json info = ctx.recording ? ctx.recording(l.stream.id) : nlohmann::json(nullptr);
+    if (info.is_null()) throw not_found("stream " + l.stream.id + " has no recording");
+    info["streamId"] = l.stream.id;
+    info["playlistUrl"] = ctx.hls_manifest_url(l.stream.id);
+    co_return json(req, Status::ok, info);
+}
+
+// Takedown: the recording's files go at once, and with them every replay URL.
+net::awaitable<Response> delete_recording(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, true);
+    nlohmann::json info = ctx.recording ? ctx.recording(l.stream.id) : nlohmann::json(nullptr);
+    if (info.is_null()) throw not_found("stream " + l.stream.id + " has no recording");
+    if (!ctx.delete_recording || !ctx.delete_recording(l.stream.id))
+        throw wrong_state("the stream is being recorded now; end it first");
+    co_return json(req, Status::ok, nlohmann::json{{"success", true}});
+}
+
 net::awaitable<Response> list_streams(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     store::StreamFilter f;
@@ -284,6 +304,8 @@ void add_stream_routes(http::Router& r, ApiContext& ctx) {
     r.add(Verb::post, "/api/streams/{id}/end", handler(ctx, end_stream));
     r.add(Verb::post, "/api/streams/{id}/key", handler(ctx, regenerate_key));
     r.add(Verb::get, "/api/streams/{id}/health", handler(ctx, stream_health));
+    r.add(Verb::get, "/api/streams/{id}/recording", handler(ctx, stream_recording));
+    r.add(Verb::delete_, "/api/streams/{id}/recording", handler(ctx, delete_recording));
     r.add(Verb::put, "/api/streams/{id}/access/{userId}", handler(ctx, grant_access));
     r.add(Verb::delete_, "/api/streams/{id}/access/{userId}", handler(ctx, revoke_access));
 }

@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <stdexcept>
 #include <variant>
 
@@ -101,6 +102,11 @@ const Key kKeys[] = {
      "Database URL: sqlite:PATH or postgres://USER@HOST:PORT/DB (default: "
      "sqlite:DATA_DIR/nchat-live.db)",
      false},
+    {"record", &Config::record,
+     "Record every live stream: each rendition's segments, replayed after it ends (also "
+     "STREAM_RECORDING_ENABLED)"},
+    {"record-path", &Config::record_path,
+     "Directory for recordings (default: DATA_DIR/recordings; also STREAM_RECORDING_PATH)"},
     {"log-level", &Config::log_level, "trace, debug, info, warn, error or off", false},
     {"http", &Config::http, "HTTP listen address (API, HLS, web app, WebSocket)"},
     {"rtmp", &Config::rtmp, "RTMP ingest listen address"},
@@ -338,6 +344,15 @@ void finish_config(CLI::App& cmd, Config& cfg) {
             std::visit([&](auto member) { from_file(t, cmd, k.name, cfg.*member); }, k.field);
         }
     }
+    // The product spec's names for the recording keys, when ours were not given.
+    if (const char* v = std::getenv("STREAM_RECORDING_ENABLED"); v && !given(cmd, "record")) {
+        std::string s = v;
+        if (s != "true" && s != "false" && s != "1" && s != "0")
+            throw std::runtime_error("STREAM_RECORDING_ENABLED: true or false");
+        cfg.record = s == "true" || s == "1";
+    }
+    if (const char* v = std::getenv("STREAM_RECORDING_PATH"); v && !given(cmd, "record-path"))
+        cfg.record_path = v;
     static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     bool level_ok = false;
     for (auto* l : kLevels)

@@ -22,6 +22,9 @@ struct Config {
         webrtc_public_ip;  // the address (or host name) WebRTC answers offer; default: udp's
     std::string data_dir = "./data";
     std::string db;  // default: sqlite:<data_dir>/nchat-live.db
+    // Recording (issue 16, docs/recording.md); the spec's STREAM_RECORDING_ENABLED/_PATH too.
+    bool record = true;
+    std::string record_path;  // default: <data_dir>/recordings
     std::string redis;
     std::string public_url;  // default: http://<http address>
     std::string ingest_url;  // default: rtmp://<public host>:<rtmp port>/live
@@ -67,6 +70,9 @@ struct Config {
     std::string db_url() const;
     // The transcode-* keys as the transcoder takes them (validated by finish_config).
     transcode::LadderConfig ladder_config() const;
+    std::string effective_record_path() const {
+        return record_path.empty() ? data_dir + "/recordings" : record_path;
+    }
     std::string effective_public_url() const;
     std::string effective_ingest_url() const;
 };

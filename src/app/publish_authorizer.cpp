@@ -4,6 +4,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "app/recording.hpp"
 #include "app/transcoding.hpp"
 #include "util/log.hpp"
 
@@ -48,6 +49,10 @@ boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthor
     if (!origin_.find(stream->id)) {
         auto pres =
             std::make_shared<hls::Presentation>(live->strand(), clock_, settings_.rendition);
+        if (settings_.recorder) {
+            if (auto rec = settings_.recorder->start(stream->id))
+                pres->set_listener(std::make_shared<RecordingListener>(std::move(rec)));
+        }
         if (settings_.transcoding) {
             live->add_consumer(settings_.transcoding->attach(stream->id, stream->max_resolution,
                                                              stream->top_rung, pres));

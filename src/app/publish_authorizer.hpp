@@ -7,6 +7,7 @@
 #include "hls/origin.hpp"
 #include "ingest/rtmp/server.hpp"
 #include "live/registry.hpp"
+#include "record/recorder.hpp"
 #include "store/database.hpp"
 
 namespace nchat::app {
@@ -17,6 +18,8 @@ struct PublishSettings {
     hls::RenditionConfig rendition;
     // The quality ladder (issue 5); null: the stream is packaged as published ("source").
     class Transcoding* transcoding = nullptr;
+    // Records every stream (docs/recording.md); null: recording is off.
+    record::Recorder* recorder = nullptr;
     // Told when a publish moves a stream to live (the room announces stream.status).
     std::function<void(const std::string& stream_id, store::StreamStatus)> on_status;
 };

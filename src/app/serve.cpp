@@ -12,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
+#include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
@@ -37,6 +38,7 @@
 #include "realtime/service.hpp"
 #include "realtime/viewer_sessions.hpp"
 #include "realtime/ws/server.hpp"
+#include "record/replay.hpp"
 #include "store/database.hpp"
 #include "transcode/ffmpeg_log.hpp"
 #include "util/clock.hpp"
@@ -138,13 +140,25 @@ int serve(const Config& cfg) {
     prometheus::Registry registry;
 
     hls::Origin origin;
+    // Recordings (issue 16): written when --record, replayed whatever it says (docs/recording.md).
+    record::RecorderOptions rec_opts;
+    rec_opts.root = cfg.effective_record_path();
+    record::Recorder recorder(rec_opts, clock);
+    record::Replay replay(recorder);
+    origin.set_fallback(
+        [&replay](const http::Request& req, std::string_view id, std::string_view rendition,
+                  std::string_view file) { return replay.serve(req, id, rendition, file); });
+    if (cfg.record) log->info("recording live streams to {}", rec_opts.root.string());
     realtime::Service* chat_service = nullptr;  // set once the bus exists, before any publish
     live::Registry streams(
         ioc.get_executor(), std::chrono::seconds(cfg.reconnect_grace), [&](const std::string& id) {
             net::co_spawn(ioc, mark_ended(db, clock, id, chat_service), net::detached);
             auto pres = origin.find(id);
             auto t = std::make_shared<net::steady_timer>(ioc, kEndedRetention);
-            t->async_wait([&origin, id, pres, t](auto) { origin.remove(id, pres); });
+            t->async_wait([&origin, &recorder, id, pres, t](auto) {
+                origin.remove(id, pres);
+                recorder.finish(id);  // if a rendition never said it ended
+            });
         });
 
     // Streams the store says are live have no publisher now (the server restarted or crashed):
@@ -232,6 +246,53 @@ int serve(const Config& cfg) {
             transcoding->refresh_metrics();
         };
     }
+    ctx.recording = [&recorder](const std::string& id) -> nlohmann::json {
+        auto info = recorder.info(id);
+        if (!info) return nullptr;
+        nlohmann::json out = {{"state", record::to_string(info->state)},
+                              {"durationMs", info->duration_ms},
+                              {"sizeBytes", info->size_bytes},
+                              {"renditions", info->renditions},
+                              {"mp4Url", nullptr}};
+        if (!info->started_at.empty()) out["startedAt"] = info->started_at;
+        if (!info->ended_at.empty()) out["endedAt"] = info->ended_at;
+        if (!info->error.empty()) out["error"] = info->error;
+        return out;
+    };
+    ctx.delete_recording = [&recorder, &origin](const std::string& id) {
+        if (!recorder.remove(id)) return false;
+        // The ended stream's last live window goes too: a takedown leaves no URL that plays.
+        if (auto pres = origin.find(id); pres && pres->ended()) origin.remove(id, pres);
+        return true;
+    };
+    {
+        // The recorder counts on its thread; /metrics catches the counters up with it.
+        auto counter = [&](const char* name, const char* help) -> prometheus::Counter& {
+            return prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({});
+        };
+        auto& rec_bytes = counter("nchat_recording_bytes_total", "Bytes written to recordings");
+        auto& rec_segments =
+            counter("nchat_recording_segments_total", "Segments written to recordings");
+        auto& rec_failures = counter("nchat_recording_failures_total",
+                                     "Recordings stopped by a write error or a full disk");
+        auto& rec_queued = prometheus::BuildGauge()
+                               .Name("nchat_recording_queued_bytes")
+                               .Help("Bytes waiting for the recordings' disk")
+                               .Register(registry)
+                               .Add({});
+        ctx.before_scrape = [&recorder, bytes = &rec_bytes, segments = &rec_segments,
+                             failures = &rec_failures, queued = &rec_queued,
+                             before = ctx.before_scrape] {
+            if (before) before();
+            auto catch_up = [](prometheus::Counter* c, std::uint64_t total) {
+                if (double(total) > c->Value()) c->Increment(double(total) - c->Value());
+            };
+            catch_up(bytes, recorder.stats().bytes.load());
+            catch_up(segments, recorder.stats().segments.load());
+            catch_up(failures, recorder.stats().failures.load());
+            queued->Set(double(recorder.writer().queued_bytes()));
+        };
+    }
     ctx.media_health = [&](const std::string& id) {
         nlohmann::json out = nlohmann::json::object();
         auto live = streams.find(id);
@@ -243,12 +304,14 @@ int serve(const Config& cfg) {
         }
         out["renditions"] = std::move(names);
         out["transcode"] = transcoding ? transcoding->health(id) : nlohmann::json(nullptr);
+        out["recording"] = ctx.recording(id);
         return out;
     };
     chat.start(ioc.get_executor());
     PublishSettings ps;
     ps.auto_live = cfg.auto_live;
     if (transcoding) ps.transcoding = transcoding.get();
+    if (cfg.record) ps.recorder = &recorder;
     ps.rendition.part_target = std::chrono::milliseconds(cfg.part_target_ms);
     ps.rendition.segment_target = std::chrono::milliseconds(cfg.segment_target_ms);
     ps.on_status = [&chat](const std::string& id, store::StreamStatus st) {

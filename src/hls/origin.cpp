@@ -188,6 +188,11 @@ std::shared_ptr<Presentation> Origin::find(std::string_view stream_id) const {
     return it == presentations_.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<Presentation> Origin::live(std::string_view stream_id) const {
+    auto pres = find(stream_id);
+    return pres && fallback_ && pres->ended() ? nullptr : pres;
+}
+
 std::size_t Origin::size() const {
     std::lock_guard lock(mu_);
     return presentations_.size();
@@ -198,7 +203,7 @@ bool Origin::answer_at_once(std::string_view path,
                             http::FastAnswer& out) const {
     std::array<std::string_view, 3> names;  // streamId, rendition, file
     if (!path.starts_with("/hls/") || !split_path(path.substr(5), names)) return false;
-    auto pres = find(names[0]);
+    auto pres = live(names[0]);
     auto p = pres ? pres->find(names[1]) : nullptr;
     if (!p) return false;
     if (names[2] == "index.m3u8") {
@@ -239,7 +244,12 @@ void Origin::add_routes(http::Router& router) {
 
     router.add(http::bhttp::verb::get, "/hls/{streamId}/master.m3u8",
                [this](Request& req) -> net::awaitable<Response> {
-                   auto pres = find(req.param("streamId"));
+                   auto pres = live(req.param("streamId"));
+                   if (!pres && fallback_) {
+                       if (auto r = fallback_(req, req.param("streamId"), "", "master.m3u8"))
+                           co_return std::move(*r);
+                       pres = find(req.param("streamId"));  // ended, not recorded: its last window
+                   }
                    if (!pres) co_return not_found(req, "no live stream here");
                    if (!co_await wait_for_media(pres)) {
                        co_return unavailable(req, "the stream has not sent media yet");
@@ -253,7 +263,14 @@ void Origin::add_routes(http::Router& router) {
     router.add(
         http::bhttp::verb::get, "/hls/{streamId}/{rendition}/{file}",
         [this](Request& req) -> net::awaitable<Response> {
-            auto pres = find(req.param("streamId"));
+            auto pres = live(req.param("streamId"));
+            if (!pres && fallback_) {
+                if (auto r = fallback_(req, req.param("streamId"), req.param("rendition"),
+                                       req.param("file"))) {
+                    co_return std::move(*r);
+                }
+                pres = find(req.param("streamId"));
+            }
             auto p = pres ? pres->find(req.param("rendition")) : nullptr;
             if (!p) co_return not_found(req, "no such rendition");
             auto file = std::string(req.param("file"));

@@ -23,6 +23,20 @@ std::shared_ptr<Packager> Presentation::add_rendition(const std::string& name) {
         if (m.name == name) return m.packager;
     }
     auto p = std::make_shared<Packager>(strand_, clock_, config_, timeline_, changes_, siblings_);
+    if (listener_) {
+        // The packager may outlive this presentation (its consumers hold it).
+        p->on_segments([l = listener_, self = weak_from_this(), name,
+                        first = members_.empty()](const Segment* s) {
+            if (s == nullptr) {
+                l->on_rendition_end(name);
+                return;
+            }
+            l->on_segment(name, *s);
+            // The best rendition's segments pace it: the ladder's playlist with its bandwidths.
+            if (auto pres = self.lock(); pres && first)
+                l->on_master_playlist(pres->master_playlist());
+        });
+    }
     siblings_->add(p);
     members_.push_back({name, p});
     return p;
@@ -43,6 +57,15 @@ void Presentation::remove_rendition(std::string_view name) {
         siblings_->remove(m.packager.get());
         return true;
     });
+}
+
+bool Presentation::ended() const {
+    std::lock_guard lock(mu_);
+    if (members_.empty()) return false;
+    for (const auto& m : members_) {
+        if (!m.packager->finished()) return false;
+    }
+    return true;
 }
 
 std::vector<Presentation::Member> Presentation::renditions() const {

@@ -17,7 +17,17 @@ namespace nchat::hls {
 // The one rendition of a stream packaged as it was published (no transcoding).
 inline constexpr const char* kSourceRendition = "source";
 
-class Presentation {
+// Told, on the stream strand, of every complete segment of each rendition, of each rendition's
+// end, and of the multivariant playlist as it changes (the recording; record/recorder.hpp).
+class PresentationListener {
+public:
+    virtual ~PresentationListener() = default;
+    virtual void on_segment(const std::string& rendition, const Segment& s) = 0;
+    virtual void on_rendition_end(const std::string& rendition) = 0;
+    virtual void on_master_playlist(std::string text) = 0;
+};
+
+class Presentation : public std::enable_shared_from_this<Presentation> {
 public:
     Presentation(boost::asio::any_io_executor stream_strand,
                  util::Clock& clock,
@@ -26,6 +36,10 @@ public:
     // Any thread. A new rendition packaged on the stream strand, on this presentation's
     // timeline; listed in the order added (the best first). Same name again: the same packager.
     std::shared_ptr<Packager> add_rendition(const std::string& name);
+    // Before any rendition is added.
+    void set_listener(std::shared_ptr<PresentationListener> l) { listener_ = std::move(l); }
+    // Any thread: every rendition has ended (the stream is over; its replay may take over).
+    bool ended() const;
     std::shared_ptr<Packager> find(std::string_view name) const;
     // Any thread. The rendition leaves the multivariant playlist and its URLs answer 404 (the
     // transcoder's plan dropped it: the source got smaller). Its packager lives on with the
@@ -57,6 +71,7 @@ private:
     std::shared_ptr<Siblings> siblings_;
     mutable std::mutex mu_;  // guards members_ (added from the transcoder, read by the origin)
     std::vector<Member> members_;
+    std::shared_ptr<PresentationListener> listener_;
 };
 
 }  // namespace nchat::hls

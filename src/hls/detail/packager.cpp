@@ -119,6 +119,20 @@ void Packager::on_end() {
     ended_ = true;
     if (rendition_) rendition_->finish();
     wake_all();
+    finished_.store(true, std::memory_order_release);
+    if (segment_sink_) segment_sink_(nullptr);
+}
+
+void Packager::sink_segments() {
+    const auto& segments = rendition_->window().segments;
+    // Newest first back to the last one given: a window holds a dozen segments.
+    std::size_t i = segments.size();
+    while (i > 0 && (!sunk_msn_ || segments[i - 1].msn > *sunk_msn_))
+        --i;
+    for (; i < segments.size() && segments[i].complete; ++i) {
+        sunk_msn_ = segments[i].msn;
+        segment_sink_(&segments[i]);
+    }
 }
 
 void Packager::add_waiter(std::function<void()> wake) {
@@ -165,6 +179,7 @@ void Packager::wake_all() {
     if (rendition_) {
         published_.store(std::make_shared<const Window>(rendition_->window()),
                          std::memory_order_release);
+        if (segment_sink_) sink_segments();
     }
     auto w = std::move(waiters_);
     waiters_.clear();

@@ -55,6 +55,11 @@ public:
     void on_end() override;
     // In a gap: follow `sibling`'s window with GAP parts (Rendition::fill_gap), waking waiters.
     void follow(const Window& sibling);
+    // Before any media: `f` gets each segment once it is complete, in order, then nullptr at
+    // the end (on the stream strand; recording).
+    void on_segments(std::function<void(const Segment*)> f) { segment_sink_ = std::move(f); }
+    // Any thread: on_end has run.
+    bool finished() const { return finished_.load(std::memory_order_acquire); }
 
     // On the stream strand.
     boost::asio::any_io_executor strand() const { return strand_; }
@@ -82,6 +87,7 @@ public:
 private:
     void wake_all();       // the window changed: wake waiters, drop the rendered playlists
     void lead_siblings();  // this window has media and moved: siblings in a gap follow it
+    void sink_segments();  // the segments completed since the last call go to segment_sink_
 
     boost::asio::any_io_executor strand_;
     util::Clock& clock_;
@@ -95,6 +101,9 @@ private:
     bool rebase_ = false;
     double offset_seconds_ = 0;
     std::uint64_t parts_seen_ = 0;
+    std::function<void(const Segment*)> segment_sink_;
+    std::optional<std::uint64_t> sunk_msn_;  // the last segment given to segment_sink_
+    std::atomic<bool> finished_{false};
     std::shared_ptr<std::atomic<std::uint64_t>> changes_;
     std::shared_ptr<Siblings> siblings_;
     struct Rendered {

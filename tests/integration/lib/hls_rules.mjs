@@ -329,7 +329,10 @@ export function checkMultivariant(text) {
 // read `violations` at the end. `latest` keeps each rendition's newest playlist for the
 // side-by-side check, done on every multivariant-aware reload.
 export class Checker {
-  constructor(opts = {}) { this.opts = opts; this.histories = new Map(); this.latest = new Map(); this.violations = []; this.count = 0; }
+  constructor(opts = {}) {
+    this.opts = opts; this.histories = new Map(); this.latest = new Map(); this.latestVod = new Map();
+    this.violations = []; this.count = 0;
+  }
 
   // `client`: who read it. Reloads are compared per client (one client's requests come back
   // in order; several clients' responses interleave in any order).
@@ -344,13 +347,17 @@ export class Checker {
     }
     this.violations.push(...tag(checkMediaPlaylist(text, this.opts)));
     const rendition = u.pathname.split('/').slice(-2)[0];
-    const key = `${client} ${rendition}`;
+    // After a stream ends, the same URL serves its recording as VOD (docs/recording.md): a new
+    // playlist, compared with its own reloads and its VOD siblings, not with the live ones.
+    const vod = /^#EXT-X-PLAYLIST-TYPE:VOD$/m.test(text);
+    const key = `${client} ${rendition}${vod ? ' vod' : ''}`;
     if (!this.histories.has(key)) this.histories.set(key, new PlaylistHistory());
     // A delta update lists fewer segments: history compares what both list.
     const blocking = u.searchParams.has('_HLS_msn');
     this.violations.push(...tag(this.histories.get(key).add(text, { blocking })));
-    if (!blocking) this.latest.set(rendition, text);
-    const named = Object.fromEntries(this.latest);
+    const latest = vod ? this.latestVod : this.latest;
+    if (!blocking) latest.set(rendition, text);
+    const named = Object.fromEntries(latest);
     this.violations.push(...tag(checkSiblings(named)));
   }
 }

@@ -1,0 +1,100 @@
+// Recording and replay (issue 16): a published stream is recorded as the packager makes its
+// segments; once it ends, its hlsManifestUrl serves the recording as VOD, which ffprobe reads from
+// start to end with every rendition; a takedown leaves no file and 404 everywhere.
+// (A full disk: recording_disk.test.mjs.)
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Server, uuid } from './lib/harness.mjs';
+import { publish, ffprobe, until } from './lib/media.mjs';
+
+const SECONDS = 12;
+
+describe('recording and replay', () => {
+  const srv = new Server({ backend: 'sqlite', transcode: true });
+  let alice;
+  const rtmpUrl = () => srv.stdout.match(/RTMP ingest\s+(rtmp:\/\/\S+)/)[1];
+  const newStream = async () =>
+    (await srv.req('POST', '/api/streams/create', { token: alice.token, body: { channelId: uuid(), title: 'recorded' } })).json;
+  const recording = async (id) => (await srv.req('GET', `/api/streams/${id}/recording`)).json;
+
+  before(async () => {
+    // A two-rung ladder from a 360p source: the source passed through and one encoded rung.
+    await srv.start(['--reconnect-grace', '1', '--transcode-ladder', '360p:800:30,180p:200:30']);
+    alice = srv.createUser('alice', 'broadcaster');
+  });
+  after(async () => {
+    const r = await srv.stop();
+    srv.cleanup();
+    assert.equal(r.code, 0, `graceful exit; stderr:\n${srv.stderr.slice(-3000)}`);
+  });
+
+  it('records every rendition and replays it as VOD after the stream ends', async () => {
+    const s = await newStream();
+    const pub = publish(`${rtmpUrl()}/${s.streamKey}`, { seconds: SECONDS });
+    await until(async () => (await recording(s.id))?.state === 'recording', { what: 'recording starts' });
+    const during = await srv.req('GET', `/api/streams/${s.id}/health`, { token: alice.token });
+    assert.equal(during.json.recording.state, 'recording');
+    await pub.done;
+    // The publisher left; the 1 s grace ends the stream, and the recording completes.
+    await until(async () => (await recording(s.id))?.state === 'complete', { timeout: 30000, what: 'recording complete' });
+    const rec = await recording(s.id);
+    assert.deepEqual(rec.renditions, ['360p', '180p']);
+    assert.ok(Math.abs(rec.durationMs - SECONDS * 1000) <= 1000, `durationMs ${rec.durationMs}`);
+    assert.ok(rec.sizeBytes > 100_000, `sizeBytes ${rec.sizeBytes}`);
+    assert.equal(rec.playlistUrl, `${srv.base}/hls/${s.id}/master.m3u8`);
+    assert.ok(rec.startedAt && rec.endedAt, JSON.stringify(rec));
+
+    // The same URL as live, now VOD: every segment from the first, and the end.
+    const master = await srv.req('GET', `/hls/${s.id}/master.m3u8`);
+    assert.equal(master.status, 200);
+    assert.match(master.text, /360p\/index\.m3u8/);
+    assert.match(master.text, /180p\/index\.m3u8/);
+    for (const r of rec.renditions) {
+      const media = await srv.req('GET', `/hls/${s.id}/${r}/index.m3u8`);
+      assert.equal(media.status, 200);
+      assert.match(media.text, /#EXT-X-PLAYLIST-TYPE:VOD/);
+      assert.match(media.text, /#EXT-X-ENDLIST\n$/);
+      assert.doesNotMatch(media.text, /EXT-X-PART|PRELOAD-HINT|SERVER-CONTROL/);
+      const total = [...media.text.matchAll(/#EXTINF:([\d.]+),/g)].reduce((a, m) => a + Number(m[1]), 0);
+      assert.ok(Math.abs(total - SECONDS) <= 1, `${r}: ${total} s listed`);
+      assert.match(media.text, /#EXT-X-MEDIA-SEQUENCE:0\n/, `${r} starts at the first segment`);
+    }
+
+    // ffprobe reads the replay from start to end, every rendition, video and audio.
+    const probe = ffprobe(`${srv.base}/hls/${s.id}/master.m3u8`, ['-show_entries', 'format=duration:stream=codec_name,width,height']);
+    assert.equal(probe.status, 0, probe.stderr);
+    assert.ok(Math.abs(Number(probe.json.format.duration) - SECONDS) <= 1, `duration ${probe.json.format.duration}`);
+    const heights = probe.json.streams.filter((x) => x.codec_name === 'h264').map((x) => x.height);
+    assert.ok(heights.includes(360) && heights.includes(180), `video heights ${heights}`);
+    assert.ok(probe.json.streams.some((x) => x.codec_name === 'aac'), 'audio');
+    // The top rung decodes whole: every frame of the 12 s at 30 fps, give or take the last GOP's
+    // frames still in flight when the publisher stopped.
+    const frames = ffprobe(`${srv.base}/hls/${s.id}/360p/index.m3u8`, ['-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames']);
+    assert.equal(frames.status, 0, frames.stderr);
+    const n = Number(frames.json.streams[0].nb_read_frames);
+    assert.ok(n >= SECONDS * 30 - 30 && n <= SECONDS * 30, `${n} frames decoded`);
+  });
+
+  it('takes a recording down: its files go and every URL answers 404', async () => {
+    const s = await newStream();
+    const pub = publish(`${rtmpUrl()}/${s.streamKey}`, { seconds: 4 });
+    await until(async () => (await recording(s.id))?.state === 'recording', { what: 'recording starts' });
+    const busy = await srv.req('DELETE', `/api/streams/${s.id}/recording`, { token: alice.token });
+    assert.equal(busy.status, 409, 'not while it is being recorded');
+    await pub.done;
+    await until(async () => (await recording(s.id))?.state === 'complete', { timeout: 30000, what: 'recording complete' });
+    assert.equal((await srv.req('GET', `/hls/${s.id}/360p/index.m3u8`)).status, 200);
+    const bob = srv.createUser('bob', 'viewer');
+    assert.equal((await srv.req('DELETE', `/api/streams/${s.id}/recording`, { token: bob.token })).status, 403);
+    const del = await srv.req('DELETE', `/api/streams/${s.id}/recording`, { token: alice.token });
+    assert.equal(del.status, 200, del.text);
+    for (const path of [`/api/streams/${s.id}/recording`, `/hls/${s.id}/master.m3u8`, `/hls/${s.id}/360p/index.m3u8`,
+      `/hls/${s.id}/360p/init.mp4`, `/hls/${s.id}/360p/seg1.m4s`]) {
+      assert.equal((await srv.req('GET', path)).status, 404, path);
+    }
+    const root = join(srv.dataDir, 'recordings');
+    await until(() => readdirSync(root).every((d) => !d.includes(s.id)), { what: 'the files deleted' });
+  });
+});
