@@ -44,6 +44,8 @@ struct ApiContext {
     // or null when it has none; and its takedown (false: it is being recorded now).
     std::function<nlohmann::json(const std::string& stream_id)> recording;
     std::function<bool(const std::string& stream_id)> delete_recording;
+    // The recording's MP4 download (a file path), empty when there is none yet.
+    std::function<std::string(const std::string& stream_id)> recording_download;
     // Guests (POST /api/guest): the secret their tokens are signed with (empty: guests off) and
     // how often one address may ask for a guest token.
     std::string guest_secret;

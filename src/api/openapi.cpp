@@ -190,6 +190,16 @@ json openapi_document(const std::string& version, const std::string& server_url)
     recording["delete"] =
         op("Delete the recording and its files (takedown); 409 while it is being recorded", success,
            {401, 403, 404, 409}, true);
+    auto& mp4 = paths["/api/streams/{id}/recording.mp4"];
+    mp4["parameters"] = {id_param("id")};
+    mp4["get"] = {{"summary",
+                   "The recording's best rendition as one MP4 (remuxed, not re-encoded); Range "
+                   "requests answered 206; ?download=1 sets Content-Disposition"},
+                  {"responses",
+                   {{"200", {{"description", "video/mp4"}}},
+                    {"206", {{"description", "the requested range"}}},
+                    {"404", {{"description", "no MP4 (not recorded, or not ready yet)"}}},
+                    {"416", {{"description", "the range is past the end"}}}}}};
     auto& access = paths["/api/streams/{id}/access/{userId}"];
     access["parameters"] = {id_param("id"), id_param("userId")};
     access["put"] = op("Let a user see a private stream", success, {400, 401, 403, 404}, true);

@@ -1,6 +1,9 @@
 // The stream-management routes of the product spec (docs/api.md).
 
 #include <boost/asio/awaitable.hpp>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api/authenticate.hpp"
 #include "api/errors.hpp"
@@ -11,6 +14,7 @@
 #include "api/stream_input.hpp"
 #include "api/stream_json.hpp"
 #include "auth/permissions.hpp"
+#include "http/range.hpp"
 #include "realtime/service.hpp"
 #include "store/database.hpp"
 #include "util/ids.hpp"
@@ -211,7 +215,52 @@ net::awaitable<Response> stream_recording(ApiContext& ctx, Request& req) {
     if (info.is_null()) throw not_found("stream " + l.stream.id + " has no recording");
     info["streamId"] = l.stream.id;
     info["playlistUrl"] = ctx.hls_manifest_url(l.stream.id);
+    const bool mp4 = info.value("mp4", false);
+    info.erase("mp4");
+    info["mp4Url"] =
+        mp4 ? nlohmann::json(ctx.public_url + "/api/streams/" + l.stream.id + "/recording.mp4")
+            : nlohmann::json(nullptr);
     co_return json(req, Status::ok, info);
+}
+
+// The recording as one MP4 file, with Range (RFC 9110 §14) so that players seek and downloads
+// resume; `?download=1` asks the browser to save it.
+net::awaitable<Response> recording_mp4(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, false);
+    std::string path = ctx.recording_download ? ctx.recording_download(l.stream.id) : "";
+    if (path.empty()) throw not_found("stream " + l.stream.id + " has no MP4 recording (yet)");
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw not_found("stream " + l.stream.id + " has no MP4 recording (yet)");
+    auto file = std::make_shared<const http::FileHandle>(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw not_found("stream " + l.stream.id + " has no MP4 recording");
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    http::ByteRange range{0, size};
+    auto check = http::parse_byte_range(req.header(http::bhttp::field::range), size, range);
+    Response res{check == http::RangeCheck::partial ? Status::partial_content : Status::ok,
+                 req.raw.version()};
+    res.set(http::bhttp::field::accept_ranges, "bytes");
+    res.set(http::bhttp::field::cache_control, "private, no-cache");
+    res.keep_alive(req.raw.keep_alive());
+    if (check == http::RangeCheck::unsatisfiable) {
+        res.result(Status::range_not_satisfiable);
+        res.set(http::bhttp::field::content_range, "bytes */" + std::to_string(size));
+        res.content_length(0);
+        co_return res;
+    }
+    res.set(http::bhttp::field::content_type, "video/mp4");
+    if (req.query_param("download")) {
+        res.set(http::bhttp::field::content_disposition,
+                "attachment; filename=\"stream-" + l.stream.id + ".mp4\"");
+    }
+    if (check == http::RangeCheck::partial) {
+        res.set(http::bhttp::field::content_range,
+                "bytes " + std::to_string(range.first) + "-" +
+                    std::to_string(range.first + range.length - 1) + "/" + std::to_string(size));
+    }
+    res.body().send_file(std::move(file), range.first, range.length);
+    res.content_length(range.length);
+    co_return res;
 }
 
 // Takedown: the recording's files go at once, and with them every replay URL.
@@ -306,6 +355,7 @@ void add_stream_routes(http::Router& r, ApiContext& ctx) {
     r.add(Verb::get, "/api/streams/{id}/health", handler(ctx, stream_health));
     r.add(Verb::get, "/api/streams/{id}/recording", handler(ctx, stream_recording));
     r.add(Verb::delete_, "/api/streams/{id}/recording", handler(ctx, delete_recording));
+    r.add(Verb::get, "/api/streams/{id}/recording.mp4", handler(ctx, recording_mp4));
     r.add(Verb::put, "/api/streams/{id}/access/{userId}", handler(ctx, grant_access));
     r.add(Verb::delete_, "/api/streams/{id}/access/{userId}", handler(ctx, revoke_access));
 }

@@ -24,7 +24,8 @@ struct Config {
     std::string db;  // default: sqlite:<data_dir>/nchat-live.db
     // Recording (issue 16, docs/recording.md); the spec's STREAM_RECORDING_ENABLED/_PATH too.
     bool record = true;
-    std::string record_path;  // default: <data_dir>/recordings
+    std::string record_path;        // default: <data_dir>/recordings
+    int record_retention_days = 0;  // 0: kept until deleted
     std::string redis;
     std::string public_url;  // default: http://<http address>
     std::string ingest_url;  // default: rtmp://<public host>:<rtmp port>/live

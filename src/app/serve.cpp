@@ -149,6 +149,17 @@ int serve(const Config& cfg) {
         [&replay](const http::Request& req, std::string_view id, std::string_view rendition,
                   std::string_view file) { return replay.serve(req, id, rendition, file); });
     if (cfg.record) log->info("recording live streams to {}", rec_opts.root.string());
+    // Retention: at start, then hourly, recordings past their days are deleted on its thread.
+    auto retention = std::make_shared<net::steady_timer>(ioc);
+    std::function<void()> sweep = [&, retention] {
+        if (cfg.record_retention_days <= 0) return;
+        recorder.sweep(std::chrono::hours(24 * cfg.record_retention_days));
+        retention->expires_after(std::chrono::hours(1));
+        retention->async_wait([&sweep](boost::system::error_code ec) {
+            if (!ec) sweep();
+        });
+    };
+    sweep();
     realtime::Service* chat_service = nullptr;  // set once the bus exists, before any publish
     live::Registry streams(
         ioc.get_executor(), std::chrono::seconds(cfg.reconnect_grace), [&](const std::string& id) {
@@ -253,11 +264,15 @@ int serve(const Config& cfg) {
                               {"durationMs", info->duration_ms},
                               {"sizeBytes", info->size_bytes},
                               {"renditions", info->renditions},
-                              {"mp4Url", nullptr}};
+                              {"mp4", info->mp4}};
         if (!info->started_at.empty()) out["startedAt"] = info->started_at;
         if (!info->ended_at.empty()) out["endedAt"] = info->ended_at;
         if (!info->error.empty()) out["error"] = info->error;
         return out;
+    };
+    ctx.recording_download = [&recorder](const std::string& id) {
+        auto p = recorder.download(id);
+        return p ? p->string() : std::string();
     };
     ctx.delete_recording = [&recorder, &origin](const std::string& id) {
         if (!recorder.remove(id)) return false;

@@ -1,11 +1,13 @@
 #include "record/recorder.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "record/index.hpp"
+#include "record/mp4.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -209,11 +211,45 @@ void Recording::complete_locked() {
                 self->fail("writing recording.json", ec);
                 return std::error_code{};
             }
-            if (ok && self->state_.compare_exchange_strong(expected, State::complete))
+            if (ok && self->state_.compare_exchange_strong(expected, State::complete)) {
                 util::logger("record")->info("stream={} recording complete", self->stream_id_);
+                self->make_download();
+            }
             return std::error_code{};
         },
         true);
+}
+
+void Recording::make_download() {
+    std::string best;
+    {
+        std::lock_guard lock(mu_);
+        auto names = renditions_of(master_);
+        if (!names.empty()) {
+            best = names.front();
+        } else if (!duration_us_.empty()) {
+            best = duration_us_.begin()->first;
+        }
+    }
+    if (best.empty()) return;
+    const fs::path rdir = dir_ / best;
+    auto text = read_small_file(rdir / "index.txt", kMaxIndexBytes);
+    if (!text) return;
+    auto entries = parse_index(*text, kMaxIndexEntries);
+    bool truncated = false;
+    const auto start = std::chrono::steady_clock::now();
+    if (auto ec = make_mp4(rdir, entries, dir_ / "recording.mp4", &truncated)) {
+        // The replay plays without it: the download is what is missing.
+        util::logger("record")->error("stream={} recording.mp4 of {} not made: {}", stream_id_,
+                                      best, ec.message());
+        return;
+    }
+    mp4_.store(true);
+    util::logger("record")->info("stream={} recording.mp4 from {} in {} ms{}", stream_id_, best,
+                                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::steady_clock::now() - start)
+                                     .count(),
+                                 truncated ? " (up to a change of codec configuration)" : "");
 }
 
 std::error_code Recording::open_on_writer() {
@@ -307,6 +343,7 @@ Info Recording::info() const {
     out.ended_at = ended_at_;
     for (const auto& [r, d] : duration_us_)
         out.duration_ms = std::max(out.duration_ms, d / 1000);
+    out.mp4 = mp4_.load();
     out.renditions = renditions_of(master_);
     if (out.renditions.empty()) {
         for (const auto& [r, d] : duration_us_)
@@ -373,6 +410,44 @@ bool Recorder::remove(std::string_view stream_id) {
     return true;
 }
 
+std::optional<fs::path> Recorder::download(std::string_view stream_id) const {
+    auto d = dir(stream_id);
+    if (!d || recording_now(stream_id)) return std::nullopt;
+    std::error_code ec;
+    auto p = *d / "recording.mp4";
+    if (!fs::exists(p, ec)) return std::nullopt;
+    return p;
+}
+
+std::vector<std::string> Recorder::expired(util::Time cutoff) const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(options_.root, ec)) {
+        const std::string id = entry.path().filename().string();
+        if (!entry.is_directory() || !safe_name(id) || recording_now(id)) continue;
+        auto json = read_small_file(entry.path() / "recording.json", kMaxSmallFile);
+        if (!json) continue;
+        auto j = nlohmann::json::parse(*json, nullptr, false);
+        if (!j.is_object()) continue;
+        // An interrupted recording has no end: its start says how old it is.
+        std::string when = j.value("endedAt", j.value("startedAt", ""));
+        auto t = util::parse_iso8601(when);
+        if (t && *t < cutoff) out.push_back(id);
+    }
+    return out;
+}
+
+void Recorder::sweep(std::chrono::hours max_age) {
+    const util::Time cutoff = clock_.now() - max_age;
+    writer_.push(nullptr, 0, "retention", [this, cutoff] {
+        for (const auto& id : expired(cutoff)) {
+            if (remove(id))
+                util::logger("record")->info("stream={} recording past its retention", id);
+        }
+        return std::error_code{};
+    });
+}
+
 bool Recorder::recording_now(std::string_view stream_id) const {
     std::lock_guard lock(mu_);
     auto it = active_.find(stream_id);
@@ -402,6 +477,8 @@ std::optional<Info> Recorder::info(const std::string& stream_id) const {
     out.ended_at = j.value("endedAt", "");
     if (auto master = read_small_file(*d / "master.m3u8", kMaxSmallFile))
         out.renditions = renditions_of(*master);
+    std::error_code ec;
+    out.mp4 = fs::exists(*d / "recording.mp4", ec);
     for (const auto& r : out.renditions) {
         auto text = read_small_file(*d / r / "index.txt", kMaxIndexBytes);
         if (!text) continue;

@@ -6,6 +6,7 @@
 //   <root>/<streamId>/<rendition>/init{g}.mp4, seg{msn}.m4s, index.txt (record/index.hpp)
 // A full disk or an I/O error stops the recording, never the stream.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -43,6 +44,7 @@ struct Info {
     std::vector<std::string> renditions;
     std::string started_at;  // ISO 8601, empty if unknown
     std::string ended_at;
+    bool mp4 = false;  // recording.mp4 (the best rendition, remuxed) is ready
 };
 
 struct RecorderOptions {
@@ -86,6 +88,8 @@ private:
     void queue(std::size_t bytes, std::string what, Writer::Work work, bool always = false);
     bool mark_failed(const std::string& what, std::error_code ec);
     void complete_locked();
+    // On the writer thread, after the completion: recording.mp4 from the best rendition.
+    void make_download();
     std::error_code open_on_writer();  // dirs, offsets from an earlier run's index
     std::string json_locked(State state) const;
 
@@ -93,6 +97,7 @@ private:
     const std::string stream_id_;
     const std::filesystem::path dir_;
     std::atomic<State> state_{State::recording};
+    std::atomic<bool> mp4_{false};
 
     mutable std::mutex error_mu_;  // after mu_ when both are held
     std::string error_;
@@ -131,6 +136,11 @@ public:
     // Takedown: the files leave every URL at once (renamed aside, deleted on the writer thread).
     // False while the stream is being recorded, or when it has no recording.
     bool remove(std::string_view stream_id);
+    // recording.mp4 of a stream whose recording is done; nullopt when there is none (yet).
+    std::optional<std::filesystem::path> download(std::string_view stream_id) const;
+    // Retention: queues, on the disk thread, the deletion of every finished recording that ended
+    // more than `max_age` ago (a takedown's way: gone from every URL). Returns at once.
+    void sweep(std::chrono::hours max_age);
     // Its recording is being written now (its replay waits until it completes).
     bool recording_now(std::string_view stream_id) const;
 
@@ -140,6 +150,8 @@ public:
 
 private:
     friend class Recording;
+    // On the writer thread: the finished recordings older than `cutoff`.
+    std::vector<std::string> expired(util::Time cutoff) const;
     RecorderOptions options_;
     util::Clock& clock_;
     RecorderStats stats_;

@@ -75,6 +75,35 @@ describe('recording and replay', () => {
     assert.equal(frames.status, 0, frames.stderr);
     const n = Number(frames.json.streams[0].nb_read_frames);
     assert.ok(n >= SECONDS * 30 - 30 && n <= SECONDS * 30, `${n} frames decoded`);
+
+    // The download: the best rendition as one MP4, remuxed after the end.
+    await until(async () => (await recording(s.id))?.mp4Url, { timeout: 30000, what: 'the MP4' });
+    const mp4Url = (await recording(s.id)).mp4Url;
+    assert.equal(mp4Url, `${srv.base}/api/streams/${s.id}/recording.mp4`);
+    const mp4 = ffprobe(mp4Url, ['-show_entries', 'format=duration,format_name:stream=codec_name,height,nb_frames']);
+    assert.equal(mp4.status, 0, mp4.stderr);
+    assert.ok(Math.abs(Number(mp4.json.format.duration) - SECONDS) <= 1, `MP4 duration ${mp4.json.format.duration}`);
+    const mv = mp4.json.streams.find((x) => x.codec_name === 'h264');
+    assert.equal(mv.height, 360);
+    assert.equal(Number(mv.nb_frames), n, 'the MP4 has the frames of the replay');
+    assert.ok(mp4.json.streams.some((x) => x.codec_name === 'aac'));
+    // Ranges, as a player seeking or a download resuming asks them.
+    const whole = await fetch(mp4Url);
+    const size = Number(whole.headers.get('content-length'));
+    assert.equal(whole.headers.get('accept-ranges'), 'bytes');
+    assert.equal((await whole.arrayBuffer()).byteLength, size);
+    const part = await fetch(mp4Url, { headers: { range: 'bytes=100-199' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 100-199/${size}`);
+    assert.equal((await part.arrayBuffer()).byteLength, 100);
+    const tail = await fetch(mp4Url, { headers: { range: 'bytes=-10' } });
+    assert.equal(tail.status, 206);
+    assert.equal((await tail.arrayBuffer()).byteLength, 10);
+    const past = await fetch(mp4Url, { headers: { range: `bytes=${size}-` } });
+    assert.equal(past.status, 416);
+    assert.equal(past.headers.get('content-range'), `bytes */${size}`);
+    const dl = await fetch(`${mp4Url}?download=1`, { method: 'GET', headers: { range: 'bytes=0-0' } });
+    assert.match(dl.headers.get('content-disposition') ?? '', /attachment; filename="stream-.*\.mp4"/);
   });
 
   it('takes a recording down: its files go and every URL answers 404', async () => {
@@ -90,7 +119,8 @@ describe('recording and replay', () => {
     assert.equal((await srv.req('DELETE', `/api/streams/${s.id}/recording`, { token: bob.token })).status, 403);
     const del = await srv.req('DELETE', `/api/streams/${s.id}/recording`, { token: alice.token });
     assert.equal(del.status, 200, del.text);
-    for (const path of [`/api/streams/${s.id}/recording`, `/hls/${s.id}/master.m3u8`, `/hls/${s.id}/360p/index.m3u8`,
+    for (const path of [`/api/streams/${s.id}/recording`, `/api/streams/${s.id}/recording.mp4`,
+      `/hls/${s.id}/master.m3u8`, `/hls/${s.id}/360p/index.m3u8`,
       `/hls/${s.id}/360p/init.mp4`, `/hls/${s.id}/360p/seg1.m4s`]) {
       assert.equal((await srv.req('GET', path)).status, 404, path);
     }

@@ -178,3 +178,31 @@ TEST(RecordNames, OnlyPlainComponents) {
 
 }  // namespace
 }  // namespace nchat::record
+
+namespace nchat::record {
+namespace {
+
+TEST_F(RecorderTest, RetentionDeletesOnlyFinishedRecordingsPastTheirDays) {
+    auto write = [&](const std::string& id, const std::string& json) {
+        fs::create_directories(root / id / "source");
+        std::ofstream(root / id / "recording.json") << json;
+    };
+    write("old", R"({"state":"complete","startedAt":"2020-01-01T00:00:00.000Z",)"
+                 R"("endedAt":"2020-01-01T01:00:00.000Z"})");
+    write("interrupted", R"({"state":"recording","startedAt":"2020-01-02T00:00:00.000Z"})");
+    write("recent", R"({"state":"complete","startedAt":"2099-01-01T00:00:00.000Z",)"
+                    R"("endedAt":"2099-01-01T01:00:00.000Z"})");
+    Recorder recorder(options(), clock);
+    auto live = recorder.start("live");
+    live->on_segment("source", segment(0));
+    recorder.writer().drain();
+    recorder.sweep(std::chrono::hours(24 * 30));
+    recorder.writer().drain();
+    EXPECT_FALSE(fs::exists(root / "old"));
+    EXPECT_FALSE(fs::exists(root / "interrupted"));
+    EXPECT_TRUE(fs::exists(root / "recent"));
+    EXPECT_TRUE(fs::exists(root / "live")) << "being recorded";
+}
+
+}  // namespace
+}  // namespace nchat::record
