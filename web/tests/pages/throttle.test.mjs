@@ -70,6 +70,12 @@ describe('the player on a throttled network', { skip }, () => {
         );
         window.__stalling = () => (since === null ? 0 : performance.now() - since);
       });
+      // The ABR controller's samples and switches (its opt-in console trace), shown on failure.
+      await page.addInitScript(() => localStorage.setItem('nchat-live.debug', 'abr'));
+      const abrTrace = [];
+      page.on('console', (m) => {
+        if (m.text().startsWith('[nchat-live abr]')) abrTrace.push(m.text().slice(17));
+      });
       await page.goto(`${f.srv.base}/watch/${s.id}`);
       const state = () =>
         page.evaluate(() => {
@@ -122,7 +128,7 @@ describe('the player on a throttled network', { skip }, () => {
       );
       assert.ok(
         stalls.every((x) => x.ms <= MAX_STALL_MS),
-        `no stall over ${MAX_STALL_MS} ms: ${JSON.stringify(stalls)}`,
+        `no stall over ${MAX_STALL_MS} ms: ${JSON.stringify(stalls)}; cap at t=${Math.round(throttled.now)}, ABR trace:\n${abrTrace.join('\n')}`,
       );
       assert.deepEqual(page.errors, []);
       await page.context().close();
