@@ -78,4 +78,19 @@ describe('the hls.js ABR controller', () => {
     expect(abr.nextAutoLevel).toBe(1); // the next fragment is 480p
     abr.destroy();
   });
+
+  it('lets a run finish when the buffer from before the fragment would not last until the new part is in', () => {
+    const hls = fakeHls();
+    hls.mainForwardBufferInfo = { len: 0.8 }; // 0.67 s of it is this run's, which the switch drops
+    const abr = new (createAbrController({}, () => 0))(hls as never);
+    const abort = vi.fn();
+    const frag = { type: 'main', sn: 2, level: 2, start: 0, duration: 2, bitrateTest: false, loader: {}, stats: {}, abortRequests: abort };
+    abr.nextAutoLevel = 2;
+    for (let i = 0; i < 20; i++) partLoaded(hls, { ...frag, sn: 1 }, i % 6, 70_000, 1);
+    for (const i of [0, 1]) partLoaded(hls, frag, i, 70_000, 500);
+    vi.runAllTimers();
+    expect(abort).not.toHaveBeenCalled(); // 0.13 s left against 0.28 s for 480p's first part
+    expect(abr.nextAutoLevel).toBe(1);
+    abr.destroy();
+  });
 });

@@ -78,8 +78,9 @@ export function createAbrController(config: Partial<ABRConfig> = {}, now?: () =>
       if (this.forced >= 0 && frag.level === this.forced) this.forced = -1;
       const stats = part ? part.stats : frag.stats;
       if (stats.aborted || !stats.loaded) return;
-      // Transfer time from the first byte: what came before is the request's round trip and the
-      // server's wait (a blocked LL-HLS request waits for the part to be made), not the network.
+      // Transfer time from the first byte: what came before is the request's round trip and any
+      // wait at the server (a part requested through its preload hint waits there until it is
+      // made; hls.js 1.7 blocks on the playlist instead and asks only for parts listed).
       const ms = stats.loading.end - (stats.loading.first || stats.loading.start);
       this.policy.sample(stats.loaded, ms);
       this.log({
@@ -105,7 +106,9 @@ export function createAbrController(config: Partial<ABRConfig> = {}, now?: () =>
     /** A run of parts at a level the policy has left: finishing the fragment at this level
      * against fetching it again from its start (its first independent part) at the new one,
      * at the latest rate, whichever completes it sooner. hls.js's own abandon rule watches only
-     * a run's first part. */
+     * a run's first part. Appending the new level's first part makes the browser drop what this
+     * run buffered (frames that depend on a replaced keyframe go with it, MSE's coded frame
+     * removal), so the buffer from before the fragment must last until that part is in. */
     private checkRun(frag: Fragment, part: Part): void {
       const bitrates = this.bitrates();
       const next = this.nextAutoLevel;
@@ -118,8 +121,10 @@ export function createAbrController(config: Partial<ABRConfig> = {}, now?: () =>
       if (!(rate > 0) || left <= 0 || !frag.loader) return;
       const finishSec = (left * (bitrates[from] ?? 0)) / rate;
       const refetchSec = (duration * (bitrates[next] ?? 0)) / rate;
-      this.log({ run: frag.sn, from, to: next, finishSec, refetchSec, buffer: this.bufferSec() });
-      if (refetchSec >= finishSec) return;
+      const bufferBeforeSec = this.bufferSec() - (duration - left);
+      const firstPartSec = (part.duration * (bitrates[next] ?? 0)) / rate;
+      this.log({ run: frag.sn, from, to: next, finishSec, refetchSec, bufferBeforeSec, firstPartSec });
+      if (refetchSec >= finishSec || bufferBeforeSec <= firstPartSec) return;
       this.hls.nextLoadLevel = next;
       frag.abortRequests();
       this.hls.trigger(FRAG_LOAD_EMERGENCY_ABORTED, { frag, part, stats: part.stats });

@@ -33,7 +33,7 @@ export const DEFAULT_ABR_CONFIG: Required<ABRConfig> = {
   defaultEstimate: 1_000_000,
 };
 
-/** Go down when the latest download's rate would empty the buffer within this many seconds:
+/** Go down when the latest downloads' rate would empty the buffer within this many seconds:
  * about what a switch takes to reach the screen (the rest of a fragment, a playlist, a part). */
 const STALL_HORIZON_SEC = 4;
 /** …judged on this many downloads in a row. */
@@ -161,8 +161,9 @@ export class AbrPolicy {
     // Time to stall: at the rate of the latest downloads each second of download at this level
     // costs `drain` seconds of buffer. The averages alone react too late when they remember a
     // fast past (on loopback parts arrive at hundreds of Mb/s, and a 1 s LL-HLS buffer lasts
-    // 2-3 s at 720p over 480p's bandwidth). Several in a row: the one or two downloads that span
-    // a short outage are slow, the next is not, and the buffer rides it out.
+    // 2-3 s at 720p over 480p's bandwidth). Two in a row, both below bitrate / switchDown: a
+    // download that spans a short outage is slow, the one after it hardly or not at all, and the
+    // buffer rides it out.
     const recent = this.recentBps.length < STALL_SAMPLES ? Infinity : Math.max(...this.recentBps);
     const drain = cur / recent - 1;
     const starving = recent * c.switchDownThreshold < cur && input.bufferSec < drain * STALL_HORIZON_SEC;
