@@ -11,10 +11,14 @@ import { join } from 'node:path';
 import { encodeFile, publishFile } from '../../../tests/integration/lib/media.mjs';
 import { pageFor, shoot, startFixture, until, uuid } from './lib.mjs';
 
+// Real time on a shared machine: under heavy load (two page suites at once, load average 11 on
+// 2 cores) one run stalled 1.06 s (docs/web.md, "Not done, or weak"). NCHAT_WEB_THROTTLE_TEST=0
+// skips it there.
+const skip = process.env.NCHAT_WEB_THROTTLE_TEST === '0' ? 'NCHAT_WEB_THROTTLE_TEST=0' : false;
 const DESKTOP = { width: 1280, height: 800 };
 const MAX_STALL_MS = 1000;
 
-describe('the player on a throttled network', () => {
+describe('the player on a throttled network', { skip }, () => {
   let f;
   let dir;
   let source;
@@ -126,7 +130,7 @@ describe('the player on a throttled network', () => {
         console.log(`cap at t=${Math.round(throttled.now)}, ABR trace:\n${abrTrace.join('\n')}`);
       assert.ok(
         stalls.every((x) => x.ms <= MAX_STALL_MS),
-        `no stall over ${MAX_STALL_MS} ms: ${JSON.stringify(stalls)}; cap at t=${Math.round(throttled.now)}, ABR trace:\n${abrTrace.join('\n')}`,
+        `no stall over ${MAX_STALL_MS} ms (on a loaded machine NCHAT_WEB_THROTTLE_TEST=0 skips this test): ${JSON.stringify(stalls)}; cap at t=${Math.round(throttled.now)}, ABR trace:\n${abrTrace.join('\n')}`,
       );
       assert.deepEqual(page.errors, []);
       await page.context().close();
