@@ -50,6 +50,56 @@ describe('web app pages', () => {
     }
   });
 
+  it('home plays a live card muted while a mouse rests on it, frees it on leave, and does nothing on touch', async () => {
+    const page = await pageFor(f.browser, null, DESKTOP);
+    await page.goto(`${f.srv.base}/`);
+    const card = page.getByRole('link', { name: /Bob live from the test/ });
+    await card.waitFor({ timeout: 10000 });
+    const before = await card.boundingBox();
+    await card.hover();
+    const video = card.locator('video');
+    await video.waitFor({ state: 'attached', timeout: 5000 });
+    // Frames advance (the element's own count), muted, and the picture is shown once they do.
+    const frames = () => video.evaluate((v) => ({ n: v.getVideoPlaybackQuality().totalVideoFrames, t: v.currentTime, muted: v.muted }));
+    const first = await until(
+      async () => {
+        const s = await frames();
+        return s.n > 0 ? s : null;
+      },
+      { timeout: 15000, what: 'preview frames' },
+    );
+    await until(async () => (await frames()).n > first.n + 10 && (await frames()).t > first.t, {
+      timeout: 15000,
+      what: 'preview frames advancing',
+    });
+    assert.equal((await frames()).muted, true);
+    await page.locator('video[data-playing="true"]').waitFor({ timeout: 5000 });
+    // It lies over the thumbnail: the card keeps its size and place.
+    assert.deepEqual(await card.boundingBox(), before);
+    const thumb = await card.locator('.app-card__thumb').boundingBox();
+    const vbox = await video.boundingBox();
+    assert.deepEqual([vbox.width, vbox.height], [thumb.width, thumb.height]);
+    assert.deepEqual(await axe(page), [], 'axe on home with a preview playing');
+    await shoot(page, 'home-desktop-preview');
+    await page.mouse.move(2, 2);
+    await video.waitFor({ state: 'detached', timeout: 5000 });
+    assert.deepEqual(await card.boundingBox(), before);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+
+    // A phone: its pointer cannot hover, so a touch (or Playwright's hover) starts nothing.
+    const ctx = await f.browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
+    const phone = await ctx.newPage();
+    await phone.goto(`${f.srv.base}/`);
+    const phoneCard = phone.getByRole('link', { name: /Bob live from the test/ });
+    await phoneCard.waitFor({ timeout: 10000 });
+    await phoneCard.hover();
+    await sleep(1000); // three times the hover delay
+    assert.equal(await phone.locator('video').count(), 0);
+    await shoot(phone, 'home-phone-touch');
+    await ctx.close();
+  });
+
   it('the watch page plays the live video, lists its quality and counts the viewer', async () => {
     const page = await pageFor(f.browser, null, DESKTOP);
     const t0 = Date.now();

@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { encodeFile, publishFile } from '../../../tests/integration/lib/media.mjs';
 import { pageFor, shoot, startFixture, until, uuid } from './lib.mjs';
 
-// Off in make test until the ABR controller passes it: on 2026-12-03 the player stepped down
-// only 12 s after the cap (1135 kb/s, 720p at 1843) and stalled three times meanwhile (0.6, 1.2
-// and 2.2 s; docs/web.md, "Not done, or weak"). NCHAT_WEB_THROTTLE_TEST=1 runs it.
-const skip =
-  process.env.NCHAT_WEB_THROTTLE_TEST === '1' ? false : 'the player stalls under the cap (docs/web.md); NCHAT_WEB_THROTTLE_TEST=1 runs it';
+// Real time on a shared machine: under heavy load (two page suites at once, load average 11 on
+// 2 cores) one run stalled 1.06 s (docs/web.md, "Not done, or weak"). NCHAT_WEB_THROTTLE_TEST=0
+// skips it there.
+const skip = process.env.NCHAT_WEB_THROTTLE_TEST === '0' ? 'NCHAT_WEB_THROTTLE_TEST=0' : false;
 const DESKTOP = { width: 1280, height: 800 };
 const MAX_STALL_MS = 1000;
 
@@ -70,6 +69,12 @@ describe('the player on a throttled network', { skip }, () => {
         );
         window.__stalling = () => (since === null ? 0 : performance.now() - since);
       });
+      // The ABR controller's samples and switches (its opt-in console trace), shown on failure.
+      await page.addInitScript(() => localStorage.setItem('nchat-live.debug', 'abr'));
+      const abrTrace = [];
+      page.on('console', (m) => {
+        if (m.text().startsWith('[nchat-live abr]')) abrTrace.push(m.text().slice(17));
+      });
       await page.goto(`${f.srv.base}/watch/${s.id}`);
       const state = () =>
         page.evaluate(() => {
@@ -120,9 +125,12 @@ describe('the player on a throttled network', { skip }, () => {
           `after ${((down.now - throttled.now) / 1000).toFixed(1)} s, back to 720p ${((up.now - down.now) / 1000).toFixed(1)} s later; ` +
           `menu "${down.auto}" → "${up.auto}"; stalls since the cap: ${JSON.stringify(stalls.map((x) => Math.round(x.ms)))} ms`,
       );
+      // Past half the bound, the controller's trace goes to the log even when the test passes.
+      if (stalls.some((x) => x.ms > MAX_STALL_MS / 2))
+        console.log(`cap at t=${Math.round(throttled.now)}, ABR trace:\n${abrTrace.join('\n')}`);
       assert.ok(
         stalls.every((x) => x.ms <= MAX_STALL_MS),
-        `no stall over ${MAX_STALL_MS} ms: ${JSON.stringify(stalls)}`,
+        `no stall over ${MAX_STALL_MS} ms (on a loaded machine NCHAT_WEB_THROTTLE_TEST=0 skips this test): ${JSON.stringify(stalls)}; cap at t=${Math.round(throttled.now)}, ABR trace:\n${abrTrace.join('\n')}`,
       );
       assert.deepEqual(page.errors, []);
       await page.context().close();

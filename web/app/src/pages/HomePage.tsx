@@ -1,4 +1,13 @@
-import { formatCount, formatDateTime, LiveBadge, useNchat, type LiveStreamSummary, type Stream } from '@nchat-live/react';
+import {
+  formatCount,
+  formatDateTime,
+  LiveBadge,
+  StreamPreview,
+  useHoverPreview,
+  useNchat,
+  type LiveStreamSummary,
+  type Stream,
+} from '@nchat-live/react';
 import { useEffect, useState } from 'react';
 import { Link } from '../router';
 
@@ -46,7 +55,13 @@ export function HomePage() {
       {/* The three lists appear together: "Live now" filling in first would push the others down. */}
       {lists ? (
         <>
-          <Section title="Live now" streams={lists.live} empty="Nobody is live right now." kind="live" />
+          <Section
+            title="Live now"
+            streams={lists.live}
+            empty="Nobody is live right now."
+            kind="live"
+            previewUrl={(s) => client.manifestUrl(s)}
+          />
           <Section title="Scheduled" streams={lists.scheduled} empty="No streams scheduled." kind="scheduled" />
           <Section title="Recent" streams={lists.recent} empty="No past streams yet." kind="recent" />
         </>
@@ -62,11 +77,14 @@ function Section({
   streams,
   empty,
   kind,
+  previewUrl,
 }: {
   title: string;
   streams: LiveStreamSummary[];
   empty: string;
   kind: 'live' | 'scheduled' | 'recent';
+  /** The manifest a card plays, muted, while a mouse rests on it. */
+  previewUrl?: (s: LiveStreamSummary) => string | null;
 }) {
   const id = `home-${kind}`;
   return (
@@ -78,7 +96,7 @@ function Section({
         <ul className="app-cards">
           {streams.map((s) => (
             <li key={s.id}>
-              <Card stream={s} kind={kind} />
+              <Card stream={s} kind={kind} previewUrl={previewUrl?.(s) ?? null} />
             </li>
           ))}
         </ul>
@@ -93,10 +111,19 @@ function hue(id: string): number {
   return h;
 }
 
-function Card({ stream, kind }: { stream: LiveStreamSummary; kind: 'live' | 'scheduled' | 'recent' }) {
+function Card({
+  stream,
+  kind,
+  previewUrl,
+}: {
+  stream: LiveStreamSummary;
+  kind: 'live' | 'scheduled' | 'recent';
+  previewUrl: string | null;
+}) {
   const h = hue(stream.id);
+  const preview = useHoverPreview(300);
   return (
-    <Link href={`/watch/${stream.id}`} className="app-card">
+    <Link href={`/watch/${stream.id}`} className="app-card" {...(previewUrl ? preview.handlers : {})}>
       <div
         className="app-card__thumb"
         style={
@@ -108,6 +135,7 @@ function Card({ stream, kind }: { stream: LiveStreamSummary; kind: 'live' | 'sch
         ) : (
           <span aria-hidden="true">{stream.title.slice(0, 1).toUpperCase()}</span>
         )}
+        {previewUrl && preview.active ? <StreamPreview manifestUrl={previewUrl} /> : null}
         <span className="app-card__badges">
           {kind === 'live' ? <LiveBadge live /> : null}
           {kind === 'live' ? <span className="app-card__viewers">{formatCount(stream.currentViewers ?? 0)} watching</span> : null}

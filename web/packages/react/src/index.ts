@@ -43,9 +43,13 @@ export type { AuthState } from './hooks/use-identity.js';
 export { useStreamQuestions } from './hooks/use-stream-questions.js';
 export type { UseStreamQuestionsResult } from './hooks/use-stream-questions.js';
 export { useRealtimeRoom } from './hooks/use-realtime-room.js';
+export { useHoverPreview } from './hooks/use-hover-preview.js';
+export type { UseHoverPreviewResult } from './hooks/use-hover-preview.js';
 
 export { StreamViewer } from './components/StreamViewer.js';
 export { StreamBroadcaster } from './components/StreamBroadcaster.js';
+export { StreamPreview } from './components/StreamPreview.js';
+export type { StreamPreviewProps } from './components/StreamPreview.js';
 export { ChatPanel, chatPanelProps } from './components/ChatPanel.js';
 export { GuestNameForm, GUEST_NAME_MAX } from './components/GuestNameForm.js';
 export type { GuestNameFormProps } from './components/GuestNameForm.js';

@@ -95,4 +95,30 @@ describe('AbrPolicy', () => {
     q.sync(2);
     expect(q.decide({ bitrates: LADDER, bufferSec: 3 })).toBe(1);
   });
+
+  it('goes down when two downloads in a row would empty the buffer, though the average remembers a fast past', () => {
+    const c = clock();
+    const p = new AbrPolicy({}, c.now);
+    // LL-HLS parts over loopback: 70 KB in 1 ms (560 Mb/s), and the average believes it.
+    for (let i = 0; i < 30; i++) p.sample(70_000, 1);
+    p.sync(2);
+    expect(p.decide({ bitrates: LADDER, bufferSec: 1.2 })).toBe(2);
+    p.sample(70_000, 500); // 1.12 Mb/s: one slow download may be a short outage
+    expect(p.decide({ bitrates: LADDER, bufferSec: 1 })).toBe(2);
+    expect(p.estimator.getEstimate()).toBeGreaterThan(LADDER[2]! * 1.2); // the average alone would wait
+    p.sample(70_000, 500); // two in a row: 1.628 Mb/s drains 0.45 s of buffer a second
+    expect(p.decide({ bitrates: LADDER, bufferSec: 0.8 })).toBe(1); // 928k ≤ 1.12M / 1.2
+  });
+
+  it('rides out slow downloads that a deep buffer covers, or that came before a fast one', () => {
+    const p = new AbrPolicy({ minBufferForQualitySwitch: 1 });
+    for (let i = 0; i < 30; i++) p.sample(70_000, 1);
+    p.sync(2);
+    p.sample(70_000, 500);
+    p.sample(70_000, 500);
+    expect(p.decide({ bitrates: LADDER, bufferSec: 4 })).toBe(2); // empty in 8.9 s, beyond the horizon
+    p.sample(70_000, 500);
+    p.sample(70_000, 2); // the network is back
+    expect(p.decide({ bitrates: LADDER, bufferSec: 0.5 })).toBe(2);
+  });
 });

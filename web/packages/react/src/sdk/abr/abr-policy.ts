@@ -33,6 +33,12 @@ export const DEFAULT_ABR_CONFIG: Required<ABRConfig> = {
   defaultEstimate: 1_000_000,
 };
 
+/** Go down when the latest downloads' rate would empty the buffer within this many seconds:
+ * about what a switch takes to reach the screen (the rest of a fragment, a playlist, a part). */
+const STALL_HORIZON_SEC = 4;
+/** …judged on this many downloads in a row. */
+const STALL_SAMPLES = 2;
+
 export interface AbrInput {
   /** Bitrates of the levels, bits/s, in the player's order (ascending in practice). */
   bitrates: number[];
@@ -69,10 +75,26 @@ export class AbrPolicy {
   }
 
   private lastSampleBps = Infinity;
+  /** The rates of the latest STALL_SAMPLES downloads, newest last. */
+  private recentBps: number[] = [];
 
   sample(bytes: number, durationMs: number): void {
     this.estimator.sample(bytes, durationMs);
     this.lastSampleBps = (bytes * 8 * 1000) / Math.max(durationMs, 1);
+    this.recentBps.push(this.lastSampleBps);
+    if (this.recentBps.length > STALL_SAMPLES) this.recentBps.shift();
+  }
+
+  /** The latest download's rate, bits/s (Infinity before any). */
+  get latestBps(): number {
+    return this.lastSampleBps;
+  }
+
+  /** Forgets the samples (a new manifest, hls.js's resetEstimator). */
+  reset(defaultEstimate?: number): void {
+    this.estimator.reset(defaultEstimate);
+    this.lastSampleBps = Infinity;
+    this.recentBps = [];
   }
 
   /** Levels inside [minAutoBitrate, maxAutoBitrate]; if none is, the one nearest the range. */
@@ -136,10 +158,19 @@ export class AbrPolicy {
     let minBuffer = c.bufferBasedABR ? c.minBufferForQualitySwitch : 0;
     if (minBuffer > 0 && input.liveTargetSec) minBuffer = Math.min(minBuffer, 0.5 * input.liveTargetSec);
 
-    if (cur * c.switchDownThreshold > est) {
+    // Time to stall: at the rate of the latest downloads each second of download at this level
+    // costs `drain` seconds of buffer. The averages alone react too late when they remember a
+    // fast past (on loopback parts arrive at hundreds of Mb/s, and a 1 s LL-HLS buffer lasts
+    // 2-3 s at 720p over 480p's bandwidth). Two in a row, both below bitrate / switchDown: a
+    // download that spans a short outage is slow, the one after it hardly or not at all, and the
+    // buffer rides it out.
+    const recent = this.recentBps.length < STALL_SAMPLES ? Infinity : Math.max(...this.recentBps);
+    const drain = cur / recent - 1;
+    const starving = recent * c.switchDownThreshold < cur && input.bufferSec < drain * STALL_HORIZON_SEC;
+    if (cur * c.switchDownThreshold > est || starving) {
       // Buffer-based: with enough buffered and the estimate still covering the bitrate itself,
       // ride it out (this is what keeps a throughput hovering at a rung from flapping).
-      if (c.bufferBasedABR && minBuffer > 0 && input.bufferSec >= minBuffer && est >= cur) return this.current;
+      if (!starving && c.bufferBasedABR && minBuffer > 0 && input.bufferSec >= minBuffer && est >= cur) return this.current;
       // Going down, believe the latest download if it was worse than the average: the average
       // lags a sudden drop by a few downloads, each of which would stall.
       const budget = Math.min(est, this.lastSampleBps) / c.switchDownThreshold;
