@@ -87,6 +87,7 @@ WebRtc::WebRtc(const Config& cfg,
                play::whep::ServerOptions whep_options)
     : public_ip_(cfg.webrtc_public_ip),
       udp_(ex, udp_options(cfg)),
+      tcp_(udp_),
       dtls_(webrtc::Certificate::generate()),
       auth_(auth) {
     ingest::whip::ServerOptions wo;
@@ -104,7 +105,16 @@ void WebRtc::add_routes(http::Router& router) {
 
 void WebRtc::start() {
     udp_.start();
+    tcp_.start(udp_.options().host, udp_.port());
     candidates_ = host_candidates(udp_.options().host, udp_.port(), public_ip_);
+    // ICE-TCP (RFC 6544): the same addresses and port number, passive, for networks that
+    // block UDP; the answer gives them a lower priority so UDP wins where it works.
+    const auto udp_count = candidates_.size();
+    for (std::size_t i = 0; i < udp_count; ++i) {
+        auto c = candidates_[i];
+        c.tcp = true;
+        candidates_.push_back(c);
+    }
     whip_->set_candidates(candidates_);
     whep_->set_candidates(candidates_);
     if (candidates_.empty())
@@ -118,6 +128,7 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
         for (const auto& v : p->sessions) {
             nlohmann::json j{{"session", v.session_id},
                              {"connected", v.connected},
+                             {"ice", v.ice},
                              {"packetsSent", v.packets_sent},
                              {"retransmitted", v.retransmitted},
                              {"nacks", v.nacks},
@@ -151,6 +162,7 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
                      {"session", s->session_id},
                      {"peer", s->peer},
                      {"connected", s->connected},
+                     {"ice", s->ice},
                      {"bitrateKbps", s->bitrate_bps / 1000},
                      {"videoCodec", s->video_codec},
                      {"nacksSent", s->nacks_sent},
@@ -164,6 +176,7 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
 void WebRtc::stop() {
     whip_->stop();
     whep_->stop();
+    tcp_.stop();
     udp_.stop();
 }
 
