@@ -44,6 +44,7 @@ public:
 
 private:
     std::string public_ip_;
+    bool any_port_ = false;  // --udp port 0: a free one was picked (tests)
     webrtc::UdpServer udp_;
     webrtc::TcpServer tcp_;
     webrtc::DtlsContext dtls_;

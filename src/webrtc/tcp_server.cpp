@@ -55,9 +55,8 @@ net::awaitable<void> TcpServer::accept_loop() {
         boost::system::error_code ec;
         tcp::socket s =
             co_await acceptor_.async_accept(net::redirect_error(net::use_awaitable, ec));
-        if (!acceptor_.is_open()) co_return;
+        if (ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
         if (ec) {
-            if (ec == net::error::operation_aborted) co_return;
             // Out of descriptors, most likely: wait a little rather than spin on the error.
             util::logger("webrtc")->warn("ICE-TCP accept: {}", ec.message());
             net::steady_timer pause(udp_.strand(), 100ms);
