@@ -69,6 +69,8 @@ public:
     const IceCredentials& local() const { return local_; }
     const TransportStats& stats() const { return stats_; }
     bool connected() const { return srtp_out_.has_value(); }
+    // The selected UDP 5-tuple; nullopt before one, and while the path is ICE-TCP (send
+    // through send_rtp/send_rtcp, which take either path).
     std::optional<boost::asio::ip::udp::endpoint> selected() const { return selected_; }
     // The selected path's transport, "udp" or "tcp" (ICE-TCP); empty before there is one.
     std::string_view ice_protocol() const;

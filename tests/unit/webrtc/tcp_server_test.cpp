@@ -281,14 +281,31 @@ TEST_F(TcpServerTest, WhatIsNotIceTcpClosesThatConnectionOnly) {
     stranger.send(build_binding_request(tid, "nobody:cliU", kPassword, 1, 1, true));
     EXPECT_TRUE(stranger.closed_by_server());
 
-    // An empty frame or garbage after the check is dropped, not fatal; the connection still
-    // answers checks.
+    // A check for another session on a connection bound to this one is not answered; an
+    // empty frame or garbage after the check is dropped, not fatal. The connection still
+    // answers its own checks: the next frame is the answer to the last one.
+    std::shared_ptr<Transport> other;
+    on_strand([&] {
+        other = std::make_shared<Transport>(
+            *udp_, dtls_, IceCredentials{"srv2", "other-password-0123456789"},
+            Transport::Remote{"cliU", "client-password-0123456789", "AA:BB"}, recorder_);
+        udp_->add(other);
+    });
+    TransactionId other_tid{};
+    other_tid[0] = 0xee;
+    good->send(
+        build_binding_request(other_tid, "srv2:cliU", "other-password-0123456789", 1, 1, false));
     good->send(Bytes{});
     good->send(Bytes{0xff, 0xff});
-    good->send(check(kPassword));
+    auto last = check(kPassword);
+    good->send(last);
     auto again = good->receive();
     ASSERT_TRUE(again);
-    EXPECT_EQ(parse_stun(*again)->cls, StunClass::success);
+    auto answer = parse_stun(*again);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->cls, StunClass::success);
+    EXPECT_EQ(answer->transaction_id, parse_stun(last)->transaction_id);
+    on_strand([&] { other->close(); });
 
     const auto s = stats();
     EXPECT_EQ(s.unauthenticated, 3u);  // early, wrong, stranger
@@ -296,6 +313,7 @@ TEST_F(TcpServerTest, WhatIsNotIceTcpClosesThatConnectionOnly) {
     EXPECT_EQ(s.stun_unauthorized, 1u);
     EXPECT_EQ(s.stun_unknown_ufrag, 1u);
     EXPECT_EQ(s.not_webrtc, 2u);
+    EXPECT_EQ(s.wrong_session, 1u);
     EXPECT_EQ(s.connections, 1u);
     EXPECT_EQ(s.pending, 0u);
 }
@@ -350,7 +368,7 @@ protected:
     TcpServerOptions options() const override {
         TcpServerOptions o;
         o.max_pending = 1;
-        o.first_check_timeout = 200ms;
+        o.first_check_timeout = 500ms;
         return o;
     }
 };
