@@ -67,10 +67,13 @@ void Transport::on_check(const udp::endpoint& from, bool use_candidate) {
         tuples_.push_back(from);
         server_.validate(from, shared_from_this());
     }
-    if (!has_path() || use_candidate) {
+    // Until the peer nominates, UDP wins over an ICE-TCP path that happened to check first (a
+    // browser tries both; its priorities, and ours, put UDP first).
+    if (!has_path() || use_candidate || tentative_tcp()) {
         selected_ = from;
         selected_tcp_.reset();
     }
+    if (use_candidate) nominated_ = true;
 }
 
 bool Transport::on_tcp_check(const std::shared_ptr<TcpConnection>& c, bool use_candidate) {
@@ -87,6 +90,7 @@ bool Transport::on_tcp_check(const std::shared_ptr<TcpConnection>& c, bool use_c
         selected_tcp_ = c;
         selected_.reset();
     }
+    if (use_candidate) nominated_ = true;
     return true;
 }
 
@@ -113,7 +117,10 @@ std::string_view Transport::ice_protocol() const {
 void Transport::on_datagram(const udp::endpoint& from, std::span<const std::uint8_t> d) {
     if (closed_) return;
     // A peer's DTLS may come before its nominating check: answer where it came from.
-    if (d[0] >= 20 && d[0] <= 63 && !has_path()) selected_ = from;
+    if (d[0] >= 20 && d[0] <= 63 && (!has_path() || tentative_tcp())) {
+        selected_ = from;
+        selected_tcp_.reset();
+    }
     on_packet(d);
 }
 

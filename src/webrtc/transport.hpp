@@ -100,6 +100,7 @@ private:
     void send_raw(std::span<const std::uint8_t> d);
     void on_packet(std::span<const std::uint8_t> d);  // from any path, not STUN
     bool has_path() const { return selected_ || !selected_tcp_.expired(); }
+    bool tentative_tcp() const { return !nominated_ && !selected_tcp_.expired(); }
     void close_tcp_paths();
     void on_dtls_progress();
     void arm_dtls_timer();
@@ -122,6 +123,7 @@ private:
     // (then selected_ is empty: one path at a time).
     std::vector<std::weak_ptr<TcpConnection>> tcp_paths_;
     std::weak_ptr<TcpConnection> selected_tcp_;
+    bool nominated_ = false;  // a check with USE-CANDIDATE has selected the path
     bool closed_ = false;
 };
 

@@ -251,6 +251,49 @@ TEST_F(TcpServerTest, ACheckAuthenticatesTheConnectionThenDtlsAndSrtpFlowOverIt)
     EXPECT_TRUE(peer.closed_by_server());
 }
 
+TEST_F(TcpServerTest, UdpWinsOverAnUnnominatedTcpPathAndANominatedOneStays) {
+    make_transport("AA:BB");
+    const auto path = [&] {
+        std::string p;
+        on_strand([&] { p = std::string(transport_->ice_protocol()); });
+        return p;
+    };
+    net::ip::udp::socket udp(ioc_);
+    udp.open(net::ip::udp::v4());
+    udp.bind({net::ip::make_address("127.0.0.1"), 0});
+    timeval tv{5, 0};
+    ::setsockopt(udp.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    const net::ip::udp::endpoint to(net::ip::make_address("127.0.0.1"), udp_->port());
+    const auto udp_check = [&](bool use_candidate) {
+        const auto c = check(kPassword, use_candidate);
+        udp.send_to(net::buffer(c), to);
+        std::uint8_t buf[512];
+        ASSERT_GT(::recv(udp.native_handle(), buf, sizeof buf, 0), 0);  // answered
+    };
+
+    // The browser's TCP check comes first, without USE-CANDIDATE: TCP carries it for now...
+    Peer peer(ioc_, udp_->port());
+    peer.send(check(kPassword, false));
+    ASSERT_TRUE(peer.receive());
+    EXPECT_EQ(path(), "tcp");
+    // ...until a UDP check works: UDP is what both sides prefer.
+    udp_check(false);
+    EXPECT_EQ(path(), "udp");
+    // The peer nominates TCP (UDP is failing on its side): TCP it is, and a later UDP check
+    // without USE-CANDIDATE does not take it back.
+    peer.send(check(kPassword, true));
+    ASSERT_TRUE(peer.receive());
+    EXPECT_EQ(path(), "tcp");
+    udp_check(false);
+    EXPECT_EQ(path(), "tcp");
+    // The nominated connection closes: the next check selects what it comes on.
+    peer.send_raw(Bytes{0xff, 0xff});  // over the frame limit: the server closes it
+    EXPECT_TRUE(peer.closed_by_server());
+    EXPECT_EQ(path(), "");
+    udp_check(false);
+    EXPECT_EQ(path(), "udp");
+}
+
 TEST_F(TcpServerTest, WhatIsNotIceTcpClosesThatConnectionOnly) {
     make_transport("AA:BB");
     auto good = authenticated_peer();
