@@ -2,7 +2,8 @@
 // second page watches over WHEP, each told only the answer's TCP candidate (its UDP ones are
 // taken out before setRemoteDescription), so every STUN, DTLS and SRTP packet travels in RFC
 // 4571 frames on the server's TCP port. The stream goes live, its LL-HLS decodes, the WHEP
-// viewer decodes frames, and the health says "ice": "tcp" for both sessions. Then what is not
+// viewer decodes frames, and the health says "ice": "tcp" for both sessions (and "udp" for a
+// viewer given every candidate). Then what is not
 // ICE-TCP on that port (an HTTP request, a frame too long, media before a check) closes that
 // connection only: the viewer keeps decoding and a fresh connection's check is answered.
 import { describe, it, before } from 'node:test';
@@ -142,6 +143,22 @@ describe('ICE-TCP when UDP is blocked', { skip: skipBrowser }, () => {
     assert.equal(h.webrtc.ingest.ice, 'tcp', JSON.stringify(h.webrtc));
     assert.equal(h.webrtc.playback.sessions[0].ice, 'tcp', JSON.stringify(h.webrtc));
     watched = { answer: w.answer, tcp: tcpCandidate(w.answer) };
+
+    // Given both, a viewer takes UDP: the browser and the health agree.
+    const both = await f.browser.newPage();
+    await both.goto(`${f.srv.base}/webrtc.html`);
+    const u = await both.evaluate((url) => window.whepPlay(url), `${f.srv.base}/api/whep/${s.id}`);
+    assert.equal(u.status, 201, u.body);
+    assert.ok(u.frames, 'the second viewer decoded a frame');
+    assert.equal((await both.evaluate(() => window.whepStats())).protocol, 'udp');
+    const sessionOf = (x, location) => x.webrtc?.playback?.sessions?.find((v) => location.endsWith(`/${v.session}`));
+    const h2 = await until(async () => {
+      const x = await health(s.id);
+      return sessionOf(x, u.location)?.ice && x;
+    }, { what: 'the UDP viewer in the health' });
+    assert.equal(sessionOf(h2, u.location).ice, 'udp', JSON.stringify(h2.webrtc));
+    assert.equal(sessionOf(h2, w.location).ice, 'tcp', JSON.stringify(h2.webrtc));
+    await both.close();
   });
 
   it('closes only the connection that is not ICE-TCP, and keeps serving', async () => {
