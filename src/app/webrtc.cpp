@@ -2,8 +2,12 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <system_error>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -18,11 +22,32 @@ namespace net = boost::asio;
 
 namespace {
 
+// A port number free for both UDP and TCP on `host`, for `--udp` port 0 (tests): ICE-TCP
+// listens on UDP's number, and a number the kernel picks for UDP alone may be the local port of
+// some outgoing TCP connection. 0 when none was found (the kernel then picks for UDP).
+std::uint16_t free_port_pair(const std::string& host) {
+    net::io_context ioc;
+    const auto addr = net::ip::make_address(host);
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        boost::system::error_code ec;
+        net::ip::tcp::acceptor probe(ioc);
+        probe.open(addr.is_v4() ? net::ip::tcp::v4() : net::ip::tcp::v6(), ec);
+        if (!ec) probe.bind({addr, 0}, ec);
+        if (ec) return 0;
+        const auto port = probe.local_endpoint(ec).port();
+        net::ip::udp::socket udp(ioc);
+        udp.open(addr.is_v4() ? net::ip::udp::v4() : net::ip::udp::v6(), ec);
+        if (!ec) udp.bind({addr, port}, ec);
+        if (!ec) return port;
+    }
+    return 0;
+}
+
 webrtc::UdpServerOptions udp_options(const Config& cfg) {
     const auto hp = parse_host_port(cfg.udp, "udp");
     webrtc::UdpServerOptions o;
     o.host = hp.host;
-    o.port = hp.port;
+    o.port = hp.port == 0 ? free_port_pair(hp.host) : hp.port;
     return o;
 }
 
@@ -86,7 +111,9 @@ WebRtc::WebRtc(const Config& cfg,
                live::Registry& streams,
                play::whep::ServerOptions whep_options)
     : public_ip_(cfg.webrtc_public_ip),
+      any_port_(parse_host_port(cfg.udp, "udp").port == 0),
       udp_(ex, udp_options(cfg)),
+      tcp_(udp_),
       dtls_(webrtc::Certificate::generate()),
       auth_(auth) {
     ingest::whip::ServerOptions wo;
@@ -104,7 +131,26 @@ void WebRtc::add_routes(http::Router& router) {
 
 void WebRtc::start() {
     udp_.start();
+    bool tcp = true;
+    try {
+        tcp_.start(udp_.options().host, udp_.port());
+    } catch (const std::system_error& e) {
+        // A configured port must be free for both. One picked for tests (free_port_pair) may
+        // have been taken on TCP since: serve without ICE-TCP rather than fail.
+        if (!any_port_) throw;
+        tcp = false;
+        util::logger("webrtc")->warn("ICE-TCP off: TCP port {} is taken ({})", udp_.port(),
+                                     e.what());
+    }
     candidates_ = host_candidates(udp_.options().host, udp_.port(), public_ip_);
+    // ICE-TCP (RFC 6544): the same addresses and port number, passive, for networks that
+    // block UDP; the answer gives them a lower priority so UDP wins where it works.
+    const auto udp_count = tcp ? candidates_.size() : 0;
+    for (std::size_t i = 0; i < udp_count; ++i) {
+        auto c = candidates_[i];
+        c.tcp = true;
+        candidates_.push_back(c);
+    }
     whip_->set_candidates(candidates_);
     whep_->set_candidates(candidates_);
     if (candidates_.empty())
@@ -118,6 +164,7 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
         for (const auto& v : p->sessions) {
             nlohmann::json j{{"session", v.session_id},
                              {"connected", v.connected},
+                             {"ice", v.ice},
                              {"packetsSent", v.packets_sent},
                              {"retransmitted", v.retransmitted},
                              {"nacks", v.nacks},
@@ -151,6 +198,7 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
                      {"session", s->session_id},
                      {"peer", s->peer},
                      {"connected", s->connected},
+                     {"ice", s->ice},
                      {"bitrateKbps", s->bitrate_bps / 1000},
                      {"videoCodec", s->video_codec},
                      {"nacksSent", s->nacks_sent},
@@ -164,6 +212,7 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
 void WebRtc::stop() {
     whip_->stop();
     whep_->stop();
+    tcp_.stop();
     udp_.stop();
 }
 

@@ -17,6 +17,7 @@
 #include "live/registry.hpp"
 #include "play/whep/server.hpp"
 #include "webrtc/dtls.hpp"
+#include "webrtc/tcp_server.hpp"
 #include "webrtc/udp_server.hpp"
 
 namespace nchat::app {
@@ -31,7 +32,8 @@ public:
     ~WebRtc();
 
     void add_routes(http::Router& router);
-    // Binds the UDP port (throws std::system_error when taken) and fixes the candidates.
+    // Binds the UDP port and the ICE-TCP listener on the same port number (throws
+    // std::system_error when taken) and fixes the candidates: UDP and TCP for each address.
     void start();
     void stop();
     std::uint16_t port() const { return udp_.port(); }
@@ -42,7 +44,9 @@ public:
 
 private:
     std::string public_ip_;
+    bool any_port_ = false;  // --udp port 0: a free one was picked (tests)
     webrtc::UdpServer udp_;
+    webrtc::TcpServer tcp_;
     webrtc::DtlsContext dtls_;
     std::vector<webrtc::LocalCandidate> candidates_;
     std::unique_ptr<ingest::whip::Server> whip_;

@@ -96,4 +96,21 @@ inline constexpr std::size_t kMaxDtlsDatagram = kMaxDatagram;
 // relay, IPv4 and IPv6), so a peer cannot fill the server's 5-tuple table.
 inline constexpr std::size_t kMaxTuplesPerTransport = 16;
 
+// ---- ICE-TCP (RFC 6544, framing RFC 4571) ----
+
+// One frame carries what one UDP datagram would (a STUN check, a DTLS record, an SRTP packet),
+// so the same bound; a length over it is not ICE-TCP and closes the connection.
+inline constexpr std::size_t kMaxTcpFrame = kMaxDatagram;
+// Bytes waiting to go out on one connection, framed. ~1 s of a 4 Mb/s stream: a viewer whose
+// TCP path cannot take the stream loses packets (counted; NACK and PLI recover) instead of
+// growing the server's memory or the stream's latency without bound.
+inline constexpr std::size_t kMaxTcpQueuedBytes = std::size_t{512} * 1024;
+// Connections on the ICE-TCP port at once. Each session brings one per TCP candidate it tries
+// (one per address we offer); this bounds the server's descriptors whatever peers do.
+inline constexpr std::size_t kMaxTcpConnections = 2048;
+// Connections that have not yet sent an authenticated check. A browser sends its check right
+// after the handshake, so legitimate ones leave this state within a round trip; the cap and
+// the deadline below keep a slowloris from holding the port's slots.
+inline constexpr std::size_t kMaxTcpPending = 128;
+
 }  // namespace nchat::webrtc::limits

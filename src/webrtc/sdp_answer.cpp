@@ -6,10 +6,12 @@
 namespace nchat::webrtc {
 namespace {
 
-// RFC 8445 §5.1.2.1: (2^24)*type-pref + (2^8)*local-pref + (256 - component); host UDP 126,
-// host TCP passive lower so that browsers prefer UDP.
+// RFC 8445 §5.1.2.1: (2^24)*type-pref + (2^8)*local-pref + (256 - component).
+// Host UDP: type 126, local 65535. Host TCP passive (RFC 6544 §4.2): a lower type, 90, so a
+// browser prefers UDP wherever it works, and local-pref (2^13)*direction-pref + other-pref
+// with passive's direction-pref 4 and other-pref 8191: 90*2^24 + 40959*2^8 + 255.
 constexpr std::string_view kUdpPriority = "2130706431";
-constexpr std::string_view kTcpPriority = "1660944383";
+constexpr std::string_view kTcpPriority = "1520435199";
 
 class Writer {
 public:

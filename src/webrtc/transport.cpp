@@ -5,6 +5,7 @@
 #include "util/crypto.hpp"
 #include "util/log.hpp"
 #include "webrtc/limits.hpp"
+#include "webrtc/tcp_connection.hpp"
 #include "webrtc/udp_server.hpp"
 
 namespace nchat::webrtc {
@@ -62,19 +63,70 @@ void Transport::on_check(const udp::endpoint& from, bool use_candidate) {
     // Every authenticated 5-tuple may carry this peer's DTLS and media; we send on the one the
     // controlling peer nominated (USE-CANDIDATE), or on the first that worked until it does.
     if (std::find(tuples_.begin(), tuples_.end(), from) == tuples_.end()) {
-        if (tuples_.size() >= limits::kMaxTuplesPerTransport) return;
+        if (tuples_.size() + tcp_paths_.size() >= limits::kMaxTuplesPerTransport) return;
         tuples_.push_back(from);
         server_.validate(from, shared_from_this());
     }
-    if (!selected_ || use_candidate) selected_ = from;
+    // Until the peer nominates, UDP wins over an ICE-TCP path that happened to check first (a
+    // browser tries both; its priorities, and ours, put UDP first).
+    if (!has_path() || use_candidate || tentative_tcp()) {
+        selected_ = from;
+        selected_tcp_.reset();
+    }
+    if (use_candidate) nominated_ = true;
+}
+
+bool Transport::on_tcp_check(const std::shared_ptr<TcpConnection>& c, bool use_candidate) {
+    if (closed_) return false;
+    const auto known = std::find_if(tcp_paths_.begin(), tcp_paths_.end(),
+                                    [&](const auto& w) { return w.lock() == c; });
+    if (known == tcp_paths_.end()) {
+        if (tuples_.size() + tcp_paths_.size() >= limits::kMaxTuplesPerTransport) return false;
+        tcp_paths_.push_back(c);
+    }
+    ++stats_.checks;
+    last_check_ = std::chrono::steady_clock::now();
+    if (!has_path() || use_candidate) {
+        selected_tcp_ = c;
+        selected_.reset();
+    }
+    if (use_candidate) nominated_ = true;
+    return true;
+}
+
+void Transport::on_tcp_datagram(TcpConnection& c, std::span<const std::uint8_t> d) {
+    if (closed_) return;
+    // As on UDP: DTLS before the nominating check is answered where it came from.
+    if (d[0] >= 20 && d[0] <= 63 && !has_path()) selected_tcp_ = c.weak_from_this();
+    on_packet(d);
+}
+
+void Transport::on_tcp_closed(const TcpConnection& c) {
+    std::erase_if(tcp_paths_, [&](const auto& w) {
+        auto p = w.lock();
+        return !p || p.get() == &c;
+    });
+    if (auto s = selected_tcp_.lock(); !s || s.get() == &c) selected_tcp_.reset();
+}
+
+std::string_view Transport::ice_protocol() const {
+    if (!selected_tcp_.expired()) return "tcp";
+    return selected_ ? "udp" : "";
 }
 
 void Transport::on_datagram(const udp::endpoint& from, std::span<const std::uint8_t> d) {
     if (closed_) return;
+    // A peer's DTLS may come before its nominating check: answer where it came from.
+    if (d[0] >= 20 && d[0] <= 63 && (!has_path() || tentative_tcp())) {
+        selected_ = from;
+        selected_tcp_.reset();
+    }
+    on_packet(d);
+}
+
+void Transport::on_packet(std::span<const std::uint8_t> d) {
     const std::uint8_t first = d[0];
     if (first >= 20 && first <= 63) {
-        // A peer's DTLS may come before its nominating check: answer where it came from.
-        if (!selected_) selected_ = from;
         dtls_->on_datagram(d);
         on_dtls_progress();
         return;
@@ -169,20 +221,29 @@ void Transport::arm_consent_timer() {
 }
 
 bool Transport::send_rtp(std::vector<std::uint8_t> packet) {
-    if (closed_ || !srtp_out_ || !selected_) return false;
+    if (closed_ || !srtp_out_ || !has_path()) return false;
     if (!srtp_out_->protect_rtp(packet)) return false;
     send_raw(packet);
     return true;
 }
 
 bool Transport::send_rtcp(std::vector<std::uint8_t> compound) {
-    if (closed_ || !srtp_out_ || !selected_) return false;
+    if (closed_ || !srtp_out_ || !has_path()) return false;
     if (!srtp_out_->protect_rtcp(compound)) return false;
     send_raw(compound);
     return true;
 }
 
 void Transport::send_raw(std::span<const std::uint8_t> d) {
+    if (auto c = selected_tcp_.lock()) {
+        if (!c->send(d)) {
+            ++stats_.send_dropped;
+            return;
+        }
+        ++stats_.packets_out;
+        stats_.bytes_out += d.size();
+        return;
+    }
     if (!selected_) return;
     ++stats_.packets_out;
     stats_.bytes_out += d.size();
@@ -196,6 +257,7 @@ void Transport::close() {
     dtls_timer_.cancel();
     consent_timer_.cancel();
     server_.remove(*this);
+    close_tcp_paths();
 }
 
 void Transport::closed_by_peer(std::string why) {
@@ -204,7 +266,19 @@ void Transport::closed_by_peer(std::string why) {
     dtls_timer_.cancel();
     consent_timer_.cancel();
     server_.remove(*this);
+    close_tcp_paths();
     if (auto l = listener_.lock()) l->on_transport_closed(why);
+}
+
+void Transport::close_tcp_paths() {
+    // An ICE-TCP connection serves one session, so it goes with it, once what is queued
+    // (our close_notify) is written. Closing calls back on_tcp_closed: take the list first.
+    auto paths = std::move(tcp_paths_);
+    tcp_paths_.clear();
+    selected_tcp_.reset();
+    for (auto& w : paths) {
+        if (auto c = w.lock()) c->close_after_flush();
+    }
 }
 
 }  // namespace nchat::webrtc

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/ip/udp.hpp>
@@ -20,6 +21,7 @@
 
 namespace nchat::webrtc {
 
+class TcpConnection;
 class UdpServer;
 
 // What a transport's user (a WHIP publish, a WHEP viewer) hears, on the UdpServer's strand.
@@ -45,6 +47,7 @@ struct TransportStats {
     std::uint64_t srtp_failures = 0;        // inbound packets that failed authentication or replay
     std::uint64_t dropped_before_keys = 0;  // media before DTLS finished
     std::uint64_t checks = 0;               // authenticated STUN checks answered
+    std::uint64_t send_dropped = 0;         // the selected ICE-TCP connection's queue was full
 };
 
 class Transport : public std::enable_shared_from_this<Transport> {
@@ -66,7 +69,11 @@ public:
     const IceCredentials& local() const { return local_; }
     const TransportStats& stats() const { return stats_; }
     bool connected() const { return srtp_out_.has_value(); }
+    // The selected UDP 5-tuple; nullopt before one, and while the path is ICE-TCP (send
+    // through send_rtp/send_rtcp, which take either path).
     std::optional<boost::asio::ip::udp::endpoint> selected() const { return selected_; }
+    // The selected path's transport, "udp" or "tcp" (ICE-TCP); empty before there is one.
+    std::string_view ice_protocol() const;
 
     // On the server's strand. False when not connected (no keys yet) or SRTP refused.
     bool send_rtp(std::vector<std::uint8_t> packet);
@@ -80,8 +87,21 @@ public:
     void on_datagram(const boost::asio::ip::udp::endpoint& from, std::span<const std::uint8_t> d);
     void start();  // arms the consent timer (call once, after server.add())
 
+    // ICE-TCP (RFC 6544), from a TcpConnection (same strand): an authenticated check on it;
+    // each connection is a candidate pair of its own. False when refused (the peer has
+    // validated kMaxTuplesPerTransport paths already): the caller closes it.
+    bool on_tcp_check(const std::shared_ptr<TcpConnection>& c, bool use_candidate);
+    // A DTLS or SRTP frame from a connection this transport accepted.
+    void on_tcp_datagram(TcpConnection& c, std::span<const std::uint8_t> d);
+    // The connection has closed: no longer a path (the next check selects another).
+    void on_tcp_closed(const TcpConnection& c);
+
 private:
     void send_raw(std::span<const std::uint8_t> d);
+    void on_packet(std::span<const std::uint8_t> d);  // from any path, not STUN
+    bool has_path() const { return selected_ || !selected_tcp_.expired(); }
+    bool tentative_tcp() const { return !nominated_ && !selected_tcp_.expired(); }
+    void close_tcp_paths();
     void on_dtls_progress();
     void arm_dtls_timer();
     void arm_consent_timer();
@@ -99,6 +119,11 @@ private:
     boost::asio::steady_timer consent_timer_;
     TransportStats stats_;
     std::vector<boost::asio::ip::udp::endpoint> tuples_;  // validated by checks, bounded
+    // ICE-TCP connections whose checks succeeded (bounded with tuples_), and the selected one
+    // (then selected_ is empty: one path at a time).
+    std::vector<std::weak_ptr<TcpConnection>> tcp_paths_;
+    std::weak_ptr<TcpConnection> selected_tcp_;
+    bool nominated_ = false;  // a check with USE-CANDIDATE has selected the path
     bool closed_ = false;
 };
 

@@ -4,8 +4,8 @@
 #include <boost/asio/post.hpp>
 
 #include "util/log.hpp"
+#include "webrtc/ice_check.hpp"
 #include "webrtc/limits.hpp"
-#include "webrtc/stun.hpp"
 #include "webrtc/transport.hpp"
 
 namespace nchat::webrtc {
@@ -90,51 +90,18 @@ void UdpServer::on_datagram(const udp::endpoint& from, std::span<const std::uint
 }
 
 void UdpServer::on_stun(const udp::endpoint& from, std::span<const std::uint8_t> d) {
-    if (!looks_like_stun(d)) {
-        ++stats_.stun_malformed;
-        return;
-    }
-    auto msg = parse_stun(d);
-    if (!msg) {
-        ++stats_.stun_malformed;
-        return;
-    }
-    // Only Binding requests need an answer; responses and indications (keepalives) end here.
-    if (msg->method != 0x001 || msg->cls != StunClass::request) return;
-    if (!msg->username) {
-        ++stats_.stun_unauthorized;
-        send(from, build_binding_error(msg->transaction_id, 400, "Bad Request", {}));
-        return;
-    }
-    // USERNAME is "ourUfrag:peerUfrag" in a check sent to us (RFC 8445 §7.2.2).
-    const std::string_view user = *msg->username;
-    const auto colon = user.find(':');
-    const std::string ufrag(user.substr(0, colon));
-    auto it = by_ufrag_.find(ufrag);
-    auto t = it == by_ufrag_.end() ? nullptr : it->second.lock();
-    if (!t) {
-        ++stats_.stun_unknown_ufrag;  // a session that ended, or a stranger: no password to sign
-        return;
-    }
-    const std::string& pwd = t->local().pwd;
-    if (msg->integrity_offset == 0 || !verify_integrity(d, *msg, pwd)) {
-        ++stats_.stun_unauthorized;
-        send(from, build_binding_error(msg->transaction_id, 401, "Unauthorized", {}));
-        return;
-    }
-    if (!msg->unknown_required.empty()) {
-        send(from, build_binding_error(msg->transaction_id, 420, "Unknown Attribute", pwd,
-                                       msg->unknown_required));
-        return;
-    }
-    // We are ICE-lite, hence controlled (RFC 8445 §6.1.1); a peer that says it is controlled
-    // too is in a role conflict (§7.3.1.1).
-    if (msg->ice_controlled) {
-        send(from, build_binding_error(msg->transaction_id, 487, "Role Conflict", pwd));
-        return;
-    }
-    send(from, build_binding_success(msg->transaction_id, from, pwd));
-    t->on_check(from, msg->use_candidate);
+    using Verdict = CheckAnswer::Verdict;
+    auto a = answer_check(d, from, [this](std::string_view ufrag) { return find(ufrag); });
+    if (a.verdict == Verdict::malformed) ++stats_.stun_malformed;
+    if (a.verdict == Verdict::unknown_ufrag) ++stats_.stun_unknown_ufrag;
+    if (a.verdict == Verdict::unauthorized) ++stats_.stun_unauthorized;
+    if (!a.reply.empty()) send(from, a.reply);
+    if (a.transport) a.transport->on_check(from, a.use_candidate);
+}
+
+std::shared_ptr<Transport> UdpServer::find(std::string_view ufrag) const {
+    auto it = by_ufrag_.find(std::string(ufrag));
+    return it == by_ufrag_.end() ? nullptr : it->second.lock();
 }
 
 void UdpServer::add(const std::shared_ptr<Transport>& t) {

@@ -58,6 +58,7 @@ public:
     // On the strand.
     void add(const std::shared_ptr<Transport>& t);  // by its local ufrag
     void remove(const Transport& t);                // its ufrag and every 5-tuple it validated
+    std::shared_ptr<Transport> find(std::string_view ufrag) const;  // null when none (ICE-TCP)
     void validate(const boost::asio::ip::udp::endpoint& from, const std::shared_ptr<Transport>& t);
     void send(const boost::asio::ip::udp::endpoint& to, std::span<const std::uint8_t> d);
     const UdpServerStats& stats() const { return stats_; }

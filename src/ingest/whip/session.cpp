@@ -262,6 +262,7 @@ SessionStats Session::stats() const {
     SessionStats s = stats_;
     s.stream_id = grant_.stream_id;
     s.session_id = id_;
+    if (transport_) s.ice = transport_->ice_protocol();
     for (const auto& t : tracks_)
         (t->kind() == media::TrackKind::video ? s.video : s.audio) = t->counters();
     return s;

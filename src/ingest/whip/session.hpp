@@ -33,6 +33,7 @@ struct SessionStats {
     TrackCounters video, audio;
     std::string video_codec;  // "H264 1280x720" once known
     bool connected = false;
+    std::string ice;  // the selected path: "udp", "tcp" (ICE-TCP), or empty before one
 };
 
 // What a session tells its owner, on the UDP strand.

@@ -147,7 +147,9 @@ void Viewer::send_reports() {
 }
 
 ViewerStats Viewer::stats() const {
-    return stats_;
+    ViewerStats s = stats_;
+    if (transport_) s.ice = transport_->ice_protocol();
+    return s;
 }
 
 void Viewer::stream_ended() {

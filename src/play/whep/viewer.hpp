@@ -29,6 +29,7 @@ struct ViewerStats {
     std::int64_t cumulative_lost = 0;
     double jitter_ms = 0;
     std::optional<double> rtt_ms;
+    std::string ice;  // the selected path: "udp", "tcp" (ICE-TCP), or empty before one
 };
 
 class Viewer : public webrtc::TransportListener, public std::enable_shared_from_this<Viewer> {

@@ -11,6 +11,23 @@ async function gathered(pc) {
   });
 }
 
+// The answer as given, or with only the candidates of one transport (`only: 'tcp'` leaves the
+// ICE-TCP ones, as on a network that blocks UDP).
+function keepCandidates(sdp, only) {
+  if (!only) return sdp;
+  return sdp.split('\r\n').filter((l) => !/^a=candidate:/.test(l) || l.split(' ')[2].toLowerCase() === only)
+    .join('\r\n');
+}
+
+// The selected candidate pair's transport as the browser reports it ('udp' or 'tcp').
+async function selectedProtocol(pc) {
+  const stats = await pc.getStats();
+  let pair = null;
+  stats.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
+  const local = pair && stats.get(pair.localCandidateId);
+  return local?.protocol ?? null;
+}
+
 function connected(pc, ms = 15000) {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`not connected after ${ms} ms: ${pc.connectionState}`)), ms);
@@ -24,7 +41,7 @@ function connected(pc, ms = 15000) {
 }
 
 // Publishes the fake camera and microphone; resolves with what the server answered.
-window.whipPublish = async (url, key, { width = 1280, height = 720, audio = true, codec = 'H264' } = {}) => {
+window.whipPublish = async (url, key, { width = 1280, height = 720, audio = true, codec = 'H264', only = null } = {}) => {
   const media = await navigator.mediaDevices.getUserMedia({ video: { width, height, frameRate: 30 }, audio });
   const pc = new RTCPeerConnection();
   for (const track of media.getTracks()) {
@@ -52,7 +69,7 @@ window.whipPublish = async (url, key, { width = 1280, height = 720, audio = true
   });
   const body = await res.text();
   if (res.status !== 201) { pc.close(); return { status: res.status, body }; }
-  await pc.setRemoteDescription({ type: 'answer', sdp: body });
+  await pc.setRemoteDescription({ type: 'answer', sdp: keepCandidates(body, only) });
   window.publisher = { pc, media, location: new URL(res.headers.get('location'), url).href, key };
   await connected(pc);
   return { status: res.status, location: window.publisher.location, etag: res.headers.get('etag'), answer: body };
@@ -75,6 +92,7 @@ window.whipStats = async () => {
       out.availableOutgoingBitrate = s.availableOutgoingBitrate; out.rtt = s.currentRoundTripTime;
     }
   });
+  out.protocol = await selectedProtocol(window.publisher.pc);
   return out;
 };
 
@@ -89,7 +107,7 @@ window.whipStop = async () => {
 
 // Watches a stream over WHEP into the page's <video>; resolves once frames are decoded, with
 // their size and how long the first one took.
-window.whepPlay = async (url, { timeout = 15000 } = {}) => {
+window.whepPlay = async (url, { timeout = 15000, only = null } = {}) => {
   const started = performance.now();
   const pc = new RTCPeerConnection();
   pc.addTransceiver('video', { direction: 'recvonly' });
@@ -102,7 +120,7 @@ window.whepPlay = async (url, { timeout = 15000 } = {}) => {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp });
   const body = await res.text();
   if (res.status !== 201) { pc.close(); return { status: res.status, body }; }
-  await pc.setRemoteDescription({ type: 'answer', sdp: body });
+  await pc.setRemoteDescription({ type: 'answer', sdp: keepCandidates(body, only) });
   window.viewer = { pc, location: new URL(res.headers.get('location'), url).href };
   await connected(pc);
   const frames = await new Promise((resolve) => {
@@ -128,5 +146,6 @@ window.whepStats = async () => {
       jitterBufferDelay: s.jitterBufferDelay, jitterBufferEmittedCount: s.jitterBufferEmittedCount,
       totalSamplesReceived: s.totalSamplesReceived };
   });
+  out.protocol = await selectedProtocol(window.viewer.pc);
   return out;
 };

@@ -312,7 +312,7 @@ TEST(SdpAnswer, PublishRoundTrip) {
     EXPECT_NE(text.find("a=group:BUNDLE 0 1\r\n"), std::string::npos);
     EXPECT_NE(text.find("a=candidate:1 1 udp 2130706431 203.0.113.5 8443 typ host\r\n"),
               std::string::npos);
-    EXPECT_NE(text.find("a=candidate:2 1 tcp 1660944383 203.0.113.5 8443 typ host tcptype passive"),
+    EXPECT_NE(text.find("a=candidate:2 1 tcp 1520435199 203.0.113.5 8443 typ host tcptype passive"),
               std::string::npos);
     EXPECT_NE(text.find("a=fmtp:108 level-asymmetry-allowed=1;packetization-mode=1;"
                         "profile-level-id=42e01f\r\n"),
