@@ -293,12 +293,12 @@ public:
         ::epoll_ctl(ep_, EPOLL_CTL_ADD, viewers_[i].fd, &e);
     }
 
-    // Runs until `until` or `done()` says so.
+    // Runs until `until` or `done()` says so; at least one pass.
     template <typename Done>
     void run(Clock::time_point until, Done done) {
         std::array<epoll_event, 256> events{};
         auto next_timers = Clock::now();
-        while (Clock::now() < until && !done()) {
+        do {
             const int n = ::epoll_wait(ep_, events.data(), events.size(), 5);
             for (int e = 0; e < n; ++e)
                 drain(viewers_[events[e].data.u64]);
@@ -311,7 +311,7 @@ public:
                     if (now >= v.next_check) send_check(v, true);
                 }
             }
-        }
+        } while (Clock::now() < until && !done());
     }
 
 private:
@@ -438,6 +438,9 @@ int main(int argc, char** argv) {
             const auto [status, answer] =
                 http_post(opt, "/api/whep/" + opt.stream, offer_sdp(v, fingerprint));
             post_seconds += std::chrono::duration<double>(Clock::now() - t_post).count();
+            // A POST can take a while on a loaded server: keep the viewers already connected
+            // drained and their consent checks going meanwhile.
+            loop.run(Clock::now(), [] { return false; });
             if (status != 201 || !parse_answer(answer, v)) {
                 std::fprintf(stderr, "viewer %zu: POST gave %d: %s\n", i, status,
                              answer.substr(0, 200).c_str());

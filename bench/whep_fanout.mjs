@@ -4,9 +4,11 @@
 // the cores during the window; the server runs with --transcode=false, so a WHEP feed sends the
 // source as it is (its AAC made Opus once). For each N a fresh server and publish, then
 // nchat-whep-fanout (bench/whep_fanout.cpp) connects N viewers, waits, and measures.
-//   node bench/whep_fanout.mjs [--bin build/nchat-live] [--gen build/nchat-whep-fanout]
+//   node bench/whep_fanout.mjs [--bin build/nchat-live[,other/nchat-live]] [--gen build/nchat-whep-fanout]
 //                              [--viewers 1,100,250,500] [--seconds 30] [--warmup 5]
-// Run from the repository root. Prints one JSON line per N, then a Markdown table.
+// Run from the repository root. Several --bin (a build before and after a change) take turns
+// at each N, so both see the same load from whatever else shares the machine. Prints one JSON
+// line per run, then a Markdown table.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,8 @@ import { join, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
-process.env.NCHAT_LIVE_BIN = resolve(opt('bin', process.env.NCHAT_LIVE_BIN ?? 'build/nchat-live'));
+const bins = opt('bin', process.env.NCHAT_LIVE_BIN ?? 'build/nchat-live').split(',').map((b) => resolve(b));
+process.env.NCHAT_LIVE_BIN = bins[0];
 const gen = resolve(opt('gen', 'build/nchat-whep-fanout'));
 const counts = opt('viewers', '1,100,250,500').split(',').map(Number);
 const seconds = Number(opt('seconds', 30));
@@ -30,8 +33,10 @@ const enc = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'lavfi', '
 if (enc.status !== 0 || !existsSync(source)) throw new Error('encoding the source failed');
 
 const rows = [];
-for (const n of counts) {
-  const srv = new Server({ backend: 'sqlite' });
+for (const n of counts) for (const bin of bins) {
+  // The harness runs its BIN (the first build); `wrap` swaps in this one, exec'd so the pid
+  // whose CPU is read is the server's.
+  const srv = new Server({ backend: 'sqlite', wrap: ['sh', '-c', `shift; exec '${bin}' "$@"`, 'sh'] });
   await srv.start(['--access-log=false']);
   try {
     const alice = srv.createUser('alice', 'broadcaster');
@@ -55,8 +60,8 @@ for (const n of counts) {
       await new Promise((r) => g.on('exit', r));
       srv.stdout = srv.stdout.slice(-100000);
       const line = out.trim().split('\n').pop();
-      console.log(line);
-      rows.push(JSON.parse(line));
+      console.log(bin, line);
+      rows.push({ bin, ...JSON.parse(line) });
     } finally {
       ff.kill('SIGKILL');
     }
@@ -67,10 +72,10 @@ for (const n of counts) {
 }
 rmSync(work, { recursive: true, force: true });
 
-console.log('\n| viewers | connected | server CPU (% of a core) | per viewer | generator CPU | machine busy (of 200 %) | packets/s per viewer | Mb/s per viewer | loss | viewers with loss |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('\n| build | viewers | connected | server CPU (% of a core) | per viewer | generator CPU | machine busy (of 200 %) | packets/s per viewer | Mb/s per viewer | server µs per packet | loss | viewers with loss |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const x of rows) {
-  console.log(`| ${x.viewers} | ${x.connected} | ${x.serverCpuPct.toFixed(1)} | ${x.serverCpuPctPerViewer.toFixed(3)} | ` +
+  console.log(`| ${x.bin} | ${x.viewers} | ${x.connected} | ${x.serverCpuPct.toFixed(1)} | ${x.serverCpuPctPerViewer.toFixed(3)} | ` +
     `${x.generatorCpuPct.toFixed(1)} | ${x.machineBusyPctOf200.toFixed(0)} | ${x.packetsPerViewerPerSecond.toFixed(0)} | ` +
-    `${x.mbpsPerViewer.toFixed(2)} | ${x.lossPct.toFixed(3)} % | ${x.viewersWithLoss} |`);
+    `${x.mbpsPerViewer.toFixed(2)} | ${x.serverCpuUsPerPacket.toFixed(2)} | ${x.lossPct.toFixed(3)} % | ${x.viewersWithLoss} |`);
 }
