@@ -58,10 +58,12 @@ for (const n of counts) for (const bin of bins) {
       let out = '';
       g.stdout.on('data', (d) => { out += d; });
       await new Promise((r) => g.on('exit', r));
-      srv.stdout = srv.stdout.slice(-100000);
       const line = out.trim().split('\n').pop();
-      console.log(bin, line);
-      rows.push({ bin, ...JSON.parse(line) });
+      // Why viewers left during the run, from the server's log (a starved server times them out).
+      const left = {};
+      for (const m of (srv.stdout + srv.stderr).matchAll(/WHEP viewer left: ([^\n]+)/g)) left[m[1]] = (left[m[1]] ?? 0) + 1;
+      console.log(bin, line, JSON.stringify({ left }));
+      rows.push({ bin, ...JSON.parse(line), left });
     } finally {
       ff.kill('SIGKILL');
     }
