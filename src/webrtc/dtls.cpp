@@ -62,7 +62,8 @@ bool same_fingerprint(std::string_view a, std::string_view b) {
 }  // namespace
 
 DtlsContext::DtlsContext(std::shared_ptr<const Certificate> cert) : cert_(std::move(cert)) {
-    ctx_ = SSL_CTX_new(DTLS_server_method());
+    // Either role: the server takes the passive one, a synthetic viewer (bench) the active one.
+    ctx_ = SSL_CTX_new(DTLS_method());
     if (!ctx_) throw std::runtime_error("webrtc: SSL_CTX_new: " + openssl_error());
     SSL_CTX_set_min_proto_version(ctx_, DTLS1_2_VERSION);
     if (SSL_CTX_use_certificate(ctx_, cert_->x509()) != 1 ||
@@ -83,8 +84,11 @@ DtlsContext::~DtlsContext() {
     SSL_CTX_free(ctx_);
 }
 
-DtlsTransport::DtlsTransport(const DtlsContext& ctx, std::string remote_fingerprint, SendFn send)
-    : remote_fingerprint_(std::move(remote_fingerprint)), send_(std::move(send)) {
+DtlsTransport::DtlsTransport(const DtlsContext& ctx,
+                             std::string remote_fingerprint,
+                             SendFn send,
+                             Role role)
+    : remote_fingerprint_(std::move(remote_fingerprint)), send_(std::move(send)), role_(role) {
     ssl_ = SSL_new(ctx.get());
     rbio_ = BIO_new(BIO_s_mem());
     BIO* wbio = BIO_new(write_method(&DtlsTransport::bio_write, &DtlsTransport::bio_ctrl));
@@ -100,7 +104,15 @@ DtlsTransport::DtlsTransport(const DtlsContext& ctx, std::string remote_fingerpr
     SSL_set_bio(ssl_, rbio_, wbio);
     SSL_set_mtu(ssl_, static_cast<long>(limits::kDtlsMtu));
     DTLS_set_link_mtu(ssl_, static_cast<long>(limits::kDtlsMtu));
-    SSL_set_accept_state(ssl_);
+    if (role_ == Role::client) {
+        SSL_set_connect_state(ssl_);
+    } else {
+        SSL_set_accept_state(ssl_);
+    }
+}
+
+void DtlsTransport::start() {
+    if (ssl_ && role_ == Role::client && state_ == State::handshaking) advance();
 }
 
 DtlsTransport::~DtlsTransport() {
@@ -194,16 +206,19 @@ bool DtlsTransport::export_keys() {
         fail("exporting the SRTP keys: " + openssl_error());
         return false;
     }
-    // client key | server key | client salt | server salt; we are the server.
+    // client key | server key | client salt | server salt.
     const auto at = [&](std::size_t off, std::size_t n) {
         return std::vector<std::uint8_t>(block.begin() + off, block.begin() + off + n);
     };
-    k.remote = at(0, key);
-    k.local = at(key, key);
+    auto client = at(0, key);
+    auto server = at(key, key);
     const auto cs = at(2 * key, salt);
     const auto ss = at(2 * key + salt, salt);
-    k.remote.insert(k.remote.end(), cs.begin(), cs.end());
-    k.local.insert(k.local.end(), ss.begin(), ss.end());
+    client.insert(client.end(), cs.begin(), cs.end());
+    server.insert(server.end(), ss.begin(), ss.end());
+    const bool we_serve = role_ == Role::server;
+    k.local = we_serve ? std::move(server) : std::move(client);
+    k.remote = we_serve ? std::move(client) : std::move(server);
     keys_ = std::move(k);
     return true;
 }

@@ -17,6 +17,7 @@ bool init_once() {
 
 // Room libsrtp may append: the auth tag, or the GCM tag plus the SRTCP index.
 constexpr std::size_t kTrailer = SRTP_MAX_TRAILER_LEN + 4;
+static_assert(kTrailer == SrtpSession::kMaxTrailer);
 
 }  // namespace
 
@@ -58,6 +59,14 @@ bool SrtpSession::protect_rtp(std::vector<std::uint8_t>& p) {
     const bool ok = srtp_protect(ctx_.get(), p.data(), &len) == srtp_err_status_ok;
     p.resize(ok ? static_cast<std::size_t>(len) : p.size() - kTrailer);
     return ok;
+}
+
+bool SrtpSession::protect_rtp(std::span<std::uint8_t> buf, std::size_t& len) {
+    if (len > buf.size() || buf.size() - len < kTrailer) return false;
+    int n = static_cast<int>(len);
+    if (srtp_protect(ctx_.get(), buf.data(), &n) != srtp_err_status_ok) return false;
+    len = static_cast<std::size_t>(n);
+    return true;
 }
 
 bool SrtpSession::protect_rtcp(std::vector<std::uint8_t>& p) {

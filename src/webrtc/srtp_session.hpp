@@ -25,6 +25,12 @@ public:
     // In place: protect grows the packet by its tag (and SRTCP index), unprotect shrinks it.
     // False when libsrtp refuses (bad tag, replay, malformed): the caller drops and counts.
     bool protect_rtp(std::vector<std::uint8_t>& packet);
+    // In place in a caller's buffer (a send batch's slot): the packet is its first `len` bytes
+    // and `len` becomes the protected size. `buf` must be at least len + kMaxTrailer long.
+    bool protect_rtp(std::span<std::uint8_t> buf, std::size_t& len);
+    // Room libsrtp may want after a packet: the auth tag, or the GCM tag plus the SRTCP index
+    // (SRTP_MAX_TRAILER_LEN + 4, checked in the .cpp).
+    static constexpr std::size_t kMaxTrailer = 148;
     bool protect_rtcp(std::vector<std::uint8_t>& packet);
     bool unprotect_rtp(std::vector<std::uint8_t>& packet);
     bool unprotect_rtcp(std::vector<std::uint8_t>& packet);

@@ -1,6 +1,7 @@
 #include "webrtc/transport.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "util/crypto.hpp"
 #include "util/log.hpp"
@@ -224,6 +225,27 @@ bool Transport::send_rtp(std::vector<std::uint8_t> packet) {
     if (closed_ || !srtp_out_ || !has_path()) return false;
     if (!srtp_out_->protect_rtp(packet)) return false;
     send_raw(packet);
+    return true;
+}
+
+bool Transport::queue_rtp(std::span<const std::uint8_t> rtp, std::uint8_t pt) {
+    if (closed_ || !srtp_out_ || rtp.size() < 12) return false;
+    if (!selected_) {
+        if (selected_tcp_.expired()) return false;
+        // An ICE-TCP path has no datagram batch: the copy goes through its connection's queue.
+        std::vector<std::uint8_t> copy(rtp.begin(), rtp.end());
+        copy[1] = static_cast<std::uint8_t>((copy[1] & 0x80) | (pt & 0x7f));
+        return send_rtp(std::move(copy));
+    }
+    auto slot = server_.slot();
+    if (slot.size() < rtp.size() + SrtpSession::kMaxTrailer) return false;
+    std::memcpy(slot.data(), rtp.data(), rtp.size());
+    slot[1] = static_cast<std::uint8_t>((slot[1] & 0x80) | (pt & 0x7f));
+    std::size_t n = rtp.size();
+    if (!srtp_out_->protect_rtp(slot, n)) return false;
+    ++stats_.packets_out;
+    stats_.bytes_out += n;
+    server_.commit(*selected_, n);
     return true;
 }
 

@@ -78,6 +78,10 @@ public:
     // On the server's strand. False when not connected (no keys yet) or SRTP refused.
     bool send_rtp(std::vector<std::uint8_t> packet);
     bool send_rtcp(std::vector<std::uint8_t> compound);
+    // The fan-out path: copies `rtp` into the server's send batch with the payload type set to
+    // `pt` (a WHEP viewer's own), protects it there and queues it for the server's next
+    // flush(): no allocation, no system call per packet. Same answer as send_rtp.
+    bool queue_rtp(std::span<const std::uint8_t> rtp, std::uint8_t pt);
     // Sends DTLS close_notify, unregisters, cancels timers. The listener is not called again.
     void close();
 

@@ -32,6 +32,7 @@ void UdpServer::start() {
     boost::system::error_code ignored;
     socket_.set_option(rcv, ignored);
     socket_.set_option(snd, ignored);
+    gso_ = opts_.gso && gso_supported(socket_.native_handle());
     net::post(strand_, [this] { receive(); });
 }
 
@@ -57,6 +58,7 @@ void UdpServer::receive() {
                     ++stats_.not_webrtc;  // longer than any WebRTC datagram: truncated, dropped
                 } else {
                     on_datagram(from_, {buf_.data(), n});
+                    flush();  // what the datagram's handling queued (NACK retransmissions)
                 }
             }
             receive();
@@ -126,6 +128,8 @@ void UdpServer::validate(const udp::endpoint& from, const std::shared_ptr<Transp
 }
 
 void UdpServer::send(const udp::endpoint& to, std::span<const std::uint8_t> d) {
+    flush();
+    ++stats_.send_calls;
     boost::system::error_code ec;
     socket_.send_to(net::buffer(d.data(), d.size()), to, 0, ec);
     if (ec) {
@@ -134,6 +138,26 @@ void UdpServer::send(const udp::endpoint& to, std::span<const std::uint8_t> d) {
     }
     ++stats_.datagrams_out;
     stats_.bytes_out += d.size();
+}
+
+std::span<std::uint8_t> UdpServer::slot() {
+    if (batch_.full()) flush();
+    return batch_.slot();
+}
+
+void UdpServer::flush() {
+    if (batch_.empty()) return;
+    if (!socket_.is_open()) {
+        stats_.send_dropped += batch_.size();
+        batch_.clear();
+        return;
+    }
+    const auto r = send_batch(socket_.native_handle(), batch_, gso_);
+    stats_.datagrams_out += r.sent;
+    stats_.bytes_out += r.bytes;
+    stats_.send_dropped += r.dropped;
+    stats_.send_calls += r.syscalls;
+    stats_.gso_messages += r.gso_messages;
 }
 
 }  // namespace nchat::webrtc

@@ -15,6 +15,8 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "webrtc/datagram_batch.hpp"
+
 namespace nchat::webrtc {
 
 class Transport;
@@ -28,12 +30,16 @@ struct UdpServerOptions {
     // without media.
     std::chrono::milliseconds consent_timeout{30'000};
     std::chrono::milliseconds connect_timeout{10'000};
+    // UDP GSO for runs of same-size datagrams to one peer, when the kernel has it.
+    bool gso = true;
 };
 
 struct UdpServerStats {
     std::uint64_t datagrams_in = 0, bytes_in = 0;
     std::uint64_t datagrams_out = 0, bytes_out = 0;
     std::uint64_t send_dropped = 0;    // the socket's buffer was full: dropped, not queued
+    std::uint64_t send_calls = 0;      // sendto/sendmmsg system calls
+    std::uint64_t gso_messages = 0;    // sendmmsg messages the kernel cut into several datagrams
     std::uint64_t stun_malformed = 0;  // not a STUN message we can parse
     std::uint64_t stun_unknown_ufrag = 0;
     std::uint64_t stun_unauthorized = 0;  // MESSAGE-INTEGRITY missing or wrong: 401
@@ -61,6 +67,15 @@ public:
     std::shared_ptr<Transport> find(std::string_view ufrag) const;  // null when none (ICE-TCP)
     void validate(const boost::asio::ip::udp::endpoint& from, const std::shared_ptr<Transport>& t);
     void send(const boost::asio::ip::udp::endpoint& to, std::span<const std::uint8_t> d);
+    // The batched path (the WHEP fan-out): write a datagram into slot(), commit() it, and it
+    // goes out with the others at flush() (one sendmmsg per DatagramBatch::kCapacity). A full
+    // batch is flushed by slot(); send() flushes first so datagrams keep their order; every
+    // handler that commits flushes before it returns (the feed after a frame, the receive
+    // loop after each datagram), so nothing waits in the batch between handlers.
+    std::span<std::uint8_t> slot();
+    void commit(const boost::asio::ip::udp::endpoint& to, std::size_t n) { batch_.commit(to, n); }
+    void flush();
+    bool gso() const { return gso_; }  // UDP GSO in use (the kernel has it and took it)
     const UdpServerStats& stats() const { return stats_; }
 
 private:
@@ -76,6 +91,8 @@ private:
     std::unordered_map<std::string, std::weak_ptr<Transport>> by_ufrag_;
     std::map<boost::asio::ip::udp::endpoint, std::weak_ptr<Transport>> by_tuple_;
     UdpServerStats stats_;
+    DatagramBatch batch_;
+    bool gso_ = false;
 };
 
 }  // namespace nchat::webrtc

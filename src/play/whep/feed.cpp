@@ -199,12 +199,15 @@ void Feed::fan_out(std::vector<OutPacket> batch, bool video) {
         if (!batch.empty())
             self->last_sent_[ssrc] = {batch.back().rtp_timestamp, now, video ? 90000u : 48000u};
         self->stats_.packets += batch.size();
+        // Viewer by viewer, each taking the whole frame: a viewer's packets lie side by side
+        // in the send batch, which UDP GSO can send as one message per viewer.
         std::erase_if(self->viewers_, [&](const std::weak_ptr<Viewer>& w) {
             auto v = w.lock();
             if (!v) return true;
             v->send(batch);
             return false;
         });
+        self->udp_.flush();
     });
 }
 

@@ -60,12 +60,10 @@ void Viewer::send(const std::vector<OutPacket>& batch) {
 }
 
 void Viewer::send_one(const std::vector<std::uint8_t>& rtp, bool video) {
-    // Each viewer protects its own copy: SRTP keys are per viewer, the rest is shared.
-    std::vector<std::uint8_t> copy = rtp;
-    copy[1] =
-        static_cast<std::uint8_t>((copy[1] & 0x80) | (video ? media_.video_pt : media_.audio_pt));
-    const std::size_t n = copy.size();
-    if (!transport_->send_rtp(std::move(copy))) return;
+    // SRTP keys are per viewer, the rest is shared: the packet is copied once, into the UDP
+    // server's send batch, rewritten to this viewer's payload type and protected there.
+    const std::size_t n = rtp.size();
+    if (!transport_->queue_rtp(rtp, video ? media_.video_pt : media_.audio_pt)) return;
     ++stats_.packets_sent;
     stats_.bytes_sent += n;
     const auto payload = static_cast<std::uint32_t>(n - 12);

@@ -194,6 +194,28 @@ TEST_F(TransportTest, ACheckIsAnsweredThenDtlsAndSrtpCarryMediaBothWays) {
     ASSERT_TRUE(in->unprotect_rtcp(*pli));
     EXPECT_EQ((*pli)[1], 206);
 
+    // The fan-out path: packets queued in the server's batch go out in order at flush(), each
+    // with the payload type asked for, and decrypt with the server's keys.
+    on_strand([&] {
+        for (std::uint16_t seq = 2000; seq < 2003; ++seq) {
+            EXPECT_TRUE(transport_->queue_rtp(
+                write_rtp({false, 96, seq, 3000, 0x55667788}, {}, payload), 100));
+        }
+        server_->flush();
+    });
+    for (std::uint16_t seq = 2000; seq < 2003; ++seq) {
+        auto d = receive();
+        while (d && (*d)[0] < 128)
+            d = receive();  // a DTLS retransmission, not media
+        ASSERT_TRUE(d);
+        ASSERT_TRUE(in->unprotect_rtp(*d));
+        auto p = parse_rtp(*d);
+        ASSERT_TRUE(p);
+        EXPECT_EQ(p->payload_type, 100);
+        EXPECT_EQ(p->sequence, seq);
+        EXPECT_TRUE(std::ranges::equal(p->payload(), payload));
+    }
+
     // The peer closes DTLS (close_notify): the listener hears it once.
     SSL_shutdown(client.ssl);
     send(client.step());
