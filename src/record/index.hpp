@@ -1,6 +1,7 @@
 #pragma once
 // A recorded rendition's index (`index.txt`, one line per segment, appended as each is written)
 // and the VOD media playlist made from it (rfc8216bis §4.4.3.5 PLAYLIST-TYPE VOD, ENDLIST).
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -8,6 +9,10 @@
 #include <vector>
 
 namespace nchat::record {
+
+// An index of a day-long stream at 2 s segments is 43,200 lines (~2 MB): what is read of one.
+inline constexpr std::size_t kMaxIndexBytes = 16u << 20;
+inline constexpr std::size_t kMaxIndexEntries = 200'000;
 
 struct IndexEntry {
     std::uint64_t msn = 0;

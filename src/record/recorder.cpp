@@ -16,9 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// An index of a day-long stream at 2 s segments is 43,200 lines (~2 MB).
-constexpr std::size_t kMaxIndexBytes = 16u << 20;
-constexpr std::size_t kMaxIndexEntries = 200'000;
 constexpr std::size_t kMaxSmallFile = 1u << 20;
 
 // The rendition names of a multivariant playlist ("720p/index.m3u8" lines), best first.

@@ -11,8 +11,6 @@ using Field = http::bhttp::field;
 
 // One media segment of the top rung at 8 Mb/s over a 10 s GOP is 10 MB.
 constexpr std::size_t kMaxMediaFile = 64u << 20;
-constexpr std::size_t kMaxIndexBytes = 16u << 20;
-constexpr std::size_t kMaxIndexEntries = 200'000;
 constexpr std::size_t kMaxPlaylist = 1u << 20;
 
 http::Response reply(const http::Request& req,
