@@ -1,5 +1,6 @@
 #pragma once
 // What the REST handlers share: storage, the clock, the configured public URLs, secrets.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -46,6 +47,16 @@ struct ApiContext {
     std::function<bool(const std::string& stream_id)> delete_recording;
     // The recording's MP4 download (a file path), empty when there is none yet.
     std::function<std::string(const std::string& stream_id)> recording_download;
+    // Clips of the recording (docs/recording.md): make one (its JSON, or null with `why` when
+    // nothing of it is recorded) and list them.
+    std::function<nlohmann::json(const std::string& stream_id,
+                                 std::int64_t from_ms,
+                                 std::int64_t to_ms,
+                                 const std::string& title,
+                                 const std::string& user_id,
+                                 std::string* why)>
+        create_clip;
+    std::function<nlohmann::json(const std::string& stream_id)> list_clips;
     // Guests (POST /api/guest): the secret their tokens are signed with (empty: guests off) and
     // how often one address may ask for a guest token.
     std::string guest_secret;

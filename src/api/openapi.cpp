@@ -105,6 +105,35 @@ json recording_schema() {
           {"error", text}}}};
 }
 
+json clip_schema() {
+    auto text = json{{"type", "string"}};
+    auto ms = json{{"type", "integer"}, {"minimum", 0}};
+    return {{"type", "object"},
+            {"required", {"id", "streamId", "title", "fromMs", "toMs", "playlistUrl"}},
+            {"properties",
+             {{"id", {{"type", "string"}, {"format", "uuid"}}},
+              {"streamId", {{"type", "string"}, {"format", "uuid"}}},
+              {"title", text},
+              {"fromMs", ms},
+              {"toMs", ms},
+              {"createdAt", {{"type", "string"}, {"format", "date-time"}}},
+              {"createdBy", text},
+              {"firstMsn", ms},
+              {"lastMsn", ms},
+              {"playlistUrl", text}}}};
+}
+
+json clip_input_schema() {
+    auto ms = json{{"type", "integer"}, {"minimum", 0}};
+    return {{"type", "object"},
+            {"required", {"fromMs", "toMs", "title"}},
+            {"additionalProperties", false},
+            {"properties",
+             {{"fromMs", ms},
+              {"toMs", ms},
+              {"title", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}}}}};
+}
+
 json me_schema() {
     return {{"type", "object"},
             {"required", {"id", "name", "role", "guest"}},
@@ -200,6 +229,14 @@ json openapi_document(const std::string& version, const std::string& server_url)
                     {"206", {{"description", "the requested range"}}},
                     {"404", {{"description", "no MP4 (not recorded, or not ready yet)"}}},
                     {"416", {{"description", "the range is past the end"}}}}}};
+    auto& clips = paths["/api/streams/{id}/clips"];
+    clips["parameters"] = {id_param("id")};
+    clips["post"] =
+        op("Make a clip of the recording (at most 2 minutes, during or after the stream), cut on "
+           "segment boundaries: fromMs/toMs say where",
+           ref("Clip"), {400, 401, 404, 413, 415}, true, ref("CreateClip"), 201);
+    clips["get"] = op("The stream's clips, newest first",
+                      {{"type", "array"}, {"items", ref("Clip")}}, {401, 404}, false);
     auto& access = paths["/api/streams/{id}/access/{userId}"];
     access["parameters"] = {id_param("id"), id_param("userId")};
     access["put"] = op("Let a user see a private stream", success, {400, 401, 403, 404}, true);
@@ -233,6 +270,8 @@ json openapi_document(const std::string& version, const std::string& server_url)
                               "counted)"}}}}}}}}}},
                     {"Me", me_schema()},
                     {"Recording", recording_schema()},
+                    {"Clip", clip_schema()},
+                    {"CreateClip", clip_input_schema()},
                     {"CreateGuest", guest_input_schema()},
                     {"Guest", guest_schema()}};
     add_room_paths(paths, schemas);

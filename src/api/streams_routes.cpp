@@ -13,6 +13,7 @@
 #include "api/routes.hpp"
 #include "api/stream_input.hpp"
 #include "api/stream_json.hpp"
+#include "api/validation.hpp"
 #include "auth/permissions.hpp"
 #include "http/range.hpp"
 #include "realtime/service.hpp"
@@ -273,6 +274,41 @@ net::awaitable<Response> delete_recording(ApiContext& ctx, Request& req) {
     co_return json(req, Status::ok, nlohmann::json{{"success", true}});
 }
 
+// A clip (issue 16): at most two minutes of the recording, during the stream or after it,
+// by whoever may see the stream and is signed in.
+net::awaitable<Response> create_clip(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, false);
+    if (!l.who) throw unauthorized("authentication required");
+    require_json_content(req);
+    auto body = parse_object(req.raw.body());
+    Fields f(body);
+    f.only({"fromMs", "toMs", "title"});
+    auto from = optional_int_field(body, "fromMs");
+    auto to = optional_int_field(body, "toMs");
+    if (!from || *from < 0)
+        throw bad_request("fromMs: milliseconds from the stream's start, >= 0", "fromMs");
+    if (!to || *to <= *from) throw bad_request("toMs: after fromMs", "toMs");
+    if (*to - *from > 120'000) throw bad_request("a clip lasts at most 2 minutes", "toMs");
+    auto title = f.text("title", {1, 200});
+    if (!ctx.create_clip) throw not_found("stream " + l.stream.id + " has no recording");
+    std::string why;
+    auto clip = ctx.create_clip(l.stream.id, *from, *to, title, l.who->user_id, &why);
+    if (clip.is_null()) throw bad_request(why, "fromMs");
+    clip["playlistUrl"] = ctx.public_url + "/hls/" + l.stream.id + "/clips/" +
+                          clip["id"].get<std::string>() + "/master.m3u8";
+    co_return json(req, Status::created, clip);
+}
+
+net::awaitable<Response> list_clips(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, false);
+    nlohmann::json clips = ctx.list_clips ? ctx.list_clips(l.stream.id) : nlohmann::json::array();
+    for (auto& c : clips) {
+        c["playlistUrl"] = ctx.public_url + "/hls/" + l.stream.id + "/clips/" +
+                           c["id"].get<std::string>() + "/master.m3u8";
+    }
+    co_return json(req, Status::ok, clips);
+}
+
 net::awaitable<Response> list_streams(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     store::StreamFilter f;
@@ -356,6 +392,8 @@ void add_stream_routes(http::Router& r, ApiContext& ctx) {
     r.add(Verb::get, "/api/streams/{id}/recording", handler(ctx, stream_recording));
     r.add(Verb::delete_, "/api/streams/{id}/recording", handler(ctx, delete_recording));
     r.add(Verb::get, "/api/streams/{id}/recording.mp4", handler(ctx, recording_mp4));
+    r.add(Verb::post, "/api/streams/{id}/clips", handler(ctx, create_clip));
+    r.add(Verb::get, "/api/streams/{id}/clips", handler(ctx, list_clips));
     r.add(Verb::put, "/api/streams/{id}/access/{userId}", handler(ctx, grant_access));
     r.add(Verb::delete_, "/api/streams/{id}/access/{userId}", handler(ctx, revoke_access));
 }

@@ -38,12 +38,14 @@
 #include "realtime/service.hpp"
 #include "realtime/viewer_sessions.hpp"
 #include "realtime/ws/server.hpp"
+#include "record/clips.hpp"
 #include "record/replay.hpp"
 #include "store/database.hpp"
 #include "transcode/ffmpeg_log.hpp"
 #include "util/clock.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
+#include "util/time.hpp"
 
 extern "C" {
 #include <libavutil/log.h>
@@ -270,6 +272,34 @@ int serve(const Config& cfg) {
         if (!info->error.empty()) out["error"] = info->error;
         return out;
     };
+    ctx.create_clip = [&recorder, &clock](const std::string& id, std::int64_t from, std::int64_t to,
+                                          const std::string& title, const std::string& user,
+                                          std::string* why) {
+        auto dir = recorder.dir(id);
+        auto best = recorder.best_rendition(id);
+        if (!dir || best.empty()) {
+            *why = "nothing of this stream is recorded";
+            return nlohmann::json(nullptr);
+        }
+        auto clip = record::cut_clip(*dir, best, from, to, why);
+        if (!clip) return nlohmann::json(nullptr);
+        clip->id = util::new_uuid();
+        clip->stream_id = id;
+        clip->title = title;
+        clip->created_by = user;
+        clip->created_at = util::format_iso8601(clock.now());
+        if (auto ec = record::save_clip(*dir, *clip))  // the server's fault: a 500
+            throw std::runtime_error("the clip could not be saved: " + ec.message());
+        return record::clip_json(*clip);
+    };
+    ctx.list_clips = [&recorder](const std::string& id) {
+        auto out = nlohmann::json::array();
+        if (auto dir = recorder.dir(id)) {
+            for (const auto& c : record::list_clips(*dir))
+                out.push_back(record::clip_json(c));
+        }
+        return out;
+    };
     ctx.recording_download = [&recorder](const std::string& id) {
         auto p = recorder.download(id);
         return p ? p->string() : std::string();
@@ -358,6 +388,7 @@ int serve(const Config& cfg) {
     http::Router router;
     api::add_routes(router, ctx);
     origin.add_routes(router);
+    replay.add_routes(router);
     webrtc.add_routes(router);
 
     // GET /api/realtime: the WebSocket protocol (docs/realtime.md). Authentication is the API's,

@@ -407,6 +407,16 @@ bool Recorder::remove(std::string_view stream_id) {
     return true;
 }
 
+std::string Recorder::best_rendition(std::string_view stream_id) const {
+    auto d = dir(stream_id);
+    if (!d) return {};
+    if (auto master = read_small_file(*d / "master.m3u8", kMaxSmallFile)) {
+        auto names = renditions_of(*master);
+        if (!names.empty()) return names.front();
+    }
+    return {};
+}
+
 std::optional<fs::path> Recorder::download(std::string_view stream_id) const {
     auto d = dir(stream_id);
     if (!d || recording_now(stream_id)) return std::nullopt;

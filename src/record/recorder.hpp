@@ -138,6 +138,8 @@ public:
     bool remove(std::string_view stream_id);
     // recording.mp4 of a stream whose recording is done; nullopt when there is none (yet).
     std::optional<std::filesystem::path> download(std::string_view stream_id) const;
+    // The best rendition recorded so far (the first of its multivariant playlist); "" if none.
+    std::string best_rendition(std::string_view stream_id) const;
     // Retention: queues, on the disk thread, the deletion of every finished recording that ended
     // more than `max_age` ago (a takedown's way: gone from every URL). Returns at once.
     void sweep(std::chrono::hours max_age);

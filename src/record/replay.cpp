@@ -1,5 +1,6 @@
 #include "record/replay.hpp"
 
+#include "record/clips.hpp"
 #include "record/index.hpp"
 
 namespace nchat::record {
@@ -39,6 +40,20 @@ bool media_name(std::string_view f) {
     return false;
 }
 
+constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
+
+// An init or media segment of a recorded rendition.
+std::optional<http::Response> media(const http::Request& req,
+                                    const std::filesystem::path& dir,
+                                    std::string_view rendition,
+                                    std::string_view file) {
+    if (!safe_name(rendition) || !media_name(file)) return std::nullopt;
+    auto bytes = read_small_file(dir / std::string(rendition) / std::string(file), kMaxMediaFile);
+    if (!bytes) return std::nullopt;
+    return reply(req, "video/mp4", "public, max-age=31536000, immutable",
+                 std::make_shared<const std::string>(std::move(*bytes)));
+}
+
 }  // namespace
 
 std::optional<http::Response> Replay::serve(const http::Request& req,
@@ -47,7 +62,6 @@ std::optional<http::Response> Replay::serve(const http::Request& req,
                                             std::string_view file) const {
     auto dir = recorder_.dir(stream_id);
     if (!dir || recorder_.recording_now(stream_id)) return std::nullopt;
-    constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
     if (rendition.empty()) {
         if (file != "master.m3u8") return std::nullopt;
         auto text = read_small_file(*dir / "master.m3u8", kMaxPlaylist);
@@ -56,20 +70,66 @@ std::optional<http::Response> Replay::serve(const http::Request& req,
         return reply(req, kPlaylistType, "no-cache",
                      std::make_shared<const std::string>(std::move(*text)));
     }
+    return serve_files(req, *dir, rendition, file);
+}
+
+std::optional<http::Response> Replay::serve_files(const http::Request& req,
+                                                  const std::filesystem::path& dir,
+                                                  std::string_view rendition,
+                                                  std::string_view file) const {
     if (!safe_name(rendition)) return std::nullopt;
     if (file == "index.m3u8") {
-        auto text = read_small_file(*dir / std::string(rendition) / "index.txt", kMaxIndexBytes);
+        auto text = read_small_file(dir / std::string(rendition) / "index.txt", kMaxIndexBytes);
         if (!text) return std::nullopt;
         auto entries = parse_index(*text, kMaxIndexEntries);
         if (entries.empty()) return std::nullopt;
         return reply(req, kPlaylistType, "no-cache",
                      std::make_shared<const std::string>(vod_playlist(entries)));
     }
-    if (!media_name(file)) return std::nullopt;
-    auto bytes = read_small_file(*dir / std::string(rendition) / std::string(file), kMaxMediaFile);
-    if (!bytes) return std::nullopt;
-    return reply(req, "video/mp4", "public, max-age=31536000, immutable",
-                 std::make_shared<const std::string>(std::move(*bytes)));
+    return media(req, dir, rendition, file);
+}
+
+std::optional<http::Response> Replay::serve_clip(const http::Request& req,
+                                                 std::string_view stream_id,
+                                                 std::string_view clip_id,
+                                                 std::string_view rendition,
+                                                 std::string_view file) const {
+    auto dir = recorder_.dir(stream_id);
+    if (!dir || !safe_name(clip_id)) return std::nullopt;
+    auto clip = load_clip(*dir, std::string(clip_id));
+    if (!clip) return std::nullopt;
+    if (rendition.empty()) {
+        if (file != "master.m3u8") return std::nullopt;
+        auto text = read_small_file(*dir / "master.m3u8", kMaxPlaylist);
+        if (!text) return std::nullopt;
+        return reply(req, kPlaylistType, "no-cache",
+                     std::make_shared<const std::string>(std::move(*text)));
+    }
+    if (!safe_name(rendition)) return std::nullopt;
+    if (file == "index.m3u8") {
+        auto entries = clip_entries(*dir, std::string(rendition), *clip);
+        if (entries.empty()) return std::nullopt;
+        return reply(req, kPlaylistType, "no-cache",
+                     std::make_shared<const std::string>(vod_playlist(entries)));
+    }
+    return media(req, *dir, rendition, file);
+}
+
+void Replay::add_routes(http::Router& router) const {
+    auto answer = [](const http::Request& req, std::optional<http::Response> r) {
+        if (r) return std::move(*r);
+        return http::error_response(req.raw, Status::not_found, "not_found", "no such clip");
+    };
+    router.add(http::bhttp::verb::get, "/hls/{streamId}/clips/{clipId}/{file}",
+               [this, answer](http::Request& req) -> net::awaitable<http::Response> {
+                   co_return answer(req, serve_clip(req, req.param("streamId"), req.param("clipId"),
+                                                    "", req.param("file")));
+               });
+    router.add(http::bhttp::verb::get, "/hls/{streamId}/clips/{clipId}/{rendition}/{file}",
+               [this, answer](http::Request& req) -> net::awaitable<http::Response> {
+                   co_return answer(req, serve_clip(req, req.param("streamId"), req.param("clipId"),
+                                                    req.param("rendition"), req.param("file")));
+               });
 }
 
 }  // namespace nchat::record

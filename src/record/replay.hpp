@@ -22,7 +22,22 @@ public:
                                         std::string_view rendition,
                                         std::string_view file) const;
 
+    // A clip of the stream: /hls/{streamId}/clips/{clipId}/master.m3u8 (`rendition` empty) and
+    // /hls/{streamId}/clips/{clipId}/{rendition}/{index.m3u8, init, segments}, from the files,
+    // live or not. nullopt: no such clip.
+    std::optional<http::Response> serve_clip(const http::Request& req,
+                                             std::string_view stream_id,
+                                             std::string_view clip_id,
+                                             std::string_view rendition,
+                                             std::string_view file) const;
+    // Those routes on the router.
+    void add_routes(http::Router& router) const;
+
 private:
+    std::optional<http::Response> serve_files(const http::Request& req,
+                                              const std::filesystem::path& dir,
+                                              std::string_view rendition,
+                                              std::string_view file) const;
     Recorder& recorder_;
 };
 

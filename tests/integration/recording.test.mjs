@@ -36,6 +36,17 @@ describe('recording and replay', () => {
     await until(async () => (await recording(s.id))?.state === 'recording', { what: 'recording starts' });
     const during = await srv.req('GET', `/api/streams/${s.id}/health`, { token: alice.token });
     assert.equal(during.json.recording.state, 'recording');
+    // A clip while the stream is live: cut on segment boundaries around what was asked.
+    await until(async () => (await recording(s.id))?.durationMs >= 6000, { timeout: 20000, what: '6 s recorded' });
+    const live = await srv.req('POST', `/api/streams/${s.id}/clips`, { token: alice.token, body: { fromMs: 1000, toMs: 4000, title: 'early' } });
+    assert.equal(live.status, 201, live.text);
+    const lc = live.json;
+    assert.ok(lc.fromMs <= 1000 && lc.toMs >= 4000 && lc.toMs - lc.fromMs <= 3000 + 2 * 2100, JSON.stringify(lc));
+    assert.equal(lc.playlistUrl, `${srv.base}/hls/${s.id}/clips/${lc.id}/master.m3u8`);
+    const lp = ffprobe(lc.playlistUrl, ['-show_entries', 'format=duration']);
+    assert.equal(lp.status, 0, lp.stderr);
+    assert.ok(Math.abs(Number(lp.json.format.duration) - (lc.toMs - lc.fromMs) / 1000) <= 0.2,
+      `clip plays ${lp.json.format.duration} s for ${lc.toMs - lc.fromMs} ms`);
     await pub.done;
     // The publisher left; the 1 s grace ends the stream, and the recording completes.
     await until(async () => (await recording(s.id))?.state === 'complete', { timeout: 30000, what: 'recording complete' });
@@ -75,6 +86,27 @@ describe('recording and replay', () => {
     assert.equal(frames.status, 0, frames.stderr);
     const n = Number(frames.json.streams[0].nb_read_frames);
     assert.ok(n >= SECONDS * 30 - 30 && n <= SECONDS * 30, `${n} frames decoded`);
+
+    // Clips after the end, and what a clip refuses.
+    const clip = await srv.req('POST', `/api/streams/${s.id}/clips`, { token: alice.token, body: { fromMs: 6000, toMs: 9000, title: 'later' } });
+    assert.equal(clip.status, 201, clip.text);
+    const cp = ffprobe(clip.json.playlistUrl, ['-show_entries', 'format=duration:stream=codec_name']);
+    assert.equal(cp.status, 0, cp.stderr);
+    assert.ok(Math.abs(Number(cp.json.format.duration) - (clip.json.toMs - clip.json.fromMs) / 1000) <= 0.2, JSON.stringify(cp.json.format));
+    const listed = (await srv.req('GET', `/api/streams/${s.id}/clips`)).json;
+    assert.deepEqual(listed.map((c) => c.title).sort(), ['early', 'later']);
+    const bad = async (body, field, token = alice.token) => {
+      const r = await srv.req('POST', `/api/streams/${s.id}/clips`, { token, body });
+      assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
+      assert.equal(r.json.error.field, field, r.text);
+    };
+    await bad({ fromMs: 0, toMs: 121000, title: 'too long' }, 'toMs');
+    await bad({ fromMs: 5000, toMs: 5000, title: 'empty' }, 'toMs');
+    await bad({ fromMs: -1, toMs: 5000, title: 'negative' }, 'fromMs');
+    await bad({ fromMs: 0, toMs: 5000 }, 'title');
+    await bad({ fromMs: 0, toMs: 5000, title: 'x', extra: 1 }, 'extra');
+    await bad({ fromMs: 60000, toMs: 61000, title: 'past the end' }, 'fromMs');
+    assert.equal((await srv.req('POST', `/api/streams/${s.id}/clips`, { body: { fromMs: 0, toMs: 1000, title: 'anon' } })).status, 401);
 
     // The download: the best rendition as one MP4, remuxed after the end.
     await until(async () => (await recording(s.id))?.mp4Url, { timeout: 30000, what: 'the MP4' });
@@ -117,11 +149,13 @@ describe('recording and replay', () => {
     assert.equal((await srv.req('GET', `/hls/${s.id}/360p/index.m3u8`)).status, 200);
     const bob = srv.createUser('bob', 'viewer');
     assert.equal((await srv.req('DELETE', `/api/streams/${s.id}/recording`, { token: bob.token })).status, 403);
+    const clip = (await srv.req('POST', `/api/streams/${s.id}/clips`, { token: alice.token, body: { fromMs: 0, toMs: 2000, title: 'gone soon' } })).json;
+    assert.equal((await fetch(clip.playlistUrl)).status, 200);
     const del = await srv.req('DELETE', `/api/streams/${s.id}/recording`, { token: alice.token });
     assert.equal(del.status, 200, del.text);
     for (const path of [`/api/streams/${s.id}/recording`, `/api/streams/${s.id}/recording.mp4`,
       `/hls/${s.id}/master.m3u8`, `/hls/${s.id}/360p/index.m3u8`,
-      `/hls/${s.id}/360p/init.mp4`, `/hls/${s.id}/360p/seg1.m4s`]) {
+      `/hls/${s.id}/360p/init.mp4`, `/hls/${s.id}/360p/seg1.m4s`, new URL(clip.playlistUrl).pathname]) {
       assert.equal((await srv.req('GET', path)).status, 404, path);
     }
     const root = join(srv.dataDir, 'recordings');
