@@ -495,6 +495,10 @@ std::optional<Info> Recorder::info(const std::string& stream_id) const {
             out.size_bytes += e.bytes;
         }
         out.duration_ms = std::max(out.duration_ms, us / 1000);
+        // The init segments count too, as they do while recording.
+        for (const auto& f : fs::directory_iterator(*d / r, ec)) {
+            if (f.path().filename().string().starts_with("init")) out.size_bytes += f.file_size(ec);
+        }
     }
     return out;
 }

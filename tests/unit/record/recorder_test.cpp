@@ -88,6 +88,7 @@ TEST_F(RecorderTest, InfoFromTheFilesOnceTheRecordingIsGone) {
     ASSERT_TRUE(info);
     EXPECT_EQ(info->state, State::complete);
     EXPECT_EQ(info->duration_ms, 2000);
+    EXPECT_EQ(info->size_bytes, 150u + 10u) << "the segment and its init, as while recording";
     EXPECT_EQ(info->renditions, (std::vector<std::string>{"source"}));
     EXPECT_FALSE(again.info("nothing-here"));
     EXPECT_FALSE(again.info("../etc"));
