@@ -138,6 +138,24 @@ describe('recording and replay', () => {
     assert.match(dl.headers.get('content-disposition') ?? '', /attachment; filename="stream-.*\.mp4"/);
   });
 
+  it('completes the recording when the broadcaster ends the stream mid-publish', async () => {
+    const s = await newStream();
+    const pub = publish(`${rtmpUrl()}/${s.streamKey}`, { seconds: 30 });
+    try {
+      await until(async () => (await recording(s.id))?.durationMs >= 4000, { timeout: 20000, what: '4 s recorded' });
+      const end = await srv.req('POST', `/api/streams/${s.id}/end`, { token: alice.token });
+      assert.equal(end.status, 200, end.text);
+      await until(async () => (await recording(s.id))?.state === 'complete', { timeout: 30000, what: 'recording complete' });
+      const rec = await recording(s.id);
+      const probe = ffprobe(rec.playlistUrl, ['-show_entries', 'format=duration']);
+      assert.equal(probe.status, 0, probe.stderr);
+      assert.ok(Math.abs(Number(probe.json.format.duration) - rec.durationMs / 1000) <= 1,
+        `replay ${probe.json.format.duration} s, recorded ${rec.durationMs} ms`);
+    } finally {
+      await pub.stop();
+    }
+  });
+
   it('takes a recording down: its files go and every URL answers 404', async () => {
     const s = await newStream();
     const pub = publish(`${rtmpUrl()}/${s.streamKey}`, { seconds: 4 });
