@@ -57,6 +57,9 @@ struct ApiContext {
                                  std::string* why)>
         create_clip;
     std::function<nlohmann::json(const std::string& stream_id)> list_clips;
+    // The stream's latest thumbnail (a JPEG file path), empty when none; once there is one, a
+    // live or ended stream with no thumbnailUrl of its own gets .../thumbnail.jpg as one.
+    std::function<std::string(const std::string& stream_id)> thumbnail;
     // Guests (POST /api/guest): the secret their tokens are signed with (empty: guests off) and
     // how often one address may ask for a guest token.
     std::string guest_secret;

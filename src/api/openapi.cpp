@@ -237,6 +237,12 @@ json openapi_document(const std::string& version, const std::string& server_url)
            ref("Clip"), {400, 401, 404, 413, 415}, true, ref("CreateClip"), 201);
     clips["get"] = op("The stream's clips, newest first",
                       {{"type", "array"}, {"items", ref("Clip")}}, {401, 404}, false);
+    auto& thumb = paths["/api/streams/{id}/thumbnail.jpg"];
+    thumb["parameters"] = {id_param("id")};
+    thumb["get"] = {{"summary", "The stream's latest thumbnail (every 10 s while live)"},
+                    {"responses",
+                     {{"200", {{"description", "image/jpeg"}}},
+                      {"404", {{"description", "none yet, or recording is off"}}}}}};
     auto& access = paths["/api/streams/{id}/access/{userId}"];
     access["parameters"] = {id_param("id"), id_param("userId")};
     access["put"] = op("Let a user see a private stream", success, {400, 401, 403, 404}, true);

@@ -1,5 +1,7 @@
 // The stream-management routes of the product spec (docs/api.md).
 
+#include <fstream>
+
 #include <boost/asio/awaitable.hpp>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -63,13 +65,43 @@ net::awaitable<Loaded> load(ApiContext& ctx, const Request& req, bool must_manag
     co_return l;
 }
 
-nlohmann::json list_json(const std::vector<Stream>& streams,
+// A stream as the API gives it: with the thumbnail the server makes when the broadcaster set
+// none (docs/recording.md, Thumbnails).
+nlohmann::json stream_out(const ApiContext& ctx, const Stream& s, bool with_key) {
+    auto j = stream_to_json(s, with_key);
+    // Only once one exists (a stat): a card shows its own placeholder until then.
+    if (ctx.thumbnail && j["thumbnailUrl"].is_null() &&
+        (s.status == store::StreamStatus::live || s.status == store::StreamStatus::ended) &&
+        !ctx.thumbnail(s.id).empty()) {
+        j["thumbnailUrl"] = ctx.public_url + "/api/streams/" + s.id + "/thumbnail.jpg";
+    }
+    return j;
+}
+
+nlohmann::json list_json(const ApiContext& ctx,
+                         const std::vector<Stream>& streams,
                          const std::optional<auth::Principal>& who) {
     auto out = nlohmann::json::array();
     for (const auto& s : streams) {
-        out.push_back(stream_to_json(s, who && auth::can_manage_stream(*who, s)));
+        out.push_back(stream_out(ctx, s, who && auth::can_manage_stream(*who, s)));
     }
     return out;
+}
+
+// The stream's latest picture, refreshed every 10 s while it is live.
+net::awaitable<Response> stream_thumbnail(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, false);
+    std::string path = ctx.thumbnail ? ctx.thumbnail(l.stream.id) : "";
+    std::ifstream in(path, std::ios::binary);
+    if (path.empty() || !in) throw not_found("stream " + l.stream.id + " has no thumbnail (yet)");
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Response res{Status::ok, req.raw.version()};
+    res.set(http::bhttp::field::content_type, "image/jpeg");
+    res.set(http::bhttp::field::cache_control, "public, max-age=10");
+    res.keep_alive(req.raw.keep_alive());
+    res.body().assign(std::move(bytes));
+    res.prepare_payload();
+    co_return res;
 }
 
 net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
@@ -101,14 +133,14 @@ net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
     s.is_private = in.is_private;
     s.created_at = s.updated_at = now;
     co_await ctx.db.write([&](Store& st) { st.create_stream(s); });
-    auto res = json(req, Status::created, stream_to_json(s, true));
+    auto res = json(req, Status::created, stream_out(ctx, s, true));
     res.set(http::bhttp::field::location, "/api/streams/" + s.id);
     co_return res;
 }
 
 net::awaitable<Response> get_stream(ApiContext& ctx, Request& req) {
     auto l = co_await load(ctx, req, false);
-    co_return json(req, Status::ok, stream_to_json(l.stream, l.manages));
+    co_return json(req, Status::ok, stream_out(ctx, l.stream, l.manages));
 }
 
 net::awaitable<Response> patch_stream(ApiContext& ctx, Request& req) {
@@ -134,7 +166,7 @@ net::awaitable<Response> patch_stream(ApiContext& ctx, Request& req) {
     });
     if (!s) throw not_found("no stream " + id);
     if (!applied) throw wrong_state("the stream changed state meanwhile; retry");
-    co_return json(req, Status::ok, stream_to_json(*s, true));
+    co_return json(req, Status::ok, stream_out(ctx, *s, true));
 }
 
 net::awaitable<Response> delete_stream(ApiContext& ctx, Request& req) {
@@ -154,7 +186,7 @@ net::awaitable<Response> transition(ApiContext& ctx, Request& req, LifecycleActi
         throw wrong_state("a " + std::string(store::to_string(l.stream.status)) +
                           " stream cannot start again; create a new stream");
     }
-    if (!plan->changes) co_return json(req, Status::ok, stream_to_json(l.stream, true));
+    if (!plan->changes) co_return json(req, Status::ok, stream_out(ctx, l.stream, true));
     auto now = ctx.clock.now();
     store::StreamPatch patch;
     patch.status = plan->to;
@@ -175,7 +207,7 @@ net::awaitable<Response> transition(ApiContext& ctx, Request& req, LifecycleActi
     if (!applied) throw wrong_state("the stream changed state meanwhile; retry");
     if (action == LifecycleAction::end && ctx.end_live) ctx.end_live(id);
     if (ctx.realtime) ctx.realtime->stream_status_changed(id, s->status);
-    co_return json(req, Status::ok, stream_to_json(*s, true));
+    co_return json(req, Status::ok, stream_out(ctx, *s, true));
 }
 
 net::awaitable<Response> start_stream(ApiContext& ctx, Request& req) {
@@ -194,7 +226,7 @@ net::awaitable<Response> regenerate_key(ApiContext& ctx, Request& req) {
     auto s = co_await ctx.db.write(
         [&](Store& st) { return st.update_stream(id, patch, now, {}, nullptr); });
     if (!s) throw not_found("no stream " + id);
-    co_return json(req, Status::ok, stream_to_json(*s, true));
+    co_return json(req, Status::ok, stream_out(ctx, *s, true));
 }
 
 // The broadcaster's view of a stream's media (issue 5: the transcoder's health; docs/api.md).
@@ -327,7 +359,7 @@ net::awaitable<Response> list_streams(ApiContext& ctx, Request& req) {
         f.include_all_private = who->is_admin();
     }
     auto rows = co_await ctx.db.read([&](Store& st) { return st.list_streams(f); });
-    co_return json(req, Status::ok, list_json(rows, who));
+    co_return json(req, Status::ok, list_json(ctx, rows, who));
 }
 
 net::awaitable<Response> live_streams(ApiContext& ctx, Request& req) {
@@ -337,7 +369,7 @@ net::awaitable<Response> live_streams(ApiContext& ctx, Request& req) {
     auto rows = co_await ctx.db.read([&](Store& st) { return st.live_streams(limit, offset); });
     auto out = nlohmann::json::array();
     for (const auto& r : rows) {
-        auto j = stream_to_json(r.stream, who && auth::can_manage_stream(*who, r.stream));
+        auto j = stream_out(ctx, r.stream, who && auth::can_manage_stream(*who, r.stream));
         j["currentViewers"] = r.current_viewers;
         out.push_back(std::move(j));
     }
@@ -348,7 +380,7 @@ net::awaitable<Response> top_streams(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     auto limit = query_int(req, "limit", 100, 1, 100);
     auto rows = co_await ctx.db.read([&](Store& st) { return st.top_streams(limit); });
-    co_return json(req, Status::ok, list_json(rows, who));
+    co_return json(req, Status::ok, list_json(ctx, rows, who));
 }
 
 net::awaitable<Response> change_access(ApiContext& ctx, Request& req, bool grant) {
@@ -393,6 +425,7 @@ void add_stream_routes(http::Router& r, ApiContext& ctx) {
     r.add(Verb::delete_, "/api/streams/{id}/recording", handler(ctx, delete_recording));
     r.add(Verb::get, "/api/streams/{id}/recording.mp4", handler(ctx, recording_mp4));
     r.add(Verb::post, "/api/streams/{id}/clips", handler(ctx, create_clip));
+    r.add(Verb::get, "/api/streams/{id}/thumbnail.jpg", handler(ctx, stream_thumbnail));
     r.add(Verb::get, "/api/streams/{id}/clips", handler(ctx, list_clips));
     r.add(Verb::put, "/api/streams/{id}/access/{userId}", handler(ctx, grant_access));
     r.add(Verb::delete_, "/api/streams/{id}/access/{userId}", handler(ctx, revoke_access));

@@ -300,6 +300,13 @@ int serve(const Config& cfg) {
         }
         return out;
     };
+    if (cfg.record) {
+        // Thumbnails come from the recording's lowest rendition (docs/recording.md).
+        ctx.thumbnail = [&recorder](const std::string& id) {
+            auto p = recorder.thumbnail(id);
+            return p ? p->string() : std::string();
+        };
+    }
     ctx.recording_download = [&recorder](const std::string& id) {
         auto p = recorder.download(id);
         return p ? p->string() : std::string();

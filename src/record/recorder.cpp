@@ -8,6 +8,7 @@
 
 #include "record/index.hpp"
 #include "record/mp4.hpp"
+#include "record/thumbnail.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -96,12 +97,40 @@ void Recording::on_segment(const std::string& rendition, const SegmentData& s) {
     std::size_t bytes = s.init ? s.init->size() : 0;
     for (const auto& p : s.parts)
         bytes += p ? p->size() : 0;
+    bool thumbnail = false;
     {
         std::lock_guard lock(mu_);
         if (finishing_) return;
         ended_.try_emplace(rendition, false);
+        // Every 10 s of the lowest rendition (the last listed): a new thumbnail from its keyframe.
+        auto names = renditions_of(master_);
+        constexpr std::int64_t kThumbnailEveryMs = 10'000;
+        if (!s.gap && !s.parts.empty() && !names.empty() && names.back() == rendition &&
+            (thumbnail_at_ms_ == 0 || s.program_date_ms - thumbnail_at_ms_ >= kThumbnailEveryMs)) {
+            thumbnail_at_ms_ = s.program_date_ms;
+            thumbnail = true;
+        }
     }
     auto self = shared_from_this();
+    if (thumbnail) {
+        // Owned by nobody: a picture that cannot be made leaves the recording alone.
+        queue(
+            0, "making a thumbnail",
+            [self, init = s.init, first = s.parts.front()] {
+                if (self->failed()) return std::error_code{};
+                std::string jpeg;
+                if (auto ec = make_thumbnail(init, first, jpeg)) {
+                    util::logger("record")->warn("stream={} no thumbnail: {}", self->stream_id_,
+                                                 ec.message());
+                    return std::error_code{};
+                }
+                std::error_code ec;
+                fs::create_directories(self->dir_, ec);
+                (void)replace_file(self->dir_ / "thumbnail.jpg", jpeg);
+                return std::error_code{};
+            },
+            true);
+    }
     queue(bytes, "writing " + rendition + "/" + segment_file(s.msn), [self, rendition, s] {
         if (!self->opened_) {
             if (auto ec = self->open_on_writer()) return ec;
@@ -405,6 +434,15 @@ bool Recorder::remove(std::string_view stream_id) {
         return e;
     });
     return true;
+}
+
+std::optional<fs::path> Recorder::thumbnail(std::string_view stream_id) const {
+    auto d = dir(stream_id);
+    if (!d) return std::nullopt;
+    std::error_code ec;
+    auto p = *d / "thumbnail.jpg";
+    if (!fs::exists(p, ec)) return std::nullopt;
+    return p;
 }
 
 std::string Recorder::best_rendition(std::string_view stream_id) const {

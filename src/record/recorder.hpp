@@ -107,6 +107,7 @@ private:
     bool finishing_ = false;
     std::map<std::string, bool> ended_;  // renditions seen: ended?
     std::map<std::string, std::int64_t> duration_us_;
+    std::int64_t thumbnail_at_ms_ = 0;  // program date of the segment the last one came from
     std::uint64_t bytes_ = 0;
     std::string started_at_;
     std::string ended_at_;
@@ -138,6 +139,8 @@ public:
     bool remove(std::string_view stream_id);
     // recording.mp4 of a stream whose recording is done; nullopt when there is none (yet).
     std::optional<std::filesystem::path> download(std::string_view stream_id) const;
+    // The stream's latest thumbnail.jpg (docs/recording.md); nullopt when there is none.
+    std::optional<std::filesystem::path> thumbnail(std::string_view stream_id) const;
     // The best rendition recorded so far (the first of its multivariant playlist); "" if none.
     std::string best_rendition(std::string_view stream_id) const;
     // Retention: queues, on the disk thread, the deletion of every finished recording that ended

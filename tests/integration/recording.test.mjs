@@ -36,6 +36,17 @@ describe('recording and replay', () => {
     await until(async () => (await recording(s.id))?.state === 'recording', { what: 'recording starts' });
     const during = await srv.req('GET', `/api/streams/${s.id}/health`, { token: alice.token });
     assert.equal(during.json.recording.state, 'recording');
+    // A thumbnail from the lowest rendition's latest keyframe, as the stream's thumbnailUrl.
+    const thumbUrl = `${srv.base}/api/streams/${s.id}/thumbnail.jpg`;
+    await until(async () => (await srv.req('GET', `/api/streams/${s.id}`)).json.thumbnailUrl === thumbUrl,
+      { timeout: 20000, what: 'a thumbnail as thumbnailUrl' });
+    const thumb = await fetch(thumbUrl);
+    assert.equal(thumb.headers.get('content-type'), 'image/jpeg');
+    const jpeg = Buffer.from(await thumb.arrayBuffer());
+    assert.equal(jpeg.subarray(0, 2).toString('hex'), 'ffd8', 'a JPEG');
+    const tp = ffprobe(thumbUrl, ['-show_entries', 'stream=codec_name,width,height']);
+    assert.equal(tp.status, 0, tp.stderr);
+    assert.deepEqual([tp.json.streams[0].codec_name, tp.json.streams[0].height], ['mjpeg', 180]);
     // A clip while the stream is live: cut on segment boundaries around what was asked.
     await until(async () => (await recording(s.id))?.durationMs >= 6000, { timeout: 20000, what: '6 s recorded' });
     const live = await srv.req('POST', `/api/streams/${s.id}/clips`, { token: alice.token, body: { fromMs: 1000, toMs: 4000, title: 'early' } });
