@@ -73,6 +73,9 @@ for (const n of counts) for (const bin of bins) {
     }
   } finally {
     await srv.stop().catch(() => {});
+    // The UDP port's own counters (reads, sends, send drops), logged as it closes.
+    const udp = (srv.stdout + srv.stderr).match(/udp port closing: ([^\n]+)/);
+    if (udp) console.log(bin, 'udp:', udp[1]);
     srv.cleanup();
   }
 }
