@@ -97,6 +97,9 @@ struct Viewer {
     std::uint64_t bytes = 0, srtp_failures = 0, rtcp = 0;
     bool ice_ok = false, connected = false, failed = false;
     Clock::time_point next_check{};
+    // The oldest check not yet answered (retries count from it): how long the server takes to
+    // answer a check is what keeps a session's consent alive.
+    std::optional<Clock::time_point> check_waiting;
 
     Totals totals() const {
         Totals t;
@@ -220,13 +223,23 @@ void send_check(Viewer& v, bool use_candidate) {
                                      0x1234567890abcdefULL, use_candidate));
     // Until answered, again every 100 ms as a browser paces its checks (the session may not be
     // registered yet when the first one arrives); then for consent (RFC 7675: < 30 s).
-    v.next_check = Clock::now() + (v.ice_ok ? Clock::duration(5s) : Clock::duration(100ms));
+    const auto now = Clock::now();
+    if (!v.check_waiting) v.check_waiting = now;
+    v.next_check = now + (v.ice_ok ? Clock::duration(5s) : Clock::duration(100ms));
 }
+
+// Milliseconds from each check (its first try) to its answer, for every viewer.
+std::vector<double> g_check_ms;
 
 void on_datagram(Viewer& v, const std::uint8_t* d, std::size_t n, std::vector<std::uint8_t>& buf) {
     if (n == 0) return;
     const std::uint8_t first = d[0];
     if (first <= 3) {  // our checks' answers: DTLS starts once ICE has (as in a browser)
+        if (v.check_waiting) {
+            g_check_ms.push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - *v.check_waiting).count());
+            v.check_waiting.reset();
+        }
         if (!v.ice_ok) {
             v.ice_ok = true;
             if (v.dtls) v.dtls->start();
@@ -523,6 +536,17 @@ int main(int argc, char** argv) {
                 std::max(worst_loss, 100.0 * static_cast<double>(g) / static_cast<double>(r + g));
     }
     const double n = connected > 0 ? static_cast<double>(connected) : 1.0;
+    std::sort(g_check_ms.begin(), g_check_ms.end());
+    const auto check_pct = [](double q) {
+        if (g_check_ms.empty()) return 0.0;
+        return g_check_ms[static_cast<std::size_t>(q * static_cast<double>(g_check_ms.size() - 1))];
+    };
+    int unanswered = 0;
+    for (const auto& v : viewers)
+        if (v.connected && v.check_waiting) ++unanswered;
+    std::fprintf(stderr,
+                 "checks answered: %zu, ms p50 %.2f p99 %.2f max %.2f; unanswered now: %d\n",
+                 g_check_ms.size(), check_pct(0.5), check_pct(0.99), check_pct(1.0), unanswered);
     std::printf(
         "{\"viewers\":%d,\"connected\":%ld,\"connectSeconds\":%.1f,\"windowSeconds\":%.1f,"
         "\"serverCpuPct\":%.2f,\"serverCpuPctPerViewer\":%.4f,\"generatorCpuPct\":%.2f,"
@@ -530,7 +554,8 @@ int main(int argc, char** argv) {
         "\"mbpsPerViewer\":%.3f,\"received\":%llu,\"gaps\":%llu,\"late\":%llu,"
         "\"lossPct\":%.4f,\"viewersWithLoss\":%d,\"worstViewerLossPct\":%.3f,"
         "\"silentViewers\":%d,\"minReceived\":%llu,\"maxReceived\":%llu,\"srtpFailures\":%llu,"
-        "\"serverCpuUsPerPacket\":%.3f}\n",
+        "\"serverCpuUsPerPacket\":%.3f,\"checkMsP50\":%.2f,\"checkMsP99\":%.2f,"
+        "\"checkMsMax\":%.1f,\"checksUnanswered\":%d}\n",
         opt.viewers, static_cast<long>(connected), connect_s, wall, server_pct, server_pct / n,
         self_pct, machine_pct, static_cast<double>(received) / n / wall,
         static_cast<double>(bytes) * 8 / 1e6 / n / wall, static_cast<unsigned long long>(received),
@@ -541,7 +566,8 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(min_received == UINT64_MAX ? 0 : min_received),
         static_cast<unsigned long long>(max_received),
         static_cast<unsigned long long>(srtp_failures),
-        received ? server_pct / 100.0 * wall * 1e6 / static_cast<double>(received) : 0.0);
+        received ? server_pct / 100.0 * wall * 1e6 / static_cast<double>(received) : 0.0,
+        check_pct(0.5), check_pct(0.99), check_pct(1.0), unanswered);
     for (auto& v : viewers)
         if (v.fd >= 0) ::close(v.fd);
     return connected == opt.viewers ? 0 : 1;

@@ -62,22 +62,30 @@ for (const n of counts) for (const bin of bins) {
       // Why viewers left during the run, from the server's log (a starved server times them out).
       const left = {};
       for (const m of (srv.stdout + srv.stderr).matchAll(/WHEP viewer left: ([^\n]+)/g)) left[m[1]] = (left[m[1]] ?? 0) + 1;
-      console.log(bin, line, JSON.stringify({ left }));
-      rows.push({ bin, ...JSON.parse(line), left });
+      // The server's side: frames it dropped because its UDP strand fell behind (builds that
+      // have the bound), from the stream's health.
+      const pb = (await srv.req('GET', `/api/streams/${s.id}/health`, { token: alice.token })).json?.webrtc?.playback ?? {};
+      const server = { framesDropped: pb.framesDropped ?? null, maxQueuedFrames: pb.maxQueuedFrames ?? null };
+      console.log(bin, line, JSON.stringify({ left, server }));
+      rows.push({ bin, ...JSON.parse(line), left, ...server });
     } finally {
       ff.kill('SIGKILL');
     }
   } finally {
     await srv.stop().catch(() => {});
+    // The UDP port's own counters (reads, sends, send drops), logged as it closes.
+    const udp = (srv.stdout + srv.stderr).match(/udp port closing: ([^\n]+)/);
+    if (udp) console.log(bin, 'udp:', udp[1]);
     srv.cleanup();
   }
 }
 rmSync(work, { recursive: true, force: true });
 
-console.log('\n| build | viewers | connected | server CPU (% of a core) | per viewer | generator CPU | machine busy (of 200 %) | packets/s per viewer | Mb/s per viewer | server µs per packet | loss | viewers with loss |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('\n| build | viewers | connected | server CPU (% of a core) | per viewer | generator CPU | machine busy (of 200 %) | packets/s per viewer | Mb/s per viewer | server µs per packet | loss | viewers with loss | check answer ms p50 / p99 / max | frames dropped (max queued) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const x of rows) {
   console.log(`| ${x.bin} | ${x.viewers} | ${x.connected} | ${x.serverCpuPct.toFixed(1)} | ${x.serverCpuPctPerViewer.toFixed(3)} | ` +
     `${x.generatorCpuPct.toFixed(1)} | ${x.machineBusyPctOf200.toFixed(0)} | ${x.packetsPerViewerPerSecond.toFixed(0)} | ` +
-    `${x.mbpsPerViewer.toFixed(2)} | ${x.serverCpuUsPerPacket.toFixed(2)} | ${x.lossPct.toFixed(3)} % | ${x.viewersWithLoss} |`);
+    `${x.mbpsPerViewer.toFixed(2)} | ${x.serverCpuUsPerPacket.toFixed(2)} | ${x.lossPct.toFixed(3)} % | ${x.viewersWithLoss} | ` +
+    `${x.checkMsP50.toFixed(1)} / ${x.checkMsP99.toFixed(1)} / ${x.checkMsMax.toFixed(0)} | ${x.framesDropped ?? '-'} (${x.maxQueuedFrames ?? '-'}) |`);
 }

@@ -169,6 +169,7 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
                              {"retransmitted", v.retransmitted},
                              {"nacks", v.nacks},
                              {"plis", v.plis},
+                             {"framesDropped", v.dropped_frames},
                              {"fractionLost", v.fraction_lost},
                              {"jitterMs", v.jitter_ms}};
             j["rttMs"] = v.rtt_ms ? nlohmann::json(*v.rtt_ms) : nlohmann::json(nullptr);
@@ -178,6 +179,8 @@ nlohmann::json WebRtc::health(const std::string& stream_id) const {
                            {"sending", p->sending},
                            {"frames", p->frames},
                            {"keyframeRequests", p->keyframe_requests},
+                           {"framesDropped", p->frames_dropped},
+                           {"maxQueuedFrames", p->max_queued_frames},
                            {"audioNotSent", p->skipped_audio},
                            {"sessions", std::move(sessions)}};
     }

@@ -16,6 +16,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "webrtc/datagram_batch.hpp"
+#include "webrtc/receive_batch.hpp"
 
 namespace nchat::webrtc {
 
@@ -36,6 +37,8 @@ struct UdpServerOptions {
 
 struct UdpServerStats {
     std::uint64_t datagrams_in = 0, bytes_in = 0;
+    std::uint64_t receive_calls = 0;         // recvmmsg calls that returned datagrams
+    std::uint64_t receive_full_batches = 0;  // ...of which full: more may have been waiting
     std::uint64_t datagrams_out = 0, bytes_out = 0;
     std::uint64_t send_dropped = 0;    // the socket's buffer was full: dropped, not queued
     std::uint64_t send_calls = 0;      // sendto/sendmmsg system calls
@@ -79,15 +82,15 @@ public:
     const UdpServerStats& stats() const { return stats_; }
 
 private:
-    void receive();
+    void receive();     // waits until the socket is readable
+    void read_batch();  // one recvmmsg, handled; then waits again, or yields and reads on
     void on_datagram(const boost::asio::ip::udp::endpoint& from, std::span<const std::uint8_t> d);
     void on_stun(const boost::asio::ip::udp::endpoint& from, std::span<const std::uint8_t> d);
 
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     UdpServerOptions opts_;
     boost::asio::ip::udp::socket socket_;
-    boost::asio::ip::udp::endpoint from_;
-    std::vector<std::uint8_t> buf_;
+    ReceiveBatch in_;
     std::unordered_map<std::string, std::weak_ptr<Transport>> by_ufrag_;
     std::map<boost::asio::ip::udp::endpoint, std::weak_ptr<Transport>> by_tuple_;
     UdpServerStats stats_;

@@ -1,5 +1,7 @@
 #include "play/whep/feed.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "media/h264.hpp"
@@ -22,6 +24,13 @@ constexpr std::size_t kMaxPayload = 1100;
 // Packets kept per SSRC for retransmission: ~1 s of 4 Mb/s video, what a NACK can still use.
 constexpr std::size_t kHistory = 512;
 constexpr auto kKeyframeRequestInterval = 500ms;
+// Frames waiting for the UDP strand: ~30 video and ~50 audio frames a second, so 32 is ~0.4 s
+// of media. More would only make the viewers later; when the strand falls this far behind the
+// oldest frame is dropped (counted) instead.
+constexpr std::size_t kMaxQueuedFrames = 32;
+// Datagrams one turn of the fan-out sends before it yields the UDP strand (~2-3 ms at 5-6 µs
+// each): the socket's reads and the other feeds' turns come in between.
+constexpr std::size_t kDatagramsPerTurn = 512;
 // Payload types are per viewer (their offers differ); the shared packets carry these and each
 // viewer's copy is rewritten to its own.
 constexpr std::uint8_t kVideoPt = 96, kAudioPt = 111;
@@ -51,7 +60,8 @@ Feed::Feed(std::string stream_id,
       video_seq_(random_seq()),
       audio_seq_(random_seq()),
       video_ssrc_(random_u32()),
-      audio_ssrc_(random_u32()) {}
+      audio_ssrc_(random_u32()),
+      queue_(kMaxQueuedFrames) {}
 
 std::optional<FeedInfo> Feed::info() const {
     std::lock_guard lock(info_mutex_);
@@ -186,29 +196,62 @@ void Feed::send_opus(const media::MediaPacket& p) {
 }
 
 void Feed::fan_out(std::vector<OutPacket> batch, bool video) {
-    net::post(udp_.strand(), [self = shared_from_this(), batch = std::move(batch), video] {
-        const auto now = Clock::now();
-        ++self->stats_.frames;
-        const std::uint32_t ssrc = video ? self->video_ssrc_ : self->audio_ssrc_;
-        auto& hist = self->history_[ssrc];
-        for (const auto& p : batch) {
-            const auto seq = static_cast<std::uint16_t>(((*p.rtp)[2] << 8) | (*p.rtp)[3]);
-            hist.emplace_back(seq, p.rtp);
-            if (hist.size() > kHistory) hist.pop_front();
+    if (!queue_.push({std::move(batch), video})) return;  // a turn is already coming
+    net::post(udp_.strand(), [self = shared_from_this()] { self->send_turn(); });
+}
+
+void Feed::start_frame(QueuedFrame f) {
+    const auto now = Clock::now();
+    ++stats_.frames;
+    const std::uint32_t ssrc = f.video ? video_ssrc_ : audio_ssrc_;
+    auto& hist = history_[ssrc];
+    for (const auto& p : f.packets) {
+        const auto seq = static_cast<std::uint16_t>(((*p.rtp)[2] << 8) | (*p.rtp)[3]);
+        hist.emplace_back(seq, p.rtp);
+        if (hist.size() > kHistory) hist.pop_front();
+    }
+    if (!f.packets.empty())
+        last_sent_[ssrc] = {f.packets.back().rtp_timestamp, now, f.video ? 90000u : 48000u};
+    stats_.packets += f.packets.size();
+    std::erase_if(viewers_, [](const std::weak_ptr<Viewer>& w) { return w.expired(); });
+    targets_ = viewers_;
+    next_target_ = 0;
+    sending_ = std::move(f);
+}
+
+void Feed::send_turn() {
+    std::size_t budget = kDatagramsPerTurn;
+    for (;;) {
+        if (!sending_) {
+            auto f = queue_.pop();
+            if (!f) {
+                udp_.flush();
+                return;  // idle until the next frame's push posts a turn
+            }
+            const auto dropped = queue_.take_dropped();
+            if (dropped.video > 0 || dropped.audio > 0) {
+                for (auto& w : viewers_)
+                    if (auto v = w.lock()) v->frames_dropped(dropped.video, dropped.audio);
+                if (dropped.video > 0) keyframe_wanted();  // the viewers resume at the next one
+            }
+            start_frame(std::move(*f));
         }
-        if (!batch.empty())
-            self->last_sent_[ssrc] = {batch.back().rtp_timestamp, now, video ? 90000u : 48000u};
-        self->stats_.packets += batch.size();
         // Viewer by viewer, each taking the whole frame: a viewer's packets lie side by side
         // in the send batch, which UDP GSO can send as one message per viewer.
-        std::erase_if(self->viewers_, [&](const std::weak_ptr<Viewer>& w) {
-            auto v = w.lock();
-            if (!v) return true;
-            v->send(batch);
-            return false;
-        });
-        self->udp_.flush();
-    });
+        const auto& packets = sending_->packets;
+        while (next_target_ < targets_.size() && budget > 0) {
+            if (auto v = targets_[next_target_].lock()) v->send(packets);
+            ++next_target_;
+            budget -= std::min(budget, std::max<std::size_t>(packets.size(), 1));
+        }
+        if (next_target_ == targets_.size()) {
+            sending_.reset();
+            targets_.clear();
+        }
+        if (budget == 0) break;
+    }
+    udp_.flush();
+    net::post(udp_.strand(), [self = shared_from_this()] { self->send_turn(); });
 }
 
 void Feed::detach() {
@@ -242,6 +285,15 @@ void Feed::keyframe_wanted() {
     last_keyframe_request_ = now;
     ++stats_.keyframe_requests;
     if (auto s = stream_.lock()) s->request_keyframe();
+}
+
+FeedStats Feed::stats() const {
+    FeedStats s = stats_;
+    const auto q = queue_.stats();
+    s.dropped_video_frames = q.dropped_video;
+    s.dropped_audio_frames = q.dropped_audio;
+    s.max_queued_frames = q.max_depth;
+    return s;
 }
 
 std::optional<std::uint32_t> Feed::rtp_now(std::uint32_t ssrc, Clock::time_point now) const {

@@ -5,7 +5,10 @@
 // It keeps a short history for NACKs and asks the publisher for keyframes viewers need.
 //
 // Two strands: the LiveStream calls (packetizing) run on the stream's; the viewer list, the
-// history and every send run on the UdpServer's. One post per frame crosses between them.
+// history and every send run on the UdpServer's. Frames cross between them through a bounded
+// FrameQueue (the oldest dropped when the UDP strand falls behind); the UDP strand sends them
+// in turns of a bounded number of datagrams, posting the rest, so the socket's reads (ICE
+// consent, DTLS of new viewers) get the thread between turns.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -20,20 +23,14 @@
 #include "live/consumer.hpp"
 #include "live/live_stream.hpp"
 #include "media/track.hpp"
+#include "play/whep/frame_queue.hpp"
+#include "play/whep/out_packet.hpp"
 #include "transcode/audio_converter.hpp"
 #include "webrtc/udp_server.hpp"
 
 namespace nchat::play::whep {
 
 class Viewer;
-
-// One RTP packet as every viewer gets it (before SRTP).
-struct OutPacket {
-    std::shared_ptr<const std::vector<std::uint8_t>> rtp;
-    bool video = false;
-    bool starts_keyframe = false;  // the first packet of an IDR access unit
-    std::uint32_t rtp_timestamp = 0;
-};
 
 // What the SDP answer needs to know of the source, once its tracks are known.
 struct FeedInfo {
@@ -45,6 +42,10 @@ struct FeedInfo {
 
 struct FeedStats {
     std::uint64_t frames = 0, packets = 0, keyframe_requests = 0;
+    // Frames dropped before the UDP strand got to them (it fell behind), and the most that
+    // waited at once.
+    std::uint64_t dropped_video_frames = 0, dropped_audio_frames = 0;
+    std::size_t max_queued_frames = 0;
 };
 
 class Feed : public live::Consumer, public std::enable_shared_from_this<Feed> {
@@ -87,12 +88,14 @@ public:
     void keyframe_wanted();
     // RTP timestamp "now" for an SSRC, from the last packet sent and the time since (for SRs).
     std::optional<std::uint32_t> rtp_now(std::uint32_t ssrc, Clock::time_point now) const;
-    const FeedStats& stats() const { return stats_; }
+    FeedStats stats() const;
     // Any thread: audio frames not sent (a codec we cannot make Opus from, or a bad packet).
     std::uint64_t skipped_audio() const { return skipped_audio_.load(std::memory_order_relaxed); }
 
 private:
-    void fan_out(std::vector<OutPacket> batch, bool video);
+    void fan_out(std::vector<OutPacket> batch, bool video);  // stream strand
+    void send_turn();                                        // UDP strand
+    void start_frame(QueuedFrame f);
     std::vector<OutPacket> packetize_video(const media::MediaPacket& p);
     void send_opus(const media::MediaPacket& p);
 
@@ -119,8 +122,15 @@ private:
     std::optional<FeedInfo> info_;
     std::uint32_t video_ssrc_, audio_ssrc_;
 
+    FrameQueue queue_;
+
     // UDP strand.
     std::vector<std::weak_ptr<Viewer>> viewers_;
+    // The frame being sent, the viewers it goes to (those there when it started) and the next
+    // of them; it may take several turns.
+    std::optional<QueuedFrame> sending_;
+    std::vector<std::weak_ptr<Viewer>> targets_;
+    std::size_t next_target_ = 0;
     struct Sent {
         std::uint32_t rtp_timestamp = 0;
         Clock::time_point at{};

@@ -1,5 +1,7 @@
 #include "play/whep/server.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -308,9 +310,12 @@ void Server::refresh_stats() {
         auto& s = fresh[f->stream_id()];
         s.sending.push_back(f->rendition());
         s.viewers += f->viewers();
-        s.frames += f->stats().frames;
-        s.packets += f->stats().packets;
-        s.keyframe_requests += f->stats().keyframe_requests;
+        const auto fs = f->stats();
+        s.frames += fs.frames;
+        s.packets += fs.packets;
+        s.keyframe_requests += fs.keyframe_requests;
+        s.frames_dropped += fs.dropped_video_frames + fs.dropped_audio_frames;
+        s.max_queued_frames = std::max(s.max_queued_frames, fs.max_queued_frames);
         s.skipped_audio += f->skipped_audio();
     }
     for (const auto& [id, e] : sessions_)

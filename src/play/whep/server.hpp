@@ -40,6 +40,8 @@ struct StreamPlayback {
     std::vector<std::string> sending;  // "source", or the renditions WHEP viewers get
     std::size_t viewers = 0;
     std::uint64_t frames = 0, packets = 0, keyframe_requests = 0, skipped_audio = 0;
+    std::uint64_t frames_dropped = 0;  // waited too long for the UDP strand (it fell behind)
+    std::size_t max_queued_frames = 0;
     std::vector<ViewerStats> sessions;
 };
 

@@ -59,6 +59,13 @@ void Viewer::send(const std::vector<OutPacket>& batch) {
     }
 }
 
+void Viewer::frames_dropped(std::uint64_t video, std::uint64_t audio) {
+    if (ended_) return;
+    stats_.dropped_frames += (media_.video ? video : 0) + (media_.audio ? audio : 0);
+    // Later frames refer to the lost one: a decoder would show corruption until the next IDR.
+    if (media_.video && video > 0) keyframe_seen_ = false;
+}
+
 void Viewer::send_one(const std::vector<std::uint8_t>& rtp, bool video) {
     // SRTP keys are per viewer, the rest is shared: the packet is copied once, into the UDP
     // server's send batch, rewritten to this viewer's payload type and protected there.

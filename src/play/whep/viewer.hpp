@@ -25,7 +25,9 @@ struct ViewerStats {
     std::uint64_t packets_sent = 0, bytes_sent = 0;
     std::uint64_t retransmitted = 0, nacks = 0, plis = 0;
     std::uint64_t waited_for_keyframe = 0;  // video packets skipped before the first keyframe
-    double fraction_lost = 0;               // from the viewer's last receiver report
+    // Frames the feed dropped while this viewer was watching (the server fell behind).
+    std::uint64_t dropped_frames = 0;
+    double fraction_lost = 0;  // from the viewer's last receiver report
     std::int64_t cumulative_lost = 0;
     double jitter_ms = 0;
     std::optional<double> rtt_ms;
@@ -52,6 +54,8 @@ public:
     // From the feed.
     void send(const std::vector<OutPacket>& batch);
     void stream_ended();
+    // The feed dropped frames before sending them: after a video one, wait for a keyframe.
+    void frames_dropped(std::uint64_t video, std::uint64_t audio);
 
     // webrtc::TransportListener
     void on_transport_connected() override;
