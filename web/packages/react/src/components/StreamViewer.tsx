@@ -103,7 +103,7 @@ export function StreamViewer({
     );
   else if (stream?.status === 'scheduled') overlay = <p>Starts {formatDateTime(stream.scheduledAt)}. Chat is open while you wait.</p>;
   else if (stream?.status === 'preparing') overlay = <p>The stream has not started yet. It will play here as soon as it goes live.</p>;
-  else if (ended) overlay = <p>The stream has ended.</p>;
+  else if (ended && !viewer.isReplay) overlay = <p>The stream has ended.</p>;
   else if (viewer.isReconnecting) overlay = <p role="status">Reconnecting…</p>;
   else if (viewer.error) overlay = <p role="alert">Playback failed: {viewer.error.message}</p>;
   else if (viewer.isBuffering && !viewer.isPlaying) overlay = <p role="status">Buffering…</p>;
@@ -119,14 +119,21 @@ export function StreamViewer({
     <div className={`ncl-viewer${hideChat ? ' ncl-viewer--no-chat' : ''}`}>
       <div className="ncl-viewer__main">
         <div className="ncl-stage" ref={stageRef}>
-          <video ref={videoRef} className="ncl-stage__video" playsInline aria-label={stream ? `Video: ${stream.title}` : 'Video'} />
+          {/* A replay is seekable: the browser's own controls give it a timeline. */}
+          <video
+            ref={videoRef}
+            className="ncl-stage__video"
+            playsInline
+            controls={viewer.isReplay}
+            aria-label={stream ? `${viewer.isReplay ? 'Replay' : 'Video'}: ${stream.title}` : 'Video'}
+          />
           {overlay ? <div className="ncl-stage__overlay">{overlay}</div> : null}
           {stream?.enableReactions !== false ? <FloatingReactions reactions={reactions.recentReactions} /> : null}
           {pending ? null : (
             <div className="ncl-stage__top">
               <LiveBadge
                 live={stream?.status === 'live'}
-                label={stream?.status === 'live' ? 'LIVE' : (stream?.status?.toUpperCase() ?? '')}
+                label={stream?.status === 'live' ? 'LIVE' : viewer.isReplay ? 'REPLAY' : (stream?.status?.toUpperCase() ?? '')}
               />
               <ViewerCount count={viewer.viewerCount} />
             </div>

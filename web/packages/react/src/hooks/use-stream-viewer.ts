@@ -39,6 +39,9 @@ export interface UseStreamViewerResult {
   playingLevel: QualityLevel | null;
   /** Not in the spec: what plays, LL-HLS (`hls`) or WebRTC through WHEP (`webrtc`). */
   playback: 'hls' | 'webrtc';
+  /** Not in the spec: the stream has ended and its recording plays (VOD: seekable, from the
+   * start), at the same manifest URL. */
+  isReplay: boolean;
   /** Not in the spec: why WebRTC playback stopped and HLS took over, until the next try. */
   webrtcError: NchatError | null;
   /** Not in the spec: plays over WebRTC (WHEP: no segments to wait for, closer to live) instead of
@@ -78,6 +81,7 @@ export function useStreamViewer({
   const [isReconnecting, setReconnecting] = useState(false);
   const [webrtc, setWebrtc] = useState(false);
   const [webrtcError, setWebrtcError] = useState<NchatError | null>(null);
+  const [isReplay, setReplay] = useState(false);
   const player = useRef<HlsPlayer | null>(null);
   const callbacks = useRef({ onStreamEnded, onError });
   useEffect(() => {
@@ -125,10 +129,28 @@ export function useStreamViewer({
   });
 
   const live = stream?.status === 'live';
-  const manifest = live && stream ? client.manifestUrl(stream) : null;
+  const ended = stream?.status === 'ended';
+  // An ended stream's manifest is its recording once that is complete (docs/recording.md).
+  useEffect(() => {
+    setReplay(false);
+    if (!ended) return;
+    const ac = new AbortController();
+    client
+      .getRecording(streamId, ac.signal)
+      .then((r) => setReplay(r.state === 'complete' || r.state === 'interrupted'))
+      .catch(() => undefined); // no recording: nothing to replay
+    return () => ac.abort();
+  }, [client, streamId, ended]);
+  const manifest = (live || isReplay) && stream ? client.manifestUrl(stream) : null;
   useEffect(() => {
     if (!video || !manifest || webrtc) return;
-    const p = new HlsPlayer({ manifestUrl: manifest, videoElement: video, autoStart, lowLatencyMode, abr: abr === undefined ? {} : abr });
+    const p = new HlsPlayer({
+      manifestUrl: manifest,
+      videoElement: video,
+      autoStart,
+      lowLatencyMode: lowLatencyMode && !isReplay,
+      abr: abr === undefined ? {} : abr,
+    });
     player.current = p;
     p.on('levels', setLevels);
     p.on('level', ({ level }) => setPlayingLevel(level));
@@ -153,7 +175,7 @@ export function useStreamViewer({
     };
     // abrKey stands for abr's content: a new object with the same settings is no change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [video, manifest, autoStart, lowLatencyMode, abrKey, fail, webrtc]);
+  }, [video, manifest, autoStart, lowLatencyMode, abrKey, fail, webrtc, isReplay]);
 
   // WebRTC playback into the same <video>; any failure gives the element back to HLS.
   useEffect(() => {
@@ -224,6 +246,7 @@ export function useStreamViewer({
     isPaused: !isPlaying && !!manifest,
     playback: webrtc && live ? 'webrtc' : 'hls',
     webrtcError,
+    isReplay,
     setWebRtc: useCallback((on: boolean) => {
       setWebrtcError(null);
       setWebrtc(on);

@@ -11,6 +11,7 @@ import type {
   LiveStreamSummary,
   ModerationLogEntry,
   Question,
+  Recording,
   Stream,
   StreamChatMessage,
   StreamHealth,
@@ -150,6 +151,10 @@ export class NchatClient {
   }
   async getHealth(id: string, signal?: AbortSignal): Promise<StreamHealth> {
     return (await this.request('get', '/api/streams/{id}/health', { params: { id }, signal })) as unknown as StreamHealth;
+  }
+  /** What was recorded; its replay plays at the stream's manifest once `state` is complete. */
+  getRecording(id: string, signal?: AbortSignal): Promise<Recording> {
+    return this.request('get', '/api/streams/{id}/recording', { params: { id }, signal });
   }
   listStreams(query: { status?: Stream['status']; limit?: number; offset?: number } = {}, signal?: AbortSignal): Promise<Stream[]> {
     return this.request('get', '/api/streams', { query, signal });

@@ -18,6 +18,9 @@ export type ApiErrorBody = Schemas['Error'];
 export type CreateGuestInput = Schemas['CreateGuest'];
 /** `POST /api/guest`'s answer: `token` (`ncg_…`), `user` (always a viewer), `expiresAt`. */
 export type Guest = Schemas['Guest'];
+/** What was recorded of a stream (GET /api/streams/{id}/recording). */
+export type Recording = Schemas['Recording'];
+export type Clip = Schemas['Clip'];
 
 export type StreamStatus = Stream['status'];
 export type Resolution = Stream['maxResolution'];
