@@ -39,8 +39,8 @@ export interface UseStreamViewerResult {
   playingLevel: QualityLevel | null;
   /** Not in the spec: what plays, LL-HLS (`hls`) or WebRTC through WHEP (`webrtc`). */
   playback: 'hls' | 'webrtc';
-  /** Not in the spec: the stream has ended and its recording plays (VOD: seekable, from the
-   * start), at the same manifest URL. */
+  /** Not in the spec: the stream had ended when the page opened, and its recording plays (VOD:
+   * seekable, from the start), at the same manifest URL. */
   isReplay: boolean;
   /** Not in the spec: why WebRTC playback stopped and HLS took over, until the next try. */
   webrtcError: NchatError | null;
@@ -82,6 +82,10 @@ export function useStreamViewer({
   const [webrtc, setWebrtc] = useState(false);
   const [webrtcError, setWebrtcError] = useState<NchatError | null>(null);
   const [isReplay, setReplay] = useState(false);
+  // Only a viewer who arrives after the end gets the replay: one who was watching when it ended
+  // is told so, and is not thrown back to the stream's first second.
+  const [endedOnArrival, setEndedOnArrival] = useState(false);
+  const firstLoad = useRef(true);
   const player = useRef<HlsPlayer | null>(null);
   const callbacks = useRef({ onStreamEnded, onError });
   useEffect(() => {
@@ -98,6 +102,10 @@ export function useStreamViewer({
     async (signal?: AbortSignal) => {
       try {
         const s = await client.getStream(streamId, signal);
+        if (firstLoad.current) {
+          firstLoad.current = false;
+          setEndedOnArrival(s.status === 'ended');
+        }
         setStream(s);
         setViewerCount((v) => v || (s as Stream & { currentViewers?: number }).currentViewers || 0);
         setError(null);
@@ -114,6 +122,8 @@ export function useStreamViewer({
     const ac = new AbortController();
     setLoading(true);
     setStream(null);
+    firstLoad.current = true;
+    setEndedOnArrival(false);
     void load(ac.signal);
     return () => ac.abort();
   }, [load]);
@@ -129,18 +139,18 @@ export function useStreamViewer({
   });
 
   const live = stream?.status === 'live';
-  const ended = stream?.status === 'ended';
+  const replayable = endedOnArrival && stream?.status === 'ended';
   // An ended stream's manifest is its recording once that is complete (docs/recording.md).
   useEffect(() => {
     setReplay(false);
-    if (!ended) return;
+    if (!replayable) return;
     const ac = new AbortController();
     client
       .getRecording(streamId, ac.signal)
       .then((r) => setReplay(r.state === 'complete' || r.state === 'interrupted'))
       .catch(() => undefined); // no recording: nothing to replay
     return () => ac.abort();
-  }, [client, streamId, ended]);
+  }, [client, streamId, replayable]);
   const manifest = (live || isReplay) && stream ? client.manifestUrl(stream) : null;
   useEffect(() => {
     if (!video || !manifest || webrtc) return;
