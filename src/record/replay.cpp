@@ -54,6 +54,15 @@ std::optional<http::Response> media(const http::Request& req,
                  std::make_shared<const std::string>(std::move(*bytes)));
 }
 
+// The recording's multivariant playlist, for its replay and its clips alike (relative URIs).
+std::optional<http::Response> master(const http::Request& req, const std::filesystem::path& dir) {
+    auto text = read_small_file(dir / "master.m3u8", kMaxPlaylist);
+    if (!text) return std::nullopt;
+    // no-cache: a takedown must reach players (the media below may be cached for good).
+    return reply(req, kPlaylistType, "no-cache",
+                 std::make_shared<const std::string>(std::move(*text)));
+}
+
 }  // namespace
 
 std::optional<http::Response> Replay::serve(const http::Request& req,
@@ -64,11 +73,7 @@ std::optional<http::Response> Replay::serve(const http::Request& req,
     if (!dir || recorder_.recording_now(stream_id)) return std::nullopt;
     if (rendition.empty()) {
         if (file != "master.m3u8") return std::nullopt;
-        auto text = read_small_file(*dir / "master.m3u8", kMaxPlaylist);
-        if (!text) return std::nullopt;
-        // no-cache: a takedown must reach players (the media below may be cached for good).
-        return reply(req, kPlaylistType, "no-cache",
-                     std::make_shared<const std::string>(std::move(*text)));
+        return master(req, *dir);
     }
     return serve_files(req, *dir, rendition, file);
 }
@@ -100,10 +105,7 @@ std::optional<http::Response> Replay::serve_clip(const http::Request& req,
     if (!clip) return std::nullopt;
     if (rendition.empty()) {
         if (file != "master.m3u8") return std::nullopt;
-        auto text = read_small_file(*dir / "master.m3u8", kMaxPlaylist);
-        if (!text) return std::nullopt;
-        return reply(req, kPlaylistType, "no-cache",
-                     std::make_shared<const std::string>(std::move(*text)));
+        return master(req, *dir);
     }
     if (!safe_name(rendition)) return std::nullopt;
     if (file == "index.m3u8") {
