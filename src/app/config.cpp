@@ -162,6 +162,13 @@ const Key kKeys[] = {
      "WebSocket connections this node accepts (1-1000000)", true, 1, 1'000'000},
     {"ws-send-queue-kb", &Config::ws_send_queue_kb,
      "Unsent KiB per WebSocket before its events are dropped (16-65536)", true, 16, 65536},
+    {"http-max-per-address", &Config::http_max_per_address,
+     "HTTP and WebSocket connections one address may hold (0 = no limit; 127.0.0.1 and ::1 are "
+     "not counted)",
+     true, 0, 1'000'000},
+    {"rtmp-max-per-address", &Config::rtmp_max_per_address,
+     "RTMP connections one address may hold (0 = no limit; 127.0.0.1 and ::1 are not counted)",
+     true, 0, 100'000},
     {"transcode", &Config::transcode,
      "Transcode each live stream into the quality ladder (false: the source only)"},
     {"transcode-ladder", &Config::transcode_ladder,

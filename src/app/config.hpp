@@ -54,6 +54,9 @@ struct Config {
     int ws_auth_timeout = 30;        // seconds to authenticate or subscribe
     int ws_max_connections = 20000;  // WebSocket connections on this node
     int ws_send_queue_kb = 512;      // unsent bytes per connection before events are dropped
+    // Connections one remote address may hold (docs/configuration.md, Limits); 0 = no limit.
+    int http_max_per_address = 1000;  // HTTP and WebSocket together
+    int rtmp_max_per_address = 16;
     // Transcoding ladder (issue 5, docs/transcode.md); defaults from transcode::LadderConfig.
     bool transcode = true;
     std::string transcode_ladder;  // name:kbps:fps,…; empty = the product spec's table

@@ -426,6 +426,7 @@ int serve(const Config& cfg) {
     opts.port = hp.port;
     opts.cors_origins = cfg.cors_origins;
     opts.web_root = cfg.web_root;
+    opts.max_connections_per_address = std::size_t(cfg.http_max_per_address);
     opts.connection_executor = [&io] { return io.next(); };
     http::Server server(ioc, opts, router, registry);
     server.start();
@@ -434,6 +435,7 @@ int serve(const Config& cfg) {
     ingest::rtmp::ServerOptions ro;
     ro.host = rp.host;
     ro.port = rp.port;
+    ro.max_connections_per_address = std::size_t(cfg.rtmp_max_per_address);
     ro.connection_executor = [&io] { return io.next(); };
     ingest::rtmp::Server rtmp(ioc, ro, authorizer, registry);
     rtmp.start();

@@ -61,6 +61,9 @@ struct Upgrade {
     RawRequest request;
     std::map<std::string, std::string, std::less<>> params;
     std::string peer;
+    // The connection's place in the per-address count (ServerOptions::max_connections_per_
+    // address): whoever takes the connection over holds it for as long as the connection lives.
+    std::shared_ptr<void> address_slot;
 };
 // Called on the connection's strand; must not block.
 using UpgradeHandler = std::function<void(Upgrade&&)>;

@@ -29,6 +29,9 @@ struct ServerOptions {
     std::chrono::milliseconds read_timeout{30'000};  // a request must arrive whole in this time
     std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connection with no request
     std::size_t max_connections = 20'000;
+    // Connections one remote address may hold at once, WebSocket ones included (0 = no limit;
+    // the host's own 127.0.0.1 and ::1, where a local edge proxy connects from, are not counted).
+    std::size_t max_connections_per_address = 1000;
     std::vector<std::string> cors_origins;  // "*" allows any origin
     std::string web_root;                   // empty: no static files
     // Where each new connection runs (an io_context of the pool, serve.cpp); empty: a strand of

@@ -23,6 +23,10 @@ std::string_view to_string(Reject r) {
             return "timeout";
         case Reject::too_many_connections:
             return "too_many_connections";
+        case Reject::too_many_from_address:
+            return "too_many_from_address";
+        case Reject::bad_framing:
+            return "bad_framing";
     }
     return "unknown";
 }

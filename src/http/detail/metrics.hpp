@@ -15,8 +15,16 @@
 
 namespace nchat::http::detail {
 
-enum class Reject { header_too_large, body_too_large, bad_request, timeout, too_many_connections };
-inline constexpr std::size_t kRejectReasons = 5;
+enum class Reject {
+    header_too_large,
+    body_too_large,
+    bad_request,
+    timeout,
+    too_many_connections,
+    too_many_from_address,
+    bad_framing
+};
+inline constexpr std::size_t kRejectReasons = 7;
 std::string_view to_string(Reject r);
 
 class HttpMetrics {

@@ -10,7 +10,8 @@ ServerCore::ServerCore(ServerOptions o, const Router& r, prometheus::Registry& r
       metrics(registry),
       cors(opts.cors_origins),
       log(util::logger("http")),
-      access(util::logger("access")) {
+      access(util::logger("access")),
+      per_address(opts.max_connections_per_address) {
     if (!opts.web_root.empty()) files.emplace(opts.web_root);
 }
 

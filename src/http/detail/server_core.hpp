@@ -18,6 +18,7 @@
 #include "http/detail/static_files.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "util/address_limit.hpp"
 
 namespace nchat::http::detail {
 
@@ -36,6 +37,7 @@ public:
     std::shared_ptr<spdlog::logger> log;
     std::shared_ptr<spdlog::logger> access;
     std::atomic<bool> stopping{false};
+    util::AddressLimit per_address;  // opts.max_connections_per_address
 
     // Any thread. False (and the session is not registered) beyond max_connections.
     bool add_session(const std::shared_ptr<Session>& s, std::uint64_t& id);

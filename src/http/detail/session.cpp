@@ -43,13 +43,26 @@ const std::string& http_date_now() {
     return cached;
 }
 
-std::string format_peer(const net::ip::tcp::socket& socket) {
+std::string peer_address(const net::ip::tcp::socket& socket) {
     error_code ec;
     auto ep = socket.remote_endpoint(ec);
-    if (ec) return "unknown";
-    auto addr = ep.address();
-    return (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
-           std::to_string(ep.port());
+    return ec ? std::string() : ep.address().to_string();
+}
+
+std::string format_peer(const net::ip::tcp::socket& socket, const std::string& address) {
+    error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (ec || address.empty()) return "unknown";
+    return (ep.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(ep.port());
+}
+
+// RFC 9112 §6.3: a request whose Transfer-Encoding does not end in chunked has no length we
+// can trust, and one with both Transfer-Encoding and Content-Length is how requests are
+// smuggled past a proxy that reads the other one. Either is a 400 and the connection closes.
+bool framing_ok(const RawRequest& req, bool chunked) {
+    bool has_te = req.find(bhttp::field::transfer_encoding) != req.end();
+    if (!has_te) return true;
+    return chunked && req.find(bhttp::field::content_length) == req.end();
 }
 
 bool expects_continue(const RawRequest& req) {
@@ -65,7 +78,8 @@ Session::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerCore> core)
       stream_(std::move(socket)),
       deadline_(stream_.get_executor()),
       core_(std::move(core)),
-      peer_(format_peer(stream_.socket())) {}
+      address_(peer_address(stream_.socket())),
+      peer_(format_peer(stream_.socket(), address_)) {}
 
 Session::~Session() {
     core_->remove_session(id_);
@@ -77,9 +91,19 @@ void Session::start(net::ip::tcp::socket socket, std::shared_ptr<ServerCore> cor
     if (!core->add_session(s, s->id_)) {
         core->reject(Reject::too_many_connections, s->peer_, "max_connections reached");
         net::co_spawn(
-            ex, [s]() { return s->refuse(); }, net::detached);
+            ex, [s]() { return s->refuse("too many connections"); }, net::detached);
         return;
     }
+    auto slot = core->per_address.acquire(s->address_);
+    if (!slot.ok) {
+        core->reject(Reject::too_many_from_address, s->peer_,
+                     "max_connections_per_address reached");
+        net::co_spawn(
+            ex, [s]() { return s->refuse("too many connections from your address"); },
+            net::detached);
+        return;
+    }
+    s->address_slot_ = std::move(slot.slot);
     if (core->stopping.load()) {
         s->force_close();  // accepted while stopping: the loop sees the closed socket
     }
@@ -133,7 +157,8 @@ net::awaitable<void> Session::run() {
             if (out.upgrade) {
                 log_access(req.method_string(), target, 101, 0, start);
                 state_ = State::closing;
-                Upgrade up{std::move(stream_), parser.release(), std::move(out.params), peer_};
+                Upgrade up{std::move(stream_), parser.release(), std::move(out.params), peer_,
+                           std::move(address_slot_)};
                 (*out.upgrade)(std::move(up));
                 co_return;
             }
@@ -260,6 +285,10 @@ net::awaitable<Session::ReadResult> Session::read_request(Parser& parser) {
             }
             if (ec && ec != bhttp::error::need_more) {
                 result = ReadResult::bad;
+                break;
+            }
+            if (!ec && parser.is_header_done() && !framing_ok(parser.get(), parser.chunked())) {
+                result = ReadResult::bad_framing;
                 break;
             }
             if (!ec && parser.is_done()) break;

@@ -46,11 +46,20 @@ public:
 private:
     using Parser = bhttp::request_parser<bhttp::string_body>;
     enum class State { reading_idle, busy, closing };
-    enum class ReadResult { complete, closed, header_too_large, body_too_large, bad, timeout };
+    enum class ReadResult {
+        complete,
+        closed,
+        header_too_large,
+        body_too_large,
+        bad,
+        bad_framing,  // a Transfer-Encoding that does not end in chunked (RFC 9112 §6.3)
+        timeout
+    };
     enum class Fast { declined, answered, closed };
 
     net::awaitable<void> run();
-    net::awaitable<void> refuse();
+    // 503 and close: over max_connections, or over the per-address cap.
+    net::awaitable<void> refuse(std::string_view why);
     // Waits for the first bytes of the next request under the idle deadline; false: closed.
     net::awaitable<bool> read_idle();
     net::awaitable<ReadResult> read_request(Parser& parser);
@@ -73,7 +82,9 @@ private:
     boost::beast::flat_buffer buffer_;  // reused across the connection's requests
     net::steady_timer deadline_;        // a request in progress; cancels the read for a 408
     std::shared_ptr<ServerCore> core_;
+    std::string address_;  // the peer's address without its port
     std::string peer_;
+    std::shared_ptr<void> address_slot_;  // our place in core_->per_address
     std::uint64_t id_ = 0;
     State state_ = State::reading_idle;
     bool deadline_armed_ = false;

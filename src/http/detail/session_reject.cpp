@@ -36,6 +36,9 @@ net::awaitable<void> Session::reject(ReadResult r, Parser& parser) {
     } else if (r == ReadResult::body_too_large) {
         a = {Reject::body_too_large, bhttp::status::payload_too_large, "body_too_large",
              "request body too large"};
+    } else if (r == ReadResult::bad_framing) {
+        a = {Reject::bad_framing, bhttp::status::bad_request, "bad_request",
+             "Transfer-Encoding must end with chunked and come without Content-Length"};
     } else if (r == ReadResult::timeout) {
         a = {Reject::timeout, bhttp::status::request_timeout, "timeout",
              "request not received in time"};
@@ -55,11 +58,10 @@ net::awaitable<void> Session::reject(ReadResult r, Parser& parser) {
     stream_.close();
 }
 
-net::awaitable<void> Session::refuse() {
+net::awaitable<void> Session::refuse(std::string_view why) {
     RawRequest none;
     none.version(11);
-    auto res = error_response(none, bhttp::status::service_unavailable, "unavailable",
-                              "too many connections");
+    auto res = error_response(none, bhttp::status::service_unavailable, "unavailable", why);
     res.set(bhttp::field::retry_after, "1");
     finish_headers(res, false);
     if (co_await write(res, false)) co_await linger_close();

@@ -10,6 +10,7 @@
 
 #include "ingest/rtmp/detail/counters.hpp"
 #include "ingest/rtmp/detail/session.hpp"
+#include "util/address_limit.hpp"
 #include "util/log.hpp"
 
 namespace nchat::ingest::rtmp {
@@ -19,7 +20,12 @@ using tcp = net::ip::tcp;
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
     Impl(net::io_context& ioc, ServerOptions o, PublishAuthorizer& a, prometheus::Registry& r)
-        : ioc(ioc), opts(std::move(o)), auth(a), counters(r), acceptor(net::make_strand(ioc)) {}
+        : ioc(ioc),
+          opts(std::move(o)),
+          auth(a),
+          counters(r),
+          per_address(opts.max_connections_per_address),
+          acceptor(net::make_strand(ioc)) {}
 
     void accept() {
         acceptor.async_accept(
@@ -36,11 +42,29 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         std::lock_guard lock(mu);
         std::erase_if(sessions, [](const auto& w) { return w.expired(); });
         if (sessions.size() >= opts.max_connections) {
+            counters.over_max_connections.Increment();
             util::logger("rtmp")->warn("connection refused: {} connections open", sessions.size());
             return;  // the socket closes as it goes out of scope
         }
+        boost::system::error_code ec;
+        auto address = socket.remote_endpoint(ec).address().to_string();
+        if (ec) return;  // already gone
+        auto slot = per_address.acquire(address);
+        if (!slot.ok) {
+            counters.over_per_address.Increment();
+            // Rate-limited by nature: at most one line per refused connection of a flood is
+            // still too many, so only the first of each second is logged.
+            auto now = std::chrono::steady_clock::now();
+            if (now - last_per_address_log > std::chrono::seconds(1)) {
+                last_per_address_log = now;
+                util::logger("rtmp")->warn("connection from {} refused: it has {} open", address,
+                                           per_address.held(address));
+            }
+            return;
+        }
         auto s = std::make_shared<detail::Session>(boost::beast::tcp_stream(std::move(socket)),
-                                                   ++next_id, opts, auth, counters);
+                                                   ++next_id, opts, auth, counters,
+                                                   std::move(slot.slot));
         sessions.push_back(s);
         // The session runs on its socket's executor (accept above): one of the pool's
         // single-thread io_contexts in the server, or a strand of `ioc` when none is given.
@@ -52,6 +76,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     ServerOptions opts;
     PublishAuthorizer& auth;
     detail::Counters counters;
+    util::AddressLimit per_address;
+    std::chrono::steady_clock::time_point last_per_address_log;
     tcp::acceptor acceptor;
     std::mutex mu;
     std::vector<std::weak_ptr<detail::Session>> sessions;

@@ -27,9 +27,17 @@ using ingest::PublishRefusal;
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 1935;
-    std::chrono::milliseconds handshake_timeout{10'000};
+    // The whole handshake (C0C1 in, S0S1S2 out, C2 in: 3 KiB each way) within this; a few
+    // round trips even on a poor uplink.
+    std::chrono::milliseconds handshake_timeout{5'000};
+    // From the connection to an accepted publish (connect, createStream, publish and the key's
+    // check): a stranger holds a slot at most this long.
+    std::chrono::milliseconds publish_timeout{10'000};
     std::chrono::milliseconds idle_timeout{30'000};  // no bytes from a publisher for this long
     std::size_t max_connections = 1000;
+    // Connections one remote address may hold at once (0 = no limit; 127.0.0.1 and ::1 are not
+    // counted): an encoder needs one, a studio behind one NAT a few.
+    std::size_t max_connections_per_address = 16;
     // Where each publisher's session runs (an io_context of the pool, serve.cpp); empty: a strand
     // of the server's io_context. The stream it publishes is packaged on the same executor.
     std::function<boost::asio::any_io_executor()> connection_executor;

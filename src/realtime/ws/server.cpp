@@ -82,8 +82,8 @@ http::UpgradeHandler Server::upgrade_handler() {
             ::close(fd);
             return;
         }
-        auto session =
-            std::make_shared<detail::Session>(ctx, shard, std::move(socket), std::move(up.peer));
+        auto session = std::make_shared<detail::Session>(
+            ctx, shard, std::move(socket), std::move(up.peer), std::move(up.address_slot));
         net::post(shard.executor(), [session, req = std::move(up.request)]() mutable {
             session->start(std::move(req));
         });

@@ -60,6 +60,16 @@ protected:
         return s;
     }
 
+    // From another loopback address (all of 127/8 is the host's): a peer the per-address limit
+    // counts, unlike 127.0.0.1.
+    tcp::socket connect_from(std::string_view source) {
+        tcp::socket s(client_ioc_);
+        s.open(tcp::v4());
+        s.bind({net::ip::make_address(source), 0});
+        s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+        return s;
+    }
+
     static void send(tcp::socket& s, std::string_view bytes) { net::write(s, net::buffer(bytes)); }
 
     static ClientResponse read_response(tcp::socket& s,

@@ -20,6 +20,13 @@ enum Marker : std::uint8_t {
     kLongString = 0x0C,
 };
 
+// Values still allowed in the message being decoded (limits::kMaxAmfValues).
+struct Budget {
+    std::size_t values = limits::kMaxAmfValues;
+};
+
+util::Result<Amf0Value> decode(util::ByteReader& in, int depth, Budget& budget);
+
 util::Result<std::string> read_utf8(util::ByteReader& in, bool long_string) {
     std::uint32_t len = 0;
     if (long_string) {
@@ -37,7 +44,9 @@ util::Result<std::string> read_utf8(util::ByteReader& in, bool long_string) {
 }
 
 // Object properties up to the 00 00 09 end marker (AMF0 §2.5, §2.10).
-util::Result<std::vector<Amf0Property>> read_properties(util::ByteReader& in, int depth) {
+util::Result<std::vector<Amf0Property>> read_properties(util::ByteReader& in,
+                                                        int depth,
+                                                        Budget& budget) {
     std::vector<Amf0Property> props;
     for (;;) {
         auto key = read_utf8(in, false);
@@ -49,7 +58,7 @@ util::Result<std::vector<Amf0Property>> read_properties(util::ByteReader& in, in
             return props;
         }
         if (props.size() >= limits::kMaxAmfElements) return error::too_large;
-        auto value = decode_amf0(in, depth + 1);
+        auto value = decode(in, depth + 1, budget);
         if (!value) return value.error();
         props.push_back({std::move(*key), std::move(*value)});
     }
@@ -69,8 +78,12 @@ const Amf0Value* Amf0Value::get(std::string_view key) const {
     return nullptr;
 }
 
-util::Result<Amf0Value> decode_amf0(util::ByteReader& in, int depth) {
+namespace {
+
+util::Result<Amf0Value> decode(util::ByteReader& in, int depth, Budget& budget) {
     if (depth > limits::kMaxAmfDepth) return error::too_deep;
+    if (budget.values == 0) return error::too_large;
+    --budget.values;
     std::uint8_t marker = 0;
     if (!in.read_u8(marker)) return error::need_more;
     Amf0Value v;
@@ -100,7 +113,7 @@ util::Result<Amf0Value> decode_amf0(util::ByteReader& in, int depth) {
                 std::uint32_t count_hint = 0;  // AMF0 §2.10: not to be trusted; ignored
                 if (!in.read_u32(count_hint)) return error::need_more;
             }
-            auto props = read_properties(in, depth);
+            auto props = read_properties(in, depth, budget);
             if (!props) return props.error();
             v.type = marker == kObject ? Amf0Value::Type::object : Amf0Value::Type::ecma_array;
             v.properties = std::move(*props);
@@ -118,7 +131,7 @@ util::Result<Amf0Value> decode_amf0(util::ByteReader& in, int depth) {
             if (count > limits::kMaxAmfElements) return error::too_large;
             v.type = Amf0Value::Type::strict_array;
             for (std::uint32_t i = 0; i < count; ++i) {
-                auto item = decode_amf0(in, depth + 1);
+                auto item = decode(in, depth + 1, budget);
                 if (!item) return item.error();
                 v.items.push_back(std::move(*item));
             }
@@ -137,12 +150,20 @@ util::Result<Amf0Value> decode_amf0(util::ByteReader& in, int depth) {
     }
 }
 
+}  // namespace
+
+util::Result<Amf0Value> decode_amf0(util::ByteReader& in, int depth) {
+    Budget budget;
+    return decode(in, depth, budget);
+}
+
 util::Result<std::vector<Amf0Value>> decode_amf0_all(std::span<const std::uint8_t> body) {
     util::ByteReader in(body);
     std::vector<Amf0Value> out;
+    Budget budget;  // one for the whole message
     while (!in.empty()) {
         if (out.size() >= limits::kMaxAmfElements) return error::too_large;
-        auto v = decode_amf0(in);
+        auto v = decode(in, 0, budget);
         if (!v) {
             // Inside a complete message body a short value is malformed, not "wait for more".
             return v.error() == error::need_more ? std::error_code(error::malformed) : v.error();

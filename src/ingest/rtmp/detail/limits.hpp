@@ -10,6 +10,18 @@ namespace nchat::ingest::rtmp::limits {
 inline constexpr int kMaxAmfDepth = 16;
 // onMetaData from OBS has ~25 keys; 1024 keys or array elements is far past any encoder.
 inline constexpr std::size_t kMaxAmfElements = 1024;
+// Values in one message, nested ones included: the per-container cap alone multiplies with
+// the depth (a strict array of nulls costs 1 byte a value on the wire and ~100 bytes decoded,
+// so one 8 MiB message could decode to ~0.8 GB). OBS's largest message, onMetaData, has ~30.
+inline constexpr std::size_t kMaxAmfValues = 4096;
+
+// Before a publish is accepted a peer is a stranger: it has sent at most a few small commands
+// (OBS: set chunk size, connect, releaseStream, FCPublish, createStream, publish: 6-8 messages
+// of < 1 KiB). A connection that sends more messages or holds more bytes than this before its
+// publish is accepted is closed; all of them together hold at most kMaxPrePublishBytesTotal.
+inline constexpr std::size_t kMaxMessagesBeforePublish = 64;
+inline constexpr std::size_t kMaxPrePublishBytes = 64 * 1024;
+inline constexpr std::size_t kMaxPrePublishBytesTotal = 32 * 1024 * 1024;
 
 // RTMP message lengths are u24 (§5.3.1.2.1); a 1080p keyframe from x264 is well under 1 MiB
 // and a 4K one a few MiB. 8 MiB refuses nothing real and bounds one message.

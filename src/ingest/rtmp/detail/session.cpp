@@ -8,6 +8,7 @@
 #include "ingest/rtmp/detail/chunk_writer.hpp"
 #include "ingest/rtmp/detail/counters.hpp"
 #include "ingest/rtmp/detail/handshake.hpp"
+#include "ingest/rtmp/detail/limits.hpp"
 #include "util/crypto.hpp"
 #include "util/log.hpp"
 
@@ -31,11 +32,57 @@ Session::Session(boost::beast::tcp_stream stream,
                  std::uint64_t id,
                  const ServerOptions& opts,
                  PublishAuthorizer& auth,
-                 Counters& counters)
-    : stream_(std::move(stream)), id_(id), opts_(opts), auth_(auth), counters_(counters) {
+                 Counters& counters,
+                 std::shared_ptr<void> address_slot)
+    : stream_(std::move(stream)),
+      id_(id),
+      opts_(opts),
+      auth_(auth),
+      counters_(counters),
+      address_slot_(std::move(address_slot)) {
     boost::system::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "unknown" : ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+Session::~Session() {
+    release_pre_publish_bytes();
+}
+
+bool Session::within_pre_publish_limits(std::size_t held) {
+    if (authorized_) return true;
+    if (closing_) return false;  // already closing (and counted, when it was for this)
+    std::string why;
+    if (messages_before_publish_ > limits::kMaxMessagesBeforePublish) {
+        why = "more than " + std::to_string(limits::kMaxMessagesBeforePublish) +
+              " messages before publishing";
+    } else if (held > limits::kMaxPrePublishBytes) {
+        why = "more than " + std::to_string(limits::kMaxPrePublishBytes / 1024) +
+              " KiB buffered before publishing";
+    } else {
+        // Our share of the server-wide budget follows what we hold now.
+        if (held > pre_publish_bytes_) {
+            auto total = counters_.pre_publish_bytes.fetch_add(held - pre_publish_bytes_) +
+                         (held - pre_publish_bytes_);
+            pre_publish_bytes_ = held;
+            if (total > limits::kMaxPrePublishBytesTotal) {
+                why = "the server's budget for connections not yet publishing is spent";
+            }
+        } else {
+            counters_.pre_publish_bytes.fetch_sub(pre_publish_bytes_ - held);
+            pre_publish_bytes_ = held;
+        }
+    }
+    if (why.empty()) return true;
+    counters_.pre_publish_limit.Increment();
+    close_reason_ = why;
+    closing_ = true;
+    return false;
+}
+
+void Session::release_pre_publish_bytes() {
+    counters_.pre_publish_bytes.fetch_sub(pre_publish_bytes_);
+    pre_publish_bytes_ = 0;
 }
 
 void Session::close() {
@@ -52,6 +99,7 @@ net::awaitable<bool> Session::handshake() {
     std::vector<std::uint8_t> c0c1(1 + kHandshakeSize);
     stream_.expires_after(opts_.handshake_timeout);
     co_await net::async_read(stream_, net::buffer(c0c1), redirect_error(use_awaitable, ec));
+    if (ec == boost::beast::error::timeout) counters_.handshake_timeout.Increment();
     if (ec) co_return false;
     auto uptime =
         static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -67,22 +115,32 @@ net::awaitable<bool> Session::handshake() {
     if (ec) co_return false;
     std::vector<std::uint8_t> c2(kHandshakeSize);
     co_await net::async_read(stream_, net::buffer(c2), redirect_error(use_awaitable, ec));
+    if (ec == boost::beast::error::timeout) counters_.handshake_timeout.Increment();
     // C2 is only checked leniently by everyone (protocols.md §1); we do not check it.
     co_return !ec;
 }
 
 net::awaitable<void> Session::run() {
     counters_.connections.Increment();
+    const auto publish_deadline = std::chrono::steady_clock::now() + opts_.publish_timeout;
     if (co_await handshake()) {
         std::vector<std::uint8_t> buf;
         std::vector<std::uint8_t> tmp(kReadChunk);
         boost::system::error_code ec;
         while (!closing_) {
-            stream_.expires_after(opts_.idle_timeout);
+            // A stranger has until publish_deadline in all; a publisher, idle_timeout per read.
+            auto idle = std::chrono::steady_clock::now() + opts_.idle_timeout;
+            stream_.expires_at(authorized_ ? idle : std::min(idle, publish_deadline));
             auto n = co_await stream_.async_read_some(net::buffer(tmp),
                                                       redirect_error(use_awaitable, ec));
             if (ec) {
-                if (ec == boost::beast::error::timeout) close_reason_ = "idle timeout";
+                if (ec == boost::beast::error::timeout && !authorized_) {
+                    counters_.publish_timeout.Increment();
+                    close_reason_ = "no publish within " +
+                                    std::to_string(opts_.publish_timeout.count()) + " ms";
+                } else if (ec == boost::beast::error::timeout) {
+                    close_reason_ = "idle timeout";
+                }
                 break;
             }
             bytes_in_ += n;
@@ -101,6 +159,7 @@ net::awaitable<void> Session::run() {
                 if (*m) co_await on_message(std::move(**m));
             }
             buf.erase(buf.begin(), buf.begin() + static_cast<long>(in.position()));
+            if (!within_pre_publish_limits(buf.size() + reader_.partial_bytes())) break;
             // §5.4.4: acknowledge every window of bytes the peer asked for.
             auto window = commands_.peer_window();
             if (!closing_ && window > 0 && bytes_in_ - last_ack_ >= window) {
@@ -121,6 +180,10 @@ net::awaitable<void> Session::run() {
 }
 
 net::awaitable<void> Session::on_message(Message m) {
+    if (!authorized_ && ++messages_before_publish_ > limits::kMaxMessagesBeforePublish) {
+        within_pre_publish_limits(0);  // closes, with the reason
+        co_return;
+    }
     if (m.type == msg::kAudio || m.type == msg::kVideo) {
         on_media(m);
         if (!pending_replies_.empty()) {
@@ -161,6 +224,8 @@ net::awaitable<void> Session::on_publish(const PublishRequest& p) {
     }
     auto& grant = std::get<PublishGrant>(result);
     counters_.accepted.Increment();
+    authorized_ = true;
+    release_pre_publish_bytes();
     stream_id_ = grant.stream_id;
     publish_ = p;
     live_ = grant.stream;

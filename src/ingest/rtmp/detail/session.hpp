@@ -22,7 +22,9 @@ public:
             std::uint64_t id,
             const ServerOptions& opts,
             PublishAuthorizer& auth,
-            Counters& counters);
+            Counters& counters,
+            std::shared_ptr<void> address_slot);
+    ~Session();
     boost::asio::awaitable<void> run();
     void close();  // from the server's stop(), on any thread
     boost::asio::any_io_executor executor() { return stream_.get_executor(); }
@@ -35,13 +37,21 @@ private:
     boost::asio::awaitable<void> send(const std::vector<Message>& msgs);
     void refuse_media(const std::string& what);
     void stop_publishing();
+    // Before a publish is accepted: false (and the session closing) once the peer has sent
+    // more messages or holds more bytes than a stranger may (limits.hpp).
+    bool within_pre_publish_limits(std::size_t held);
+    void release_pre_publish_bytes();
 
     boost::beast::tcp_stream stream_;
     std::uint64_t id_;
     const ServerOptions& opts_;
     PublishAuthorizer& auth_;
     Counters& counters_;
+    std::shared_ptr<void> address_slot_;  // the server's per-address count
     std::string peer_;
+    bool authorized_ = false;  // a publish was accepted on this connection
+    std::size_t messages_before_publish_ = 0;
+    std::size_t pre_publish_bytes_ = 0;  // our share of counters_.pre_publish_bytes
 
     ChunkReader reader_;
     CommandHandler commands_;

@@ -36,11 +36,13 @@ const Frame& ping() {
 Session::Session(std::shared_ptr<Server::Context> ctx,
                  Shard& shard,
                  net::ip::tcp::socket socket,
-                 std::string peer)
+                 std::string peer,
+                 std::shared_ptr<void> address_slot)
     : ctx_(std::move(ctx)),
       shard_(shard),
       ws_(std::move(socket), static_cast<FrameSink&>(*this)),
       peer_(std::move(peer)),
+      address_slot_(std::move(address_slot)),
       created_(now()),
       last_rx_(created_) {
     ctx_->open.fetch_add(1);

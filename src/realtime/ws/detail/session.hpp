@@ -38,7 +38,8 @@ public:
     Session(std::shared_ptr<Server::Context> ctx,
             Shard& shard,
             net::ip::tcp::socket socket,
-            std::string peer);
+            std::string peer,
+            std::shared_ptr<void> address_slot);
     ~Session() override;
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -99,6 +100,7 @@ private:
     std::optional<auth::Principal> who_;
     std::vector<Subscription> subs_;
     std::string peer_;
+    std::shared_ptr<void> address_slot_;  // the HTTP server's per-address count, held while open
     TimePoint created_;
     TimePoint last_rx_;
     TimePoint ping_sent_;

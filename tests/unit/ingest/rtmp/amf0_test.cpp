@@ -109,5 +109,36 @@ TEST(Amf0, RefusesHostileInput) {
     EXPECT_EQ(decode_amf0_all(hex("03 0000 05")).error(), make_error_code(error::malformed));
 }
 
+// Nested arrays of nulls cost 1 byte a value on the wire: without a budget for the whole
+// message, 1024 per array times the depth let a few MiB decode into gigabytes.
+Bytes nested_null_arrays(int depth, std::uint32_t per_array) {
+    Bytes out;
+    for (int d = 0; d < depth; ++d) {
+        out.push_back(0x0A);
+        for (int shift = 24; shift >= 0; shift -= 8)
+            out.push_back(static_cast<std::uint8_t>(per_array >> shift));
+        // per_array - 1 nulls, then the next array (or one more null at the bottom)
+        out.insert(out.end(), per_array - 1, 0x05);
+    }
+    out.push_back(0x05);
+    return out;
+}
+
+TEST(Amf0, ValuesOfOneMessageHaveOneBudget) {
+    // 4 × 1000 values, each array within kMaxAmfElements: fine.
+    auto fits = decode_amf0_all(nested_null_arrays(4, 1000));
+    ASSERT_TRUE(fits) << fits.error().message();
+    // 8 × 1000: every array is small, the message is not.
+    EXPECT_EQ(decode_amf0_all(nested_null_arrays(8, 1000)).error(),
+              make_error_code(error::too_large));
+    // The same budget across the message's top-level values.
+    Bytes many;
+    for (int i = 0; i < 5; ++i) {
+        auto part = nested_null_arrays(1, 1000);
+        many.insert(many.end(), part.begin(), part.end());
+    }
+    EXPECT_EQ(decode_amf0_all(many).error(), make_error_code(error::too_large));
+}
+
 }  // namespace
 }  // namespace nchat::ingest::rtmp
