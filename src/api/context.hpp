@@ -23,6 +23,8 @@ class RateLimiter;
 
 namespace nchat::api {
 
+class PlaybackAccess;
+
 struct ApiContext {
     store::Database& db;
     util::Clock& clock;
@@ -64,6 +66,9 @@ struct ApiContext {
     // how often one address may ask for a guest token.
     std::string guest_secret;
     std::shared_ptr<realtime::RateLimiter> guest_limiter;
+
+    // Private playback (docs/api.md): issues and checks playback tokens; null: not enabled.
+    std::shared_ptr<PlaybackAccess> playback;
 
     std::string hls_manifest_url(const std::string& stream_id) const {
         return public_url + "/hls/" + stream_id + "/master.m3u8";

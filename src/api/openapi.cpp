@@ -254,6 +254,11 @@ json openapi_document(const std::string& version, const std::string& server_url)
         op("A guest name for a viewer with no account: a viewer token for 24 hours (403 "
            "guests_disabled when the server turned guests off; 429 past 10 a minute per address)",
            ref("Guest"), {400, 403, 413, 415, 429}, false, ref("CreateGuest"), 201);
+    paths["/api/streams/{id}/playback-token"]["post"] =
+        op("A playback token for the stream's HLS and WHEP, valid 5 minutes, for a user who may "
+           "view it: a private stream's media is served only with one (?token=, or a bearer "
+           "token for WHEP); ask again before it expires",
+           ref("PlaybackToken"), {401, 404, 503}, true);
     paths["/healthz"]["get"] =
         op("Liveness and database check", {{"type", "object"}}, {503}, false);
     paths["/metrics"]["get"] = {
@@ -275,6 +280,14 @@ json openapi_document(const std::string& version, const std::string& server_url)
                               "WebSocket room members now (HLS players are not "
                               "counted)"}}}}}}}}}},
                     {"Me", me_schema()},
+                    {"PlaybackToken",
+                     {{"type", "object"},
+                      {"required", {"token", "expiresAt", "hlsUrl", "whepUrl"}},
+                      {"properties",
+                       {{"token", {{"type", "string"}}},
+                        {"expiresAt", {{"type", "string"}, {"format", "date-time"}}},
+                        {"hlsUrl", {{"type", "string"}}},
+                        {"whepUrl", {{"type", "string"}}}}}}},
                     {"Recording", recording_schema()},
                     {"Clip", clip_schema()},
                     {"CreateClip", clip_input_schema()},

@@ -11,6 +11,7 @@
 #include "api/errors.hpp"
 #include "api/handler.hpp"
 #include "api/lifecycle.hpp"
+#include "api/playback_access.hpp"
 #include "api/room_input.hpp"
 #include "api/routes.hpp"
 #include "api/stream_input.hpp"
@@ -166,6 +167,7 @@ net::awaitable<Response> patch_stream(ApiContext& ctx, Request& req) {
     });
     if (!s) throw not_found("no stream " + id);
     if (!applied) throw wrong_state("the stream changed state meanwhile; retry");
+    if (patch.is_private && ctx.playback) ctx.playback->forget(id);  // gate its media at once
     co_return json(req, Status::ok, stream_out(ctx, *s, true));
 }
 

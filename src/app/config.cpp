@@ -131,6 +131,9 @@ const Key kKeys[] = {
      "Viewers without an account may take a guest name to chat (POST /api/guest)"},
     {"guest-secret", &Config::guest_secret,
      "HS256 secret for guest tokens, the same on every node (empty = a new one per start)"},
+    {"playback-secret", &Config::playback_secret,
+     "HMAC secret of private streams' playback tokens, the same on every node (empty = a new "
+     "one per start)"},
     {"access-log", &Config::access_log, "One log line per HTTP request"},
     {"auto-live", &Config::auto_live,
      "A publish moves the stream to live; false keeps it preparing until POST /start"},

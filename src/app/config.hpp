@@ -32,8 +32,9 @@ struct Config {
     std::string web_root = "web/dist";
     std::vector<std::string> cors_origins;
     std::string jwt_secret;
-    bool guests = true;        // POST /api/guest (docs/api.md, Guests)
-    std::string guest_secret;  // empty: a random one per start (guests sign in again after)
+    bool guests = true;           // POST /api/guest (docs/api.md, Guests)
+    std::string playback_secret;  // empty: a random one per start (tokens last 5 minutes)
+    std::string guest_secret;     // empty: a random one per start (guests sign in again after)
     std::string log_level = "info";
     bool access_log = true;
     bool auto_live = true;     // a publish moves the stream to live (else POST /start does)

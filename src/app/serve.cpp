@@ -18,6 +18,7 @@
 
 #include "api/authenticate.hpp"
 #include "api/context.hpp"
+#include "api/playback_access.hpp"
 #include "api/routes.hpp"
 #include "app/commands.hpp"
 #include "app/io_pool.hpp"
@@ -56,6 +57,21 @@ namespace {
 
 namespace net = boost::asio;
 constexpr auto kShutdownGrace = std::chrono::milliseconds(4000);
+
+// The HLS origin's and WHEP's questions to the playback gate (coroutines of their own, so no
+// lambda's captures outlive a call).
+net::awaitable<hls::Origin::AccessDecision> origin_access(std::shared_ptr<api::PlaybackAccess> p,
+                                                          std::string id,
+                                                          std::optional<std::string> token) {
+    auto d = co_await p->check(std::move(id), std::move(token));
+    co_return hls::Origin::AccessDecision{d.allowed, std::move(d.token)};
+}
+
+net::awaitable<bool> whep_access(std::shared_ptr<api::PlaybackAccess> p,
+                                 std::string id,
+                                 std::optional<std::string> token) {
+    co_return (co_await p->check(std::move(id), std::move(token))).allowed;
+}
 // After a stream ends its last playlist (with ENDLIST) and parts stay served this long, so
 // players finish what they buffered; then the memory is freed.
 constexpr auto kEndedRetention = std::chrono::seconds(60);
@@ -239,6 +255,18 @@ int serve(const Config& cfg) {
                            .Add({});
     ctx.before_scrape = [&] { live_gauge.Set(static_cast<double>(streams.size())); };
     ctx.realtime = &chat;
+    // Private playback (docs/api.md): tokens every node checks with the same secret.
+    ctx.playback = std::make_shared<api::PlaybackAccess>(
+        db, clock, cfg.playback_secret.empty() ? util::new_secret() : cfg.playback_secret);
+    if (cfg.playback_secret.empty() && !cfg.redis.empty()) {
+        log->warn(
+            "playback tokens are signed with a secret of this node only: set --playback-secret "
+            "to the same value on every node");
+    }
+    origin.set_access({[p = ctx.playback](std::string_view id) { return p->known_public(id); },
+                       [p = ctx.playback](std::string id, std::optional<std::string> token) {
+                           return origin_access(p, std::move(id), std::move(token));
+                       }});
     if (cfg.guests) {
         ctx.guest_secret = cfg.guest_secret.empty() ? util::new_secret() : cfg.guest_secret;
         if (cfg.guest_secret.empty() && !cfg.redis.empty()) {
@@ -376,6 +404,9 @@ int serve(const Config& cfg) {
     whep.viewer_joined = [&hub](const std::string& id, std::uint64_t conn) {
         hub.presence().join(id, nullptr, conn);
     };
+    whep.may_play = [p = ctx.playback](std::string id, std::optional<std::string> token) {
+        return whep_access(p, std::move(id), std::move(token));
+    };
     whep.viewer_left = [&hub](const std::string& id, std::uint64_t conn) {
         hub.presence().leave(id, nullptr, conn);
     };
@@ -395,7 +426,9 @@ int serve(const Config& cfg) {
     http::Router router;
     api::add_routes(router, ctx);
     origin.add_routes(router);
-    replay.add_routes(router);
+    replay.add_routes([&](std::string pattern, http::Handler h) {
+        origin.add_route(router, pattern, std::move(h));
+    });
     webrtc.add_routes(router);
 
     // GET /api/realtime: the WebSocket protocol (docs/realtime.md). Authentication is the API's,

@@ -11,6 +11,7 @@
 #include "hls/detail/blocking.hpp"
 #include "hls/detail/playlist.hpp"
 #include "hls/detail/resource.hpp"
+#include "hls/detail/uri_query.hpp"
 #include "util/run_on.hpp"
 
 namespace nchat::hls {
@@ -203,6 +204,7 @@ bool Origin::answer_at_once(std::string_view path,
                             http::FastAnswer& out) const {
     std::array<std::string_view, 3> names;  // streamId, rendition, file
     if (!path.starts_with("/hls/") || !split_path(path.substr(5), names)) return false;
+    if (access_.known_public && !access_.known_public(names[0])) return false;
     auto pres = live(names[0]);
     auto p = pres ? pres->find(names[1]) : nullptr;
     if (!p) return false;
@@ -242,146 +244,182 @@ void Origin::add_routes(http::Router& router) {
                         return answer_at_once(path, query, out);
                     });
 
-    router.add(http::bhttp::verb::get, "/hls/{streamId}/master.m3u8",
-               [this](Request& req) -> net::awaitable<Response> {
-                   auto pres = live(req.param("streamId"));
-                   if (!pres && fallback_) {
-                       if (auto r = fallback_(req, req.param("streamId"), "", "master.m3u8"))
-                           co_return std::move(*r);
-                       pres = find(req.param("streamId"));  // ended, not recorded: its last window
-                   }
-                   if (!pres) co_return not_found(req, "no live stream here");
-                   if (!co_await wait_for_media(pres)) {
-                       co_return unavailable(req, "the stream has not sent media yet");
-                   }
-                   auto body = co_await util::run_on(
-                       pres->strand(), [&]() -> std::string { return pres->master_playlist(); });
-                   if (body.empty()) co_return unavailable(req, "the stream has no media");
-                   co_return text(req, Status::ok, std::move(body), kPlaylistType, "no-cache");
-               });
+    add_route(router, "/hls/{streamId}/master.m3u8",
+              [this](Request& req) { return serve_master(req); });
+    add_route(router, "/hls/{streamId}/{rendition}/{file}",
+              [this](Request& req) { return serve_file(req); });
+}
 
-    router.add(
-        http::bhttp::verb::get, "/hls/{streamId}/{rendition}/{file}",
-        [this](Request& req) -> net::awaitable<Response> {
-            auto pres = live(req.param("streamId"));
-            if (!pres && fallback_) {
-                if (auto r = fallback_(req, req.param("streamId"), req.param("rendition"),
-                                       req.param("file"))) {
-                    co_return std::move(*r);
-                }
-                pres = find(req.param("streamId"));
-            }
-            auto p = pres ? pres->find(req.param("rendition")) : nullptr;
-            if (!p) co_return not_found(req, "no such rendition");
-            auto file = std::string(req.param("file"));
-            if (file == "index.m3u8") {
-                bool bad = false;
-                BlockingRequest br;
-                br.msn = query_uint(req, "_HLS_msn", bad);
-                if (auto part = query_uint(req, "_HLS_part", bad)) {
-                    br.part = static_cast<std::uint32_t>(std::min<std::uint64_t>(*part, 1u << 30));
-                }
-                auto skip = req.query_param("_HLS_skip");
-                if (bad) {
-                    co_return text(req, Status::bad_request, "bad _HLS_msn or _HLS_part\n",
-                                   "text/plain", "no-cache");
-                }
-                bool skip_update = skip && (*skip == "YES" || *skip == "v2");
-                std::string cache = "no-cache";  // the plain playlist changes every part
-                auto serve = [&](std::shared_ptr<const std::string> body) {
-                    auto out = make(req, Status::ok, kPlaylistType, cache);
-                    out.body().share(body, net::const_buffer(body->data(), body->size()));
-                    out.prepare_payload();
-                    return out;
-                };
-                if (!br.msn && !br.part) {
-                    // The common case, with no strand visit: the rendering still current.
-                    if (auto ready = p->ready_playlist(skip_update)) {
-                        co_return serve(std::move(ready));
-                    }
-                    // Else in one visit to the strand, which renders it when it is stale. A
-                    // playlist is served once it lists a whole segment: parts alone made hls.js
-                    // report levelEmptyError and Shaka HLS_EMPTY_MEDIA_PLAYLIST (a rendition
-                    // that starts late or is shed before its first segment).
-                    auto body = co_await util::run_on(p->strand(), [&]() {
-                        return has_segment(*p) ? pres->playlist(*p, skip_update) : nullptr;
-                    });
-                    if (body) co_return serve(std::move(body));
-                }
-                // Usually decided here, from the window as published at the last change; the
-                // strand only registers the wait.
-                // (No co_await inside && or ||: g++ 12 fails on it.)
-                bool media = published_segment(p->published_window().get());
-                if (!media) media = co_await wait_until(p, kFirstSegmentWait, has_segment);
-                if (!media) co_return unavailable(req, "the stream has not sent media yet");
-                auto start = std::chrono::steady_clock::now();
-                BlockingDecision decision = BlockingDecision::ready;
-                std::uint32_t td = 1;
-                auto decide = [&](const Window& w) {
-                    td = w.target_duration;
-                    decision = decide_blocking_reload(
-                        br, w,
-                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::steady_clock::now() - start));
-                    return decision != BlockingDecision::wait;
-                };
-                auto decide_now = [&] {
-                    auto w = p->published_window();
-                    return w && decide(*w);
-                };
-                // Held at most 3×TD (§6.2.5.2), then 503.
-                bool answered = decide_now();
-                if (!answered) {
-                    answered = co_await wait_until(
-                        p, three_target_durations(td),
-                        [&](const Packager& pk) { return decide(pk.rendition()->window()); },
-                        decide_now);
-                }
-                if (!answered) decision = BlockingDecision::unavailable;
-                if (decision == BlockingDecision::bad_request) {
-                    co_return text(req, Status::bad_request,
-                                   "_HLS_msn/_HLS_part too far ahead or _HLS_part alone\n",
-                                   "text/plain", "no-cache");
-                }
-                if (decision != BlockingDecision::ready) {
-                    co_return unavailable(req, "the requested part did not arrive in time");
-                }
-                auto body = p->ready_playlist(skip_update);
-                if (!body) {
-                    body = co_await util::run_on(p->strand(),
-                                                 [&]() { return pres->playlist(*p, skip_update); });
-                }
-                if (!body) co_return unavailable(req, "the stream has no media");
-                // A blocking request has a unique URL: an edge cache may keep it (rfc8216bis App.
-                // B, 6 × TD) and answer the next players from it. Not the player's own cache:
-                // video.js asks the same URL again when it wants a fresher playlist and, served
-                // from its browser's cache, froze for those 12 s (docs/hls.md).
-                if (br.msn) cache = "public, max-age=0, s-maxage=" + std::to_string(6 * td);
-                co_return serve(std::move(body));
-            }
+void Origin::add_route(http::Router& router, const std::string& pattern, http::Handler serve) {
+    router.add(http::bhttp::verb::get, pattern,
+               [this, serve = std::move(serve)](Request& req) { return guarded(req, serve); });
+}
 
-            // Usually one visit to the strand; a hinted part is held until it exists (§6.2.6).
-            auto res = co_await util::run_on(p->strand(), [&]() {
-                return p->rendition() ? find_resource(p->rendition()->window(), file) : Resource{};
-            });
-            if (res.status == Resource::Status::hinted) {
-                co_await wait_until(p, std::chrono::seconds(10), [&](const Packager& pk) {
-                    res =
-                        pk.rendition() ? find_resource(pk.rendition()->window(), file) : Resource{};
-                    return res.status != Resource::Status::hinted;
-                });
-            }
-            if (res.status != Resource::Status::found || res.buffers.empty()) {
-                co_return not_found(req, "no such part or segment (gone, or not yet)");
-            }
-            auto out = make(req, Status::ok, kMediaType, kImmutable);
-            // Parts, and the parts of a segment, go out as they are held: no copy.
-            for (const auto& b : res.buffers) {
-                out.body().append_shared(b, net::const_buffer(b->data(), b->size()));
-            }
+net::awaitable<Response> Origin::guarded(Request& req, const http::Handler& serve) {
+    if (!access_.check) co_return co_await serve(req);
+    // Named first: g++ 12 mishandles temporaries inside a co_await expression
+    // (docs/architecture.md, Pitfalls).
+    std::string id(req.param("streamId"));
+    std::optional<std::string> token;
+    if (auto t = req.query_param("token")) token = std::string(*t);
+    auto decision = co_await access_.check(std::move(id), std::move(token));
+    if (!decision.allowed) {
+        co_return text(req, Status::forbidden,
+                       "a private stream: a valid playback token is needed (?token=)\n",
+                       "text/plain", "no-store");
+    }
+    auto res = co_await serve(req);
+    if (decision.token.empty()) co_return res;
+    // Private: every URI the player follows carries the token, and no shared cache keeps it
+    // for another user.
+    bool playlist = res.result() == Status::ok &&
+                    res[Field::content_type].starts_with("application/vnd.apple.mpegurl");
+    if (playlist) {
+        std::string body;
+        for (const auto& b : res.body().buffers())
+            body.append(static_cast<const char*>(b.data()), b.size());
+        res.body().assign(add_query_to_uris(body, "token=" + decision.token));
+        res.set(Field::cache_control, "private, no-cache");
+        res.prepare_payload();
+    } else if (res.result() == Status::ok) {
+        res.set(Field::cache_control, "private, max-age=3600");
+    }
+    co_return res;
+}
+
+net::awaitable<Response> Origin::serve_master(Request& req) {
+    auto pres = live(req.param("streamId"));
+    if (!pres && fallback_) {
+        if (auto r = fallback_(req, req.param("streamId"), "", "master.m3u8"))
+            co_return std::move(*r);
+        pres = find(req.param("streamId"));  // ended, not recorded: its last window
+    }
+    if (!pres) co_return not_found(req, "no live stream here");
+    if (!co_await wait_for_media(pres)) {
+        co_return unavailable(req, "the stream has not sent media yet");
+    }
+    auto body = co_await util::run_on(pres->strand(),
+                                      [&]() -> std::string { return pres->master_playlist(); });
+    if (body.empty()) co_return unavailable(req, "the stream has no media");
+    co_return text(req, Status::ok, std::move(body), kPlaylistType, "no-cache");
+}
+
+net::awaitable<Response> Origin::serve_file(Request& req) {
+    auto pres = live(req.param("streamId"));
+    if (!pres && fallback_) {
+        if (auto r =
+                fallback_(req, req.param("streamId"), req.param("rendition"), req.param("file"))) {
+            co_return std::move(*r);
+        }
+        pres = find(req.param("streamId"));
+    }
+    auto p = pres ? pres->find(req.param("rendition")) : nullptr;
+    if (!p) co_return not_found(req, "no such rendition");
+    auto file = std::string(req.param("file"));
+    if (file == "index.m3u8") {
+        bool bad = false;
+        BlockingRequest br;
+        br.msn = query_uint(req, "_HLS_msn", bad);
+        if (auto part = query_uint(req, "_HLS_part", bad)) {
+            br.part = static_cast<std::uint32_t>(std::min<std::uint64_t>(*part, 1u << 30));
+        }
+        auto skip = req.query_param("_HLS_skip");
+        if (bad) {
+            co_return text(req, Status::bad_request, "bad _HLS_msn or _HLS_part\n", "text/plain",
+                           "no-cache");
+        }
+        bool skip_update = skip && (*skip == "YES" || *skip == "v2");
+        std::string cache = "no-cache";  // the plain playlist changes every part
+        auto serve = [&](std::shared_ptr<const std::string> body) {
+            auto out = make(req, Status::ok, kPlaylistType, cache);
+            out.body().share(body, net::const_buffer(body->data(), body->size()));
             out.prepare_payload();
-            co_return out;
+            return out;
+        };
+        if (!br.msn && !br.part) {
+            // The common case, with no strand visit: the rendering still current.
+            if (auto ready = p->ready_playlist(skip_update)) {
+                co_return serve(std::move(ready));
+            }
+            // Else in one visit to the strand, which renders it when it is stale. A
+            // playlist is served once it lists a whole segment: parts alone made hls.js
+            // report levelEmptyError and Shaka HLS_EMPTY_MEDIA_PLAYLIST (a rendition
+            // that starts late or is shed before its first segment).
+            auto body = co_await util::run_on(p->strand(), [&]() {
+                return has_segment(*p) ? pres->playlist(*p, skip_update) : nullptr;
+            });
+            if (body) co_return serve(std::move(body));
+        }
+        // Usually decided here, from the window as published at the last change; the
+        // strand only registers the wait.
+        // (No co_await inside && or ||: g++ 12 fails on it.)
+        bool media = published_segment(p->published_window().get());
+        if (!media) media = co_await wait_until(p, kFirstSegmentWait, has_segment);
+        if (!media) co_return unavailable(req, "the stream has not sent media yet");
+        auto start = std::chrono::steady_clock::now();
+        BlockingDecision decision = BlockingDecision::ready;
+        std::uint32_t td = 1;
+        auto decide = [&](const Window& w) {
+            td = w.target_duration;
+            decision = decide_blocking_reload(br, w,
+                                              std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::steady_clock::now() - start));
+            return decision != BlockingDecision::wait;
+        };
+        auto decide_now = [&] {
+            auto w = p->published_window();
+            return w && decide(*w);
+        };
+        // Held at most 3×TD (§6.2.5.2), then 503.
+        bool answered = decide_now();
+        if (!answered) {
+            answered = co_await wait_until(
+                p, three_target_durations(td),
+                [&](const Packager& pk) { return decide(pk.rendition()->window()); }, decide_now);
+        }
+        if (!answered) decision = BlockingDecision::unavailable;
+        if (decision == BlockingDecision::bad_request) {
+            co_return text(req, Status::bad_request,
+                           "_HLS_msn/_HLS_part too far ahead or _HLS_part alone\n", "text/plain",
+                           "no-cache");
+        }
+        if (decision != BlockingDecision::ready) {
+            co_return unavailable(req, "the requested part did not arrive in time");
+        }
+        auto body = p->ready_playlist(skip_update);
+        if (!body) {
+            body = co_await util::run_on(p->strand(),
+                                         [&]() { return pres->playlist(*p, skip_update); });
+        }
+        if (!body) co_return unavailable(req, "the stream has no media");
+        // A blocking request has a unique URL: an edge cache may keep it (rfc8216bis App.
+        // B, 6 × TD) and answer the next players from it. Not the player's own cache:
+        // video.js asks the same URL again when it wants a fresher playlist and, served
+        // from its browser's cache, froze for those 12 s (docs/hls.md).
+        if (br.msn) cache = "public, max-age=0, s-maxage=" + std::to_string(6 * td);
+        co_return serve(std::move(body));
+    }
+
+    // Usually one visit to the strand; a hinted part is held until it exists (§6.2.6).
+    auto res = co_await util::run_on(p->strand(), [&]() {
+        return p->rendition() ? find_resource(p->rendition()->window(), file) : Resource{};
+    });
+    if (res.status == Resource::Status::hinted) {
+        co_await wait_until(p, std::chrono::seconds(10), [&](const Packager& pk) {
+            res = pk.rendition() ? find_resource(pk.rendition()->window(), file) : Resource{};
+            return res.status != Resource::Status::hinted;
         });
+    }
+    if (res.status != Resource::Status::found || res.buffers.empty()) {
+        co_return not_found(req, "no such part or segment (gone, or not yet)");
+    }
+    auto out = make(req, Status::ok, kMediaType, kImmutable);
+    // Parts, and the parts of a segment, go out as they are held: no copy.
+    for (const auto& b : res.buffers) {
+        out.body().append_shared(b, net::const_buffer(b->data(), b->size()));
+    }
+    out.prepare_payload();
+    co_return out;
 }
 
 }  // namespace nchat::hls

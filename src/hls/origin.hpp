@@ -26,6 +26,23 @@ public:
     // Before add_routes.
     void set_fallback(Fallback f) { fallback_ = std::move(f); }
 
+    // Private playback (docs/api.md): asked before any URL of a stream is served, live or
+    // replay. Not allowed: 403. A token in the decision is written into every URI of the
+    // playlists served, and the answers are marked private for shared HTTP caches.
+    struct AccessDecision {
+        bool allowed = true;
+        std::string token;
+    };
+    struct Access {
+        // Any thread, no waiting: the fast path may answer this stream (known to be public).
+        std::function<bool(std::string_view stream_id)> known_public;
+        std::function<boost::asio::awaitable<AccessDecision>(std::string stream_id,
+                                                             std::optional<std::string> token)>
+            check;
+    };
+    // Before add_routes; without it every stream is public.
+    void set_access(Access a) { access_ = std::move(a); }
+
     void add(const std::string& stream_id, std::shared_ptr<Presentation> p);
     void remove(const std::string& stream_id, const std::shared_ptr<Presentation>& p);
     std::shared_ptr<Presentation> find(std::string_view stream_id) const;
@@ -33,6 +50,9 @@ public:
 
     // The routes, and the fast path for what is ready at once (http/fast_get.hpp).
     void add_routes(http::Router& router);
+    // Another GET route under /hls/{streamId}/ (a recording's clips) behind the same access
+    // check and token writing as the stream's own.
+    void add_route(http::Router& router, const std::string& pattern, http::Handler serve);
     // Any thread: a 200 for a media playlist already rendered for the current window, or a part,
     // segment or init segment the window holds. False for the rest (blocking reloads, hinted
     // parts, 404s, the multivariant playlist), which the routes answer.
@@ -41,8 +61,13 @@ public:
 private:
     // The live presentation of `stream_id` unless the fallback should be asked first.
     std::shared_ptr<Presentation> live(std::string_view stream_id) const;
+    boost::asio::awaitable<http::Response> serve_master(http::Request& req);
+    boost::asio::awaitable<http::Response> serve_file(http::Request& req);
+    // Wraps a route: the access check before, the token written into the answer after.
+    boost::asio::awaitable<http::Response> guarded(http::Request& req, const http::Handler& serve);
 
     Fallback fallback_;
+    Access access_;
     mutable std::mutex mu_;
     std::map<std::string, std::shared_ptr<Presentation>, std::less<>> presentations_;
 };

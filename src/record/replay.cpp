@@ -117,21 +117,21 @@ std::optional<http::Response> Replay::serve_clip(const http::Request& req,
     return media(req, *dir, rendition, file);
 }
 
-void Replay::add_routes(http::Router& router) const {
+void Replay::add_routes(const std::function<void(std::string, http::Handler)>& add) const {
     auto answer = [](const http::Request& req, std::optional<http::Response> r) {
         if (r) return std::move(*r);
         return http::error_response(req.raw, Status::not_found, "not_found", "no such clip");
     };
-    router.add(http::bhttp::verb::get, "/hls/{streamId}/clips/{clipId}/{file}",
-               [this, answer](http::Request& req) -> net::awaitable<http::Response> {
-                   co_return answer(req, serve_clip(req, req.param("streamId"), req.param("clipId"),
-                                                    "", req.param("file")));
-               });
-    router.add(http::bhttp::verb::get, "/hls/{streamId}/clips/{clipId}/{rendition}/{file}",
-               [this, answer](http::Request& req) -> net::awaitable<http::Response> {
-                   co_return answer(req, serve_clip(req, req.param("streamId"), req.param("clipId"),
-                                                    req.param("rendition"), req.param("file")));
-               });
+    add("/hls/{streamId}/clips/{clipId}/{file}",
+        [this, answer](http::Request& req) -> net::awaitable<http::Response> {
+            co_return answer(req, serve_clip(req, req.param("streamId"), req.param("clipId"), "",
+                                             req.param("file")));
+        });
+    add("/hls/{streamId}/clips/{clipId}/{rendition}/{file}",
+        [this, answer](http::Request& req) -> net::awaitable<http::Response> {
+            co_return answer(req, serve_clip(req, req.param("streamId"), req.param("clipId"),
+                                             req.param("rendition"), req.param("file")));
+        });
 }
 
 }  // namespace nchat::record

@@ -31,7 +31,9 @@ public:
                                              std::string_view rendition,
                                              std::string_view file) const;
     // Those routes on the router.
-    void add_routes(http::Router& router) const;
+    // The clips' GET routes, given to `add` (pattern, handler): the HLS origin adds them behind
+    // its access check (private playback), like the replay's own URLs.
+    void add_routes(const std::function<void(std::string, http::Handler)>& add) const;
 
 private:
     std::optional<http::Response> serve_files(const http::Request& req,

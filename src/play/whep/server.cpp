@@ -126,6 +126,18 @@ net::awaitable<Response> Server::post(Request& req) {
     if (!http::has_content_type(req, "application/sdp"))
         throw http::open_error(Status::unsupported_media_type, "unsupported_media_type",
                                "a WHEP offer is sent as application/sdp", "Content-Type");
+    if (opts_.may_play) {
+        std::optional<std::string> token;
+        if (auto t = req.query_param("token")) {
+            token = std::string(*t);
+        } else if (auto h = req.raw[http::bhttp::field::authorization]; h.starts_with("Bearer ")) {
+            token = std::string(h.substr(7));
+        }
+        if (!co_await opts_.may_play(stream_id, std::move(token))) {
+            throw http::open_error(Status::forbidden, "forbidden",
+                                   "a private stream: a valid playback token is needed", "token");
+        }
+    }
     auto stream = streams_.find(stream_id);
     if (!stream || stream->ended()) throw not_live("this stream is not live", 5);
     auto parsed = webrtc::parse_sdp(req.raw.body());

@@ -34,6 +34,11 @@ struct ServerOptions {
     std::function<std::shared_ptr<live::LiveStream>(const std::string& stream_id,
                                                     const std::string& rendition)>
         rendition;
+    // Private playback (docs/api.md): may a viewer with this playback token (from `?token=` or
+    // `Authorization: Bearer`, as WHEP clients send one) play the stream? Empty: all may.
+    std::function<boost::asio::awaitable<bool>(std::string stream_id,
+                                               std::optional<std::string> token)>
+        may_play;
 };
 
 struct StreamPlayback {
