@@ -25,7 +25,11 @@ json stream_schema() {
         {"startedAt", ntime},
         {"endedAt", ntime},
         {"status", {{"enum", {"scheduled", "preparing", "live", "ended", "cancelled"}}}},
-        {"streamKey", {{"type", "string"}, {"description", "Only for the broadcaster and admins"}}},
+        {"streamKey",
+         {{"type", "string"},
+          {"description",
+           "Only in the answers of create and POST /api/streams/{id}/key: the server keeps its "
+           "hash and cannot show it again"}}},
         {"ingestUrl", str},
         {"hlsManifestUrl", nstr},
         {"maxResolution", {{"enum", {"1080p", "720p", "480p", "360p"}}}},
@@ -170,7 +174,8 @@ json openapi_document(const std::string& version, const std::string& server_url)
     auto success = json{{"type", "object"}, {"properties", {{"success", {{"const", true}}}}}};
     json paths;
     paths["/api/streams/create"]["post"] =
-        op("Create a stream", stream, {400, 401, 403, 413, 415}, true, ref("CreateStream"), 201);
+        op("Create a stream (the answer has its streamKey)", stream, {400, 401, 403, 413, 415},
+           true, ref("CreateStream"), 201);
     paths["/api/streams"]["post"] = op("Create a stream (alias of /api/streams/create)", stream,
                                        {400, 401, 403, 413, 415}, true, ref("CreateStream"), 201);
     paths["/api/streams"]["get"] =
@@ -201,7 +206,8 @@ json openapi_document(const std::string& version, const std::string& server_url)
     for (auto [path, summary] :
          {std::pair{"/api/streams/{id}/start", "Go live"},
           std::pair{"/api/streams/{id}/end", "End (or cancel, if it never went live)"},
-          std::pair{"/api/streams/{id}/key", "Regenerate the stream key"}}) {
+          std::pair{"/api/streams/{id}/key",
+                    "Regenerate the stream key (the answer has the new streamKey, shown once)"}}) {
         paths[path]["parameters"] = {id_param("id")};
         paths[path]["post"] = op(summary, stream, {401, 403, 404, 409}, true);
     }

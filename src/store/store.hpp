@@ -47,9 +47,10 @@ public:
     virtual std::optional<User> user_by_token_hash(const std::string& token_hash) = 0;
 
     // Streams.
-    virtual void create_stream(const Stream& s) = 0;  // Conflict on a duplicate stream_key
+    virtual void create_stream(const Stream& s) = 0;  // Conflict on a duplicate stream_key_hash
     virtual std::optional<Stream> get_stream(const std::string& id) = 0;
-    virtual std::optional<Stream> stream_by_key(const std::string& stream_key) = 0;
+    // By the SHA-256 hex of its key (auth::hash_token): the key itself is not stored.
+    virtual std::optional<Stream> stream_by_key_hash(const std::string& key_hash) = 0;
     // Applies the patch (and updated_at = now) and returns the row after it, or nullopt when
     // no such stream. When `expected_status` is given the update happens only if the row
     // still has one of those statuses (compare-and-set for lifecycle transitions); if not,

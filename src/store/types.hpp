@@ -39,7 +39,9 @@ struct Stream {
     std::optional<Time> started_at;
     std::optional<Time> ended_at;
     StreamStatus status = StreamStatus::preparing;
-    std::string stream_key;  // unique; a secret
+    // The SHA-256 hex of the stream key (auth::hash_token), unique; the key itself is never
+    // stored (migration 0004): it is shown once, when it is made.
+    std::string stream_key_hash;
     std::string ingest_url;
     std::optional<std::string> hls_manifest_url;
     std::string max_resolution = "1080p";
@@ -79,7 +81,7 @@ struct StreamPatch {
     std::optional<std::optional<Time>> started_at;
     std::optional<std::optional<Time>> ended_at;
     std::optional<std::optional<std::string>> hls_manifest_url;
-    std::optional<std::string> stream_key;
+    std::optional<std::string> stream_key_hash;
 };
 
 struct StreamFilter {

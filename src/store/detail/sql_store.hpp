@@ -25,7 +25,7 @@ public:
 
     void create_stream(const Stream& s) override;
     std::optional<Stream> get_stream(const std::string& id) override;
-    std::optional<Stream> stream_by_key(const std::string& stream_key) override;
+    std::optional<Stream> stream_by_key_hash(const std::string& key_hash) override;
     std::optional<Stream> update_stream(const std::string& id,
                                         const StreamPatch& patch,
                                         Time now,

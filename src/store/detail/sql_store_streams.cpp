@@ -50,8 +50,8 @@ std::optional<Stream> SqlStore::get_stream(const std::string& id) {
     return one_stream("id", id);
 }
 
-std::optional<Stream> SqlStore::stream_by_key(const std::string& stream_key) {
-    return one_stream("stream_key", stream_key);
+std::optional<Stream> SqlStore::stream_by_key_hash(const std::string& key_hash) {
+    return one_stream("stream_key", key_hash);
 }
 
 std::optional<Stream> SqlStore::update_stream(const std::string& id,

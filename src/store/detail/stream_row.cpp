@@ -90,7 +90,7 @@ Stream stream_from_row(const Row& r) {
     auto status = parse_stream_status(text_at(r, 9));
     if (!status) throw StoreError("stream " + s.id + " has an unknown status");
     s.status = *status;
-    s.stream_key = text_at(r, 10);
+    s.stream_key_hash = text_at(r, 10);
     s.ingest_url = text_at(r, 11);
     s.hls_manifest_url = opt_text_at(r, 12);
     s.max_resolution = opt_text_at(r, 13).value_or("1080p");
@@ -135,7 +135,7 @@ std::vector<Value> stream_insert_values(const Stream& s) {
             time_value(s.started_at),
             time_value(s.ended_at),
             status_text(s.status),
-            s.stream_key,
+            s.stream_key_hash,
             s.ingest_url,
             text_value(s.hls_manifest_url),
             s.max_resolution,
@@ -176,7 +176,7 @@ Assignments stream_patch_assignments(const StreamPatch& p, util::Time now) {
     if (p.started_at) set("started_at", time_value(*p.started_at));
     if (p.ended_at) set("ended_at", time_value(*p.ended_at));
     if (p.hls_manifest_url) set("hls_manifest_url", text_value(*p.hls_manifest_url));
-    if (p.stream_key) set("stream_key", *p.stream_key);
+    if (p.stream_key_hash) set("stream_key", *p.stream_key_hash);
     a.sql += "updated_at = ?";
     a.params.push_back(time_value(now));
     return a;

@@ -13,6 +13,7 @@
 #include "realtime/presence.hpp"
 #include "realtime/service.hpp"
 #include "store/database.hpp"
+#include "util/crypto.hpp"
 #include "util/ids.hpp"
 
 namespace nchat::realtime {
@@ -195,7 +196,7 @@ protected:
         stream_.channel_id = util::new_uuid();
         stream_.broadcaster_id = util::new_uuid();
         stream_.title = "t";
-        stream_.stream_key = util::new_secret();
+        stream_.stream_key_hash = util::sha256_hex(util::new_secret());
         stream_.ingest_url = "rtmp://x/live";
         stream_.status = store::StreamStatus::live;
         stream_.created_at = stream_.updated_at = clock_.now();

@@ -2209,7 +2209,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Regenerate the stream key */
+        /** Regenerate the stream key (the answer has the new streamKey, shown once) */
         post: {
             parameters: {
                 query?: never;
@@ -3297,7 +3297,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a stream */
+        /** Create a stream (the answer has its streamKey) */
         post: {
             parameters: {
                 query?: never;
@@ -3751,7 +3751,7 @@ export interface components {
             startedAt: string | null;
             /** @enum {unknown} */
             status: "scheduled" | "preparing" | "live" | "ended" | "cancelled";
-            /** @description Only for the broadcaster and admins */
+            /** @description Only in the answers of create and POST /api/streams/{id}/key: the server keeps its hash and cannot show it again */
             streamKey?: string;
             tags: string[];
             thumbnailUrl: string | null;
