@@ -174,10 +174,15 @@ json openapi_document(const std::string& version, const std::string& server_url)
     auto success = json{{"type", "object"}, {"properties", {{"success", {{"const", true}}}}}};
     json paths;
     paths["/api/streams/create"]["post"] =
-        op("Create a stream (the answer has its streamKey)", stream, {400, 401, 403, 413, 415},
+        op("Create a stream (the answer has its streamKey)", stream, {400, 401, 403, 409, 413, 415},
            true, ref("CreateStream"), 201);
-    paths["/api/streams"]["post"] = op("Create a stream (alias of /api/streams/create)", stream,
-                                       {400, 401, 403, 413, 415}, true, ref("CreateStream"), 201);
+    paths["/api/streams"]["post"] =
+        op("Create a stream (alias of /api/streams/create)", stream, {400, 401, 403, 409, 413, 415},
+           true, ref("CreateStream"), 201);
+    for (const char* create : {"/api/streams/create", "/api/streams"}) {
+        paths[create]["post"]["responses"]["409"]["description"] =
+            "stream_quota_exceeded: the broadcaster has --max-open-streams streams not yet ended";
+    }
     paths["/api/streams"]["get"] =
         op("List streams (newest first; private ones only for those who may see them)", streams,
            {400, 401}, false);

@@ -139,7 +139,15 @@ net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
     s.tags = std::move(in.tags);
     s.is_private = in.is_private;
     s.created_at = s.updated_at = now;
-    co_await ctx.db.write([&](Store& st) { st.create_stream(s); });
+    // Counted and inserted in one job of the single writer: two creates cannot both take the
+    // last place (on one node; nodes sharing a PostgreSQL may overshoot by a few).
+    const auto limit = ctx.max_open_streams;
+    bool created = co_await ctx.db.write([&](Store& st) {
+        if (limit > 0 && st.count_open_streams(s.broadcaster_id) >= limit) return false;
+        st.create_stream(s);
+        return true;
+    });
+    if (!created) throw stream_quota_exceeded(limit);
     auto res = json(req, Status::created, stream_with_key(ctx, s, key));
     res.set(http::bhttp::field::location, "/api/streams/" + s.id);
     co_return res;

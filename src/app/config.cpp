@@ -142,6 +142,10 @@ const Key kKeys[] = {
     {"segment-target-ms", &Config::segment_target_ms, "HLS segment target in ms (1000-10000)"},
     {"threads", &Config::threads, "Network threads (0 = one per core)", true, 0, 256},
     {"db-readers", &Config::db_readers, "Database reader connections", true, 0, 64},
+    {"max-open-streams", &Config::max_open_streams,
+     "Streams a broadcaster may have not yet ended; one more is 409 stream_quota_exceeded (0 = "
+     "no limit)",
+     true, 0, 1'000'000, " (0 = no limit)"},
     {"chat-rate", &Config::chat_rate, "Chat messages per second per user per stream (1-10000)",
      true, 1, 10000},
     {"reaction-rate", &Config::reaction_rate, "Reactions per second per user per stream (1-10000)",

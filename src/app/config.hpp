@@ -42,6 +42,7 @@ struct Config {
     int segment_target_ms = 2000;
     int threads = 0;  // 0 = one per core
     int db_readers = 2;
+    int max_open_streams = 100;  // per broadcaster, not yet ended; 0 = no limit
     // Chat (docs/chat.md): per user per stream; the profanity filter.
     int chat_rate = 3;                         // messages per second (token bucket, burst the same)
     int reaction_rate = 5;                     // reactions per second

@@ -239,6 +239,7 @@ int serve(const Config& cfg) {
                            .Add({});
     ctx.before_scrape = [&] { live_gauge.Set(static_cast<double>(streams.size())); };
     ctx.realtime = &chat;
+    ctx.max_open_streams = cfg.max_open_streams;
     if (cfg.guests) {
         ctx.guest_secret = cfg.guest_secret.empty() ? util::new_secret() : cfg.guest_secret;
         if (cfg.guest_secret.empty() && !cfg.redis.empty()) {

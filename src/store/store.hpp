@@ -63,6 +63,9 @@ public:
                                                 const std::vector<StreamStatus>& expected_status,
                                                 bool* applied) = 0;
     virtual bool delete_stream(const std::string& id) = 0;
+    // The broadcaster's streams not ended nor cancelled (scheduled, preparing, live): what the
+    // creation quota counts.
+    virtual std::int64_t count_open_streams(const std::string& broadcaster_id) = 0;
     virtual std::vector<Stream> list_streams(const StreamFilter& f) = 0;
     // From the views nchat_live_streams and nchat_top_streams (public streams only).
     virtual std::vector<LiveStreamRow> live_streams(std::int64_t limit, std::int64_t offset) = 0;

@@ -32,6 +32,7 @@ public:
                                         const std::vector<StreamStatus>& expected_status,
                                         bool* applied) override;
     bool delete_stream(const std::string& id) override;
+    std::int64_t count_open_streams(const std::string& broadcaster_id) override;
     std::vector<Stream> list_streams(const StreamFilter& f) override;
     std::vector<LiveStreamRow> live_streams(std::int64_t limit, std::int64_t offset) override;
     std::vector<Stream> top_streams(std::int64_t limit) override;

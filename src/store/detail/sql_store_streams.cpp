@@ -108,6 +108,15 @@ bool SqlStore::delete_stream(const std::string& id) {
     return execute("DELETE FROM nchat_streams WHERE id = ?", {id}) > 0;
 }
 
+std::int64_t SqlStore::count_open_streams(const std::string& broadcaster_id) {
+    if (!is_uuid(broadcaster_id)) return 0;
+    return int_at(query("SELECT count(*) FROM nchat_streams WHERE broadcaster_id = ?"
+                        " AND status NOT IN ('ended', 'cancelled')",
+                        {broadcaster_id})
+                      .at(0),
+                  0);
+}
+
 std::vector<Stream> SqlStore::list_streams(const StreamFilter& f) {
     std::string sql = "SELECT " + stream_columns(dialect_) + " FROM nchat_streams s WHERE TRUE";
     std::vector<Value> params;

@@ -860,6 +860,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description stream_quota_exceeded: the broadcaster has --max-open-streams streams not yet ended */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Body over 64 KiB */
                 413: {
                     headers: {
@@ -3340,6 +3349,15 @@ export interface paths {
                 };
                 /** @description Authenticated but not allowed */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description stream_quota_exceeded: the broadcaster has --max-open-streams streams not yet ended */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
