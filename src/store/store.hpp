@@ -132,7 +132,8 @@ public:
                                     Time at) = 0;
 
     // Viewer sessions (nchat_stream_viewers) and the view counters of their streams, in one
-    // transaction: left sessions closed (those still open), then per stream
+    // transaction: rejoined sessions opened again (unless their stream ended), left sessions
+    // closed (those still open), then per stream
     // total_view_count += its started sessions, peak_viewer_count = max(peak, its peak), and
     // its started sessions inserted. A stream that ended, was cancelled or is gone takes none of
     // it: its counters stay what they were at its end. Returns how many sessions were inserted.

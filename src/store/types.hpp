@@ -182,9 +182,14 @@ struct ViewerBatch {
         std::int64_t watch_seconds = 0;
     };
     std::vector<ViewerSession> started;  // new sessions (left_at set if they ended meanwhile)
+    // Sessions stored closed whose viewer came back within the rejoin window: open again (the
+    // same row, no new view). Applied before `left`, which may close them again.
+    std::vector<std::string> rejoined;
     std::vector<Left> left;
     std::vector<std::pair<std::string, std::int64_t>> peaks;  // stream, viewers seen at once
-    bool empty() const { return started.empty() && left.empty() && peaks.empty(); }
+    bool empty() const {
+        return started.empty() && rejoined.empty() && left.empty() && peaks.empty();
+    }
 };
 
 // A row of nchat_channel_{moderators,followers,subscribers}.

@@ -31,6 +31,8 @@ std::int64_t SqlStore::record_viewers(const ViewerBatch& batch) {
     }
     for (const auto& l : batch.left)
         require_uuid("viewer session id", l.id);
+    for (const auto& id : batch.rejoined)
+        require_uuid("viewer session id", id);
 
     // Per stream: its new sessions and the most viewers seen at once.
     struct PerStream {
@@ -48,6 +50,14 @@ std::int64_t SqlStore::record_viewers(const ViewerBatch& batch) {
 
     std::int64_t inserted = 0;
     transaction([&] {
+        for (const auto& id : batch.rejoined) {
+            // The same session goes on (no new view); one its stream's end closed stays closed.
+            execute(
+                "UPDATE nchat_stream_viewers SET left_at = NULL WHERE id = ? AND stream_id IN"
+                " (SELECT id FROM nchat_streams WHERE status NOT IN (?, ?))",
+                {id, std::string(to_string(StreamStatus::ended)),
+                 std::string(to_string(StreamStatus::cancelled))});
+        }
         for (const auto& l : batch.left) {
             // Already closed when its stream ended: the stream's end is its left_at.
             execute(
