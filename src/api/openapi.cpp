@@ -46,6 +46,10 @@ json stream_schema() {
         {"chatMode", {{"enum", {"open", "followers", "subscribers", "disabled"}}}},
         {"tags", {{"type", "array"}, {"items", str}}},
         {"isPrivate", boolean},
+        {"hideViewerList",
+         {{"type", "boolean"},
+          {"description",
+           "GET /api/streams/{id}/viewers only for the broadcaster, moderators and admins"}}},
         {"createdAt", {{"type", "string"}, {"format", "date-time"}}},
         {"updatedAt", {{"type", "string"}, {"format", "date-time"}}},
     };
@@ -73,6 +77,7 @@ json input_schema(bool create) {
           {"maxItems", 20},
           {"items", {{"type", "string"}, {"minLength", 1}, {"maxLength", 50}}}}},
         {"isPrivate", {{"type", "boolean"}}},
+        {"hideViewerList", {{"type", "boolean"}}},
     };
     json s = {{"type", "object"}, {"additionalProperties", false}, {"properties", props}};
     if (create) {
@@ -261,6 +266,49 @@ json openapi_document(const std::string& version, const std::string& server_url)
         op("Revoke a user's access to a private stream", success, {400, 401, 403, 404}, true);
     paths["/api/me"]["get"] = op("Who the bearer token belongs to (name null when a JWT has none)",
                                  ref("Me"), {401}, true);
+    // Data protection (issue 17; docs/api.md, "Your data").
+    auto count = json{{"type", "integer"}};
+    paths["/api/users/me"]["delete"] =
+        op("Delete what the server keeps about you: chat messages, reactions, viewer sessions, "
+           "votes, channel relations, access grants, API tokens, the account",
+           {{"type", "object"},
+            {"required", {"success", "deleted"}},
+            {"properties",
+             {{"success", {{"const", true}}},
+              {"deleted",
+               {{"type", "object"},
+                {"required",
+                 {"chatMessages", "reactions", "viewerSessions", "questionVotes", "apiTokens"}},
+                {"properties",
+                 {{"chatMessages", count},
+                  {"reactions", count},
+                  {"viewerSessions", count},
+                  {"questionVotes", count},
+                  {"apiTokens", count}}}}}}}},
+           {401, 503}, true);
+    paths["/api/tokens"]["get"] = op("Your API tokens (their ids, never the tokens), oldest first",
+                                     {{"type", "array"}, {"items", ref("ApiToken")}}, {401}, true);
+    paths["/api/tokens/{id}"]["parameters"] = {
+        {{"name", "id"},
+         {"in", "path"},
+         {"required", true},
+         {"schema", {{"type", "string"}}},
+         {"description",
+          "A token id from GET /api/tokens, or `current` (the token of this call)"}}};
+    paths["/api/tokens/{id}"]["delete"] =
+        op("Revoke one of your API tokens; it stops working at once", success, {401, 404}, true);
+    paths["/api/streams/{id}/viewers"]["parameters"] = {id_param("id")};
+    paths["/api/streams/{id}/viewers"]["get"] = op(
+        "Signed-in users watching now, earliest first (403 viewer_list_hidden for others than the "
+        "broadcaster, moderators and admins when the stream hides it)",
+        {{"type", "array"},
+         {"items",
+          {{"type", "object"},
+           {"required", {"userId", "joinedAt"}},
+           {"properties",
+            {{"userId", {{"type", "string"}, {"format", "uuid"}}},
+             {"joinedAt", {{"type", "string"}, {"format", "date-time"}}}}}}}},
+        {400, 401, 403, 404}, false);
     paths["/api/guest"]["post"] =
         op("A guest name for a viewer with no account: a viewer token for 24 hours (403 "
            "guests_disabled when the server turned guests off; 429 past 10 a minute per address)",
@@ -272,6 +320,17 @@ json openapi_document(const std::string& version, const std::string& server_url)
         {"responses", {{"200", {{"description", "text/plain; version=0.0.4"}}}}}};
     paths["/api/openapi.json"]["get"] = op("This document", {{"type", "object"}}, {}, false);
     json schemas = {{"Stream", stream_schema()},
+                    {"ApiToken",
+                     {{"type", "object"},
+                      {"required", {"id", "createdAt", "lastUsedAt", "current"}},
+                      {"properties",
+                       {{"id", {{"type", "string"}}},
+                        {"createdAt", {{"type", "string"}, {"format", "date-time"}}},
+                        {"lastUsedAt",
+                         {{"type", {"string", "null"}},
+                          {"format", "date-time"},
+                          {"description", "To the minute"}}},
+                        {"current", {{"type", "boolean"}}}}}}},
                     {"CreateStream", input_schema(true)},
                     {"PatchStream", input_schema(false)},
                     {"LiveStream",

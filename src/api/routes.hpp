@@ -14,6 +14,7 @@ void add_question_routes(http::Router& router, ApiContext& ctx);
 void add_channel_routes(http::Router& router, ApiContext& ctx);
 // Who the caller is (GET /api/me), and guests: a name for a viewer with no account.
 void add_identity_routes(http::Router& router, ApiContext& ctx);
+void add_privacy_routes(http::Router& router, ApiContext& ctx);
 
 inline void add_routes(http::Router& router, ApiContext& ctx) {
     add_stream_routes(router, ctx);
@@ -23,6 +24,7 @@ inline void add_routes(http::Router& router, ApiContext& ctx) {
     add_question_routes(router, ctx);
     add_channel_routes(router, ctx);
     add_identity_routes(router, ctx);
+    add_privacy_routes(router, ctx);
 }
 
 }  // namespace nchat::api

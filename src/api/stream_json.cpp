@@ -40,6 +40,7 @@ nlohmann::json stream_to_json(const store::Stream& s) {
         {"chatMode", s.chat_mode},
         {"tags", s.tags},
         {"isPrivate", s.is_private},
+        {"hideViewerList", s.hide_viewer_list},
         {"createdAt", util::format_iso8601(s.created_at)},
         {"updatedAt", util::format_iso8601(s.updated_at)},
     };

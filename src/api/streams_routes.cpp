@@ -22,6 +22,7 @@
 #include "realtime/service.hpp"
 #include "store/database.hpp"
 #include "util/ids.hpp"
+#include "util/time.hpp"
 
 namespace nchat::api {
 namespace {
@@ -138,6 +139,7 @@ net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
     s.chat_mode = in.chat_mode;
     s.tags = std::move(in.tags);
     s.is_private = in.is_private;
+    s.hide_viewer_list = in.hide_viewer_list;
     s.created_at = s.updated_at = now;
     // Counted and inserted in one job of the single writer: two creates cannot both take the
     // last place (on one node; nodes sharing a PostgreSQL may overshoot by a few).
@@ -357,6 +359,28 @@ net::awaitable<Response> list_clips(ApiContext& ctx, Request& req) {
     co_return json(req, Status::ok, clips);
 }
 
+// Who watches now (signed-in viewers; anonymous ones are only counted). A broadcaster may hide
+// the list (hideViewerList): then only they, admins and moderators see it.
+net::awaitable<Response> current_viewers(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, false);
+    const bool moderator = l.who && l.who->role == store::Role::moderator;
+    if (l.stream.hide_viewer_list && !l.manages && !moderator) {
+        throw HttpError{Status::forbidden, "viewer_list_hidden",
+                        "the broadcaster hides who watches this stream"};
+    }
+    auto limit = query_int(req, "limit", 100, 1, kMaxPageSize);
+    auto offset = query_int(req, "offset", 0, 0, kMaxOffset);
+    auto id = l.stream.id;
+    auto rows =
+        co_await ctx.db.read([&](Store& st) { return st.current_viewers(id, limit, offset); });
+    auto out = nlohmann::json::array();
+    for (const auto& v : rows) {
+        out.push_back(
+            {{"userId", v.user_id.value_or("")}, {"joinedAt", util::format_iso8601(v.joined_at)}});
+    }
+    co_return json(req, Status::ok, out);
+}
+
 net::awaitable<Response> list_streams(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     store::StreamFilter f;
@@ -443,6 +467,7 @@ void add_stream_routes(http::Router& r, ApiContext& ctx) {
     r.add(Verb::post, "/api/streams/{id}/clips", handler(ctx, create_clip));
     r.add(Verb::get, "/api/streams/{id}/thumbnail.jpg", handler(ctx, stream_thumbnail));
     r.add(Verb::get, "/api/streams/{id}/clips", handler(ctx, list_clips));
+    r.add(Verb::get, "/api/streams/{id}/viewers", handler(ctx, current_viewers));
     r.add(Verb::put, "/api/streams/{id}/access/{userId}", handler(ctx, grant_access));
     r.add(Verb::delete_, "/api/streams/{id}/access/{userId}", handler(ctx, revoke_access));
 }

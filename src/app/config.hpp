@@ -26,6 +26,8 @@ struct Config {
     bool record = true;
     std::string record_path;        // default: <data_dir>/recordings
     int record_retention_days = 0;  // 0: kept until deleted
+    // Chat messages, reactions and viewer sessions (issue 17, data protection); 0: kept.
+    int retention_days = 90;
     std::string redis;
     std::string public_url;  // default: http://<http address>
     std::string ingest_url;  // default: rtmp://<public host>:<rtmp port>/live

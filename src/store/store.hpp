@@ -45,6 +45,22 @@ public:
                                const std::string& token_hash,
                                Time created_at) = 0;
     virtual std::optional<User> user_by_token_hash(const std::string& token_hash) = 0;
+    // The token with its user and last use; nullopt when unknown (or revoked).
+    virtual std::optional<ApiToken> api_token(const std::string& token_hash) = 0;
+    virtual void touch_api_token(const std::string& token_hash, Time at) = 0;
+    // The user's tokens, oldest first.
+    virtual std::vector<ApiToken> list_api_tokens(const std::string& user_id) = 0;
+    // Revokes the user's token whose hash starts with `id` (16 hex characters); false when none.
+    virtual bool delete_api_token(const std::string& user_id, const std::string& id) = 0;
+
+    // Data protection (issue 17). Removes, in one transaction, what the store keeps about the
+    // user as a viewer: chat messages (their questions and votes go with them), reactions,
+    // viewer sessions, votes, channel relations, access grants, API tokens and the user row.
+    // Streams they broadcast and the counters of streams stay.
+    virtual UserDataDeleted delete_user_data(const std::string& user_id) = 0;
+    // Deletes chat messages and reactions created before `before`, and viewer sessions that
+    // ended before it (open ones stay).
+    virtual RetentionSwept sweep_before(Time before) = 0;
 
     // Streams.
     virtual void create_stream(const Stream& s) = 0;  // Conflict on a duplicate stream_key_hash
@@ -141,6 +157,10 @@ public:
     // Sets left_at = `at` (and watch_seconds) on the stream's sessions still open; returns how
     // many.
     virtual std::int64_t close_viewer_sessions(const std::string& stream_id, Time at) = 0;
+    // The signed-in users watching now (open sessions), earliest first, one entry per user.
+    virtual std::vector<ViewerSession> current_viewers(const std::string& stream_id,
+                                                       std::int64_t limit,
+                                                       std::int64_t offset) = 0;
     // Oldest first.
     virtual std::vector<ViewerSession> list_viewer_sessions(const std::string& stream_id,
                                                             std::int64_t limit,

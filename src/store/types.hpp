@@ -28,6 +28,30 @@ struct User {
     Time created_at{};
 };
 
+// A row of nchat_api_tokens, with its user.
+struct ApiToken {
+    std::string token_hash;  // SHA-256 hex; its first 16 characters are its public id
+    User user;
+    Time created_at{};
+    std::optional<Time> last_used_at;  // kept to the minute (docs/api.md, API tokens)
+};
+
+// What DELETE /api/users/me removed (docs/api.md, "Your data").
+struct UserDataDeleted {
+    std::int64_t chat_messages = 0;  // with their questions and those questions' votes
+    std::int64_t reactions = 0;
+    std::int64_t viewer_sessions = 0;
+    std::int64_t question_votes = 0;  // the user's votes on others' questions
+    std::int64_t api_tokens = 0;
+};
+
+// What a retention sweep removed.
+struct RetentionSwept {
+    std::int64_t chat_messages = 0;
+    std::int64_t reactions = 0;
+    std::int64_t viewer_sessions = 0;
+};
+
 struct Stream {
     std::string id;  // UUID
     std::string channel_id;
@@ -57,6 +81,8 @@ struct Stream {
     std::string chat_mode = "open";
     std::vector<std::string> tags;
     bool is_private = false;
+    // Only the broadcaster, moderators and admins see who watches (product spec, Privacy).
+    bool hide_viewer_list = false;
     Time created_at{};
     Time updated_at{};
 };
@@ -76,6 +102,7 @@ struct StreamPatch {
     std::optional<std::string> chat_mode;
     std::optional<std::vector<std::string>> tags;
     std::optional<bool> is_private;
+    std::optional<bool> hide_viewer_list;
     // Set by the lifecycle (start/end/publish), not by PATCH.
     std::optional<StreamStatus> status;
     std::optional<std::optional<Time>> started_at;

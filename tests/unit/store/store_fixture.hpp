@@ -70,6 +70,7 @@ inline Stream full_stream(std::string broadcaster = util::new_uuid()) {
     s.chat_mode = "followers";
     s.tags = {"日本語", "emoji 🎥", "with \"quotes\" and \\", ""};
     s.is_private = true;
+    s.hide_viewer_list = true;
     s.created_at = at(4);
     s.updated_at = at(5);
     return s;
@@ -113,6 +114,7 @@ inline void expect_same(const Stream& a, const Stream& b) {
     EXPECT_EQ(a.chat_mode, b.chat_mode);
     EXPECT_EQ(a.tags, b.tags);
     EXPECT_EQ(a.is_private, b.is_private);
+    EXPECT_EQ(a.hide_viewer_list, b.hide_viewer_list);
     EXPECT_EQ(a.created_at, b.created_at);
     EXPECT_EQ(a.updated_at, b.updated_at);
 }
