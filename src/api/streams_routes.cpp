@@ -363,7 +363,15 @@ net::awaitable<Response> list_clips(ApiContext& ctx, Request& req) {
 // the list (hideViewerList): then only they, admins and moderators see it.
 net::awaitable<Response> current_viewers(ApiContext& ctx, Request& req) {
     auto l = co_await load(ctx, req, false);
-    const bool moderator = l.who && l.who->role == store::Role::moderator;
+    // The room's moderators (docs/api.md): global moderators and the channel's, too.
+    bool moderator = l.who && l.who->role == store::Role::moderator;
+    if (l.stream.hide_viewer_list && l.who && !l.manages && !moderator) {
+        const auto channel = l.stream.channel_id;
+        const auto user = l.who->user_id;
+        moderator = co_await ctx.db.read([&](Store& st) {
+            return st.has_channel_relation(Store::Relation::moderator, channel, user);
+        });
+    }
     if (l.stream.hide_viewer_list && !l.manages && !moderator) {
         throw HttpError{Status::forbidden, "viewer_list_hidden",
                         "the broadcaster hides who watches this stream"};

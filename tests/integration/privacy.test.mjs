@@ -115,6 +115,10 @@ for (const backend of backends) {
       assert.ok(owner.json.some((v) => v.userId === vic.id));
       const admin = await srv.req('GET', `/api/streams/${stream.id}/viewers`, { token: srv.adminToken });
       assert.equal(admin.status, 200);
+      // A moderator of the stream's channel is one of the room's moderators.
+      const put = await srv.req('PUT', `/api/channels/${stream.channelId}/moderators/${vic.id}`, { token: srv.adminToken });
+      assert.equal(put.status, 200, put.text);
+      assert.equal((await asOther()).status, 200);
     });
 
     it('the retention sweep at start deletes chat older than --retention-days', async () => {
