@@ -292,6 +292,7 @@ describe('web app pages', () => {
     await page.getByLabel('Description').fill('From the page test');
     await page.getByLabel('Max resolution').selectOption('720p');
     await page.getByLabel('Q&A').check();
+    await page.getByLabel('Hide who watches').check();
     assert.deepEqual(await axe(page), [], 'axe on studio');
     await shoot(page, 'studio-desktop');
     await page.getByRole('button', { name: 'Create stream' }).click();
@@ -301,6 +302,7 @@ describe('web app pages', () => {
     assert.equal(s.title, 'Made in the studio');
     assert.equal(s.maxResolution, '720p');
     assert.equal(s.enableQa, true);
+    assert.equal(s.hideViewerList, true);
     assert.equal(await page.getByTestId('ingest-url').innerText(), s.ingestUrl);
     assert.equal(s.streamKey, undefined, 'the server shows a key only in the answer that made it');
     assert.doesNotMatch(await page.getByTestId('stream-key').innerText(), /[A-Za-z0-9_-]{43}/);
