@@ -1,5 +1,8 @@
 #include "api/authenticate.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include "api/errors.hpp"
 #include "auth/guest.hpp"
 #include "auth/jwt.hpp"
@@ -9,7 +12,10 @@
 namespace nchat::api {
 namespace {
 
+namespace net = boost::asio;
+
 constexpr std::size_t kMaxAuthorizationBytes = 8 * 1024;
+constexpr auto kLastUsedResolution = std::chrono::minutes(1);
 
 std::optional<std::string_view> bearer(std::string_view header) {
     constexpr std::string_view kScheme = "Bearer ";
@@ -56,9 +62,17 @@ boost::asio::awaitable<std::optional<auth::Principal>> authenticate_header(ApiCo
         co_return auth::Principal{r.claims->sub, r.claims->role, r.claims->name};
     }
     auto hash = auth::hash_token(*token);
-    auto user = co_await ctx.db.read([&](store::Store& s) { return s.user_by_token_hash(hash); });
-    if (!user) throw unauthorized("unknown or revoked token");
-    co_return auth::Principal{user->id, user->role, user->name};
+    auto found = co_await ctx.db.read([&](store::Store& s) { return s.api_token(hash); });
+    if (!found) throw unauthorized("unknown or revoked token");
+    // last_used_at to the minute: at most one write a minute per token, and the request does
+    // not wait for it (a refused or failed write only leaves the time older).
+    const auto now = ctx.clock.now();
+    if (!found->last_used_at || now - *found->last_used_at >= kLastUsedResolution) {
+        auto touch = [hash, now](store::Store& s) { s.touch_api_token(hash, now); };
+        net::co_spawn(co_await net::this_coro::executor, ctx.db.write(std::move(touch)),
+                      [](std::exception_ptr) {});
+    }
+    co_return auth::Principal{found->user.id, found->user.role, found->user.name};
 }
 
 boost::asio::awaitable<auth::Principal> require_principal(ApiContext& ctx,

@@ -66,6 +66,9 @@ struct ApiContext {
     // how often one address may ask for a guest token.
     std::string guest_secret;
     std::shared_ptr<realtime::RateLimiter> guest_limiter;
+    // Streams a broadcaster may have not yet ended (scheduled, preparing, live); one more is
+    // 409 stream_quota_exceeded. 0: no limit (--max-open-streams).
+    std::int64_t max_open_streams = 100;
 
     // Private playback (docs/api.md): issues and checks playback tokens; null: not enabled.
     std::shared_ptr<PlaybackAccess> playback;

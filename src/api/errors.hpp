@@ -29,6 +29,12 @@ inline HttpError wrong_state(std::string message) {
 inline HttpError conflict(std::string message) {
     return {Status::conflict, "conflict", std::move(message)};
 }
+// Waiting does not help (so not 429): ending or deleting a stream does.
+inline HttpError stream_quota_exceeded(std::int64_t limit) {
+    return {Status::conflict, "stream_quota_exceeded",
+            "at most " + std::to_string(limit) +
+                " streams not yet ended per broadcaster: end or delete one first"};
+}
 inline HttpError unsupported_media_type(std::string message) {
     return {Status::unsupported_media_type, "unsupported_media_type", std::move(message)};
 }

@@ -25,7 +25,11 @@ json stream_schema() {
         {"startedAt", ntime},
         {"endedAt", ntime},
         {"status", {{"enum", {"scheduled", "preparing", "live", "ended", "cancelled"}}}},
-        {"streamKey", {{"type", "string"}, {"description", "Only for the broadcaster and admins"}}},
+        {"streamKey",
+         {{"type", "string"},
+          {"description",
+           "Only in the answers of create and POST /api/streams/{id}/key: the server keeps its "
+           "hash and cannot show it again"}}},
         {"ingestUrl", str},
         {"hlsManifestUrl", nstr},
         {"maxResolution", {{"enum", {"1080p", "720p", "480p", "360p"}}}},
@@ -42,6 +46,10 @@ json stream_schema() {
         {"chatMode", {{"enum", {"open", "followers", "subscribers", "disabled"}}}},
         {"tags", {{"type", "array"}, {"items", str}}},
         {"isPrivate", boolean},
+        {"hideViewerList",
+         {{"type", "boolean"},
+          {"description",
+           "GET /api/streams/{id}/viewers only for the broadcaster, moderators and admins"}}},
         {"createdAt", {{"type", "string"}, {"format", "date-time"}}},
         {"updatedAt", {{"type", "string"}, {"format", "date-time"}}},
     };
@@ -69,6 +77,7 @@ json input_schema(bool create) {
           {"maxItems", 20},
           {"items", {{"type", "string"}, {"minLength", 1}, {"maxLength", 50}}}}},
         {"isPrivate", {{"type", "boolean"}}},
+        {"hideViewerList", {{"type", "boolean"}}},
     };
     json s = {{"type", "object"}, {"additionalProperties", false}, {"properties", props}};
     if (create) {
@@ -170,9 +179,15 @@ json openapi_document(const std::string& version, const std::string& server_url)
     auto success = json{{"type", "object"}, {"properties", {{"success", {{"const", true}}}}}};
     json paths;
     paths["/api/streams/create"]["post"] =
-        op("Create a stream", stream, {400, 401, 403, 413, 415}, true, ref("CreateStream"), 201);
-    paths["/api/streams"]["post"] = op("Create a stream (alias of /api/streams/create)", stream,
-                                       {400, 401, 403, 413, 415}, true, ref("CreateStream"), 201);
+        op("Create a stream (the answer has its streamKey)", stream, {400, 401, 403, 409, 413, 415},
+           true, ref("CreateStream"), 201);
+    paths["/api/streams"]["post"] =
+        op("Create a stream (alias of /api/streams/create)", stream, {400, 401, 403, 409, 413, 415},
+           true, ref("CreateStream"), 201);
+    for (const char* create : {"/api/streams/create", "/api/streams"}) {
+        paths[create]["post"]["responses"]["409"]["description"] =
+            "stream_quota_exceeded: the broadcaster has --max-open-streams streams not yet ended";
+    }
     paths["/api/streams"]["get"] =
         op("List streams (newest first; private ones only for those who may see them)", streams,
            {400, 401}, false);
@@ -201,7 +216,8 @@ json openapi_document(const std::string& version, const std::string& server_url)
     for (auto [path, summary] :
          {std::pair{"/api/streams/{id}/start", "Go live"},
           std::pair{"/api/streams/{id}/end", "End (or cancel, if it never went live)"},
-          std::pair{"/api/streams/{id}/key", "Regenerate the stream key"}}) {
+          std::pair{"/api/streams/{id}/key",
+                    "Regenerate the stream key (the answer has the new streamKey, shown once)"}}) {
         paths[path]["parameters"] = {id_param("id")};
         paths[path]["post"] = op(summary, stream, {401, 403, 404, 409}, true);
     }
@@ -250,6 +266,49 @@ json openapi_document(const std::string& version, const std::string& server_url)
         op("Revoke a user's access to a private stream", success, {400, 401, 403, 404}, true);
     paths["/api/me"]["get"] = op("Who the bearer token belongs to (name null when a JWT has none)",
                                  ref("Me"), {401}, true);
+    // Data protection (issue 17; docs/api.md, "Your data").
+    auto count = json{{"type", "integer"}};
+    paths["/api/users/me"]["delete"] =
+        op("Delete what the server keeps about you: chat messages, reactions, viewer sessions, "
+           "votes, channel relations, access grants, API tokens, the account",
+           {{"type", "object"},
+            {"required", {"success", "deleted"}},
+            {"properties",
+             {{"success", {{"const", true}}},
+              {"deleted",
+               {{"type", "object"},
+                {"required",
+                 {"chatMessages", "reactions", "viewerSessions", "questionVotes", "apiTokens"}},
+                {"properties",
+                 {{"chatMessages", count},
+                  {"reactions", count},
+                  {"viewerSessions", count},
+                  {"questionVotes", count},
+                  {"apiTokens", count}}}}}}}},
+           {401, 503}, true);
+    paths["/api/tokens"]["get"] = op("Your API tokens (their ids, never the tokens), oldest first",
+                                     {{"type", "array"}, {"items", ref("ApiToken")}}, {401}, true);
+    paths["/api/tokens/{id}"]["parameters"] = {
+        {{"name", "id"},
+         {"in", "path"},
+         {"required", true},
+         {"schema", {{"type", "string"}}},
+         {"description",
+          "A token id from GET /api/tokens, or `current` (the token of this call)"}}};
+    paths["/api/tokens/{id}"]["delete"] =
+        op("Revoke one of your API tokens; it stops working at once", success, {401, 404}, true);
+    paths["/api/streams/{id}/viewers"]["parameters"] = {id_param("id")};
+    paths["/api/streams/{id}/viewers"]["get"] = op(
+        "Signed-in users watching now, earliest first (403 viewer_list_hidden for others than the "
+        "broadcaster, moderators and admins when the stream hides it)",
+        {{"type", "array"},
+         {"items",
+          {{"type", "object"},
+           {"required", {"userId", "joinedAt"}},
+           {"properties",
+            {{"userId", {{"type", "string"}, {"format", "uuid"}}},
+             {"joinedAt", {{"type", "string"}, {"format", "date-time"}}}}}}}},
+        {400, 401, 403, 404}, false);
     paths["/api/guest"]["post"] =
         op("A guest name for a viewer with no account: a viewer token for 24 hours (403 "
            "guests_disabled when the server turned guests off; 429 past 10 a minute per address)",
@@ -266,6 +325,17 @@ json openapi_document(const std::string& version, const std::string& server_url)
         {"responses", {{"200", {{"description", "text/plain; version=0.0.4"}}}}}};
     paths["/api/openapi.json"]["get"] = op("This document", {{"type", "object"}}, {}, false);
     json schemas = {{"Stream", stream_schema()},
+                    {"ApiToken",
+                     {{"type", "object"},
+                      {"required", {"id", "createdAt", "lastUsedAt", "current"}},
+                      {"properties",
+                       {{"id", {{"type", "string"}}},
+                        {"createdAt", {{"type", "string"}, {"format", "date-time"}}},
+                        {"lastUsedAt",
+                         {{"type", {"string", "null"}},
+                          {"format", "date-time"},
+                          {"description", "To the minute"}}},
+                        {"current", {{"type", "boolean"}}}}}}},
                     {"CreateStream", input_schema(true)},
                     {"PatchStream", input_schema(false)},
                     {"LiveStream",

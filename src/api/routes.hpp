@@ -16,6 +16,7 @@ void add_channel_routes(http::Router& router, ApiContext& ctx);
 void add_identity_routes(http::Router& router, ApiContext& ctx);
 // Private playback: POST /api/streams/{id}/playback-token.
 void add_playback_routes(http::Router& router, ApiContext& ctx);
+void add_privacy_routes(http::Router& router, ApiContext& ctx);
 
 inline void add_routes(http::Router& router, ApiContext& ctx) {
     add_stream_routes(router, ctx);
@@ -26,6 +27,7 @@ inline void add_routes(http::Router& router, ApiContext& ctx) {
     add_channel_routes(router, ctx);
     add_identity_routes(router, ctx);
     add_playback_routes(router, ctx);
+    add_privacy_routes(router, ctx);
 }
 
 }  // namespace nchat::api

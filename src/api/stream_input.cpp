@@ -20,8 +20,8 @@ CreateStreamInput parse_create_stream(std::string_view body) {
     auto obj = parse_object(body);
     Fields f(obj);
     f.only({"channelId", "title", "description", "thumbnailUrl", "scheduledAt", "maxResolution",
-            "topRung", "enableChat", "enableReactions", "enableQa", "chatMode", "tags",
-            "isPrivate"});
+            "topRung", "enableChat", "enableReactions", "enableQa", "chatMode", "tags", "isPrivate",
+            "hideViewerList"});
     CreateStreamInput in;
     in.channel_id = f.uuid("channelId");
     in.title = f.text("title", kTitle);
@@ -36,6 +36,7 @@ CreateStreamInput parse_create_stream(std::string_view body) {
     if (f.present("chatMode")) in.chat_mode = f.one_of("chatMode", kChatModes);
     if (f.present("tags")) in.tags = f.tags("tags");
     if (f.present("isPrivate")) in.is_private = f.boolean("isPrivate");
+    if (f.present("hideViewerList")) in.hide_viewer_list = f.boolean("hideViewerList");
     return in;
 }
 
@@ -43,7 +44,8 @@ store::StreamPatch parse_stream_patch(std::string_view body) {
     auto obj = parse_object(body);
     Fields f(obj);
     f.only({"title", "description", "thumbnailUrl", "scheduledAt", "maxResolution", "topRung",
-            "enableChat", "enableReactions", "enableQa", "chatMode", "tags", "isPrivate"},
+            "enableChat", "enableReactions", "enableQa", "chatMode", "tags", "isPrivate",
+            "hideViewerList"},
            {"id", "channelId", "broadcasterId", "startedAt", "endedAt", "status", "streamKey",
             "ingestUrl", "hlsManifestUrl", "peakViewerCount", "totalViewCount", "totalChatMessages",
             "totalReactions", "createdAt", "updatedAt"});
@@ -63,6 +65,7 @@ store::StreamPatch parse_stream_patch(std::string_view body) {
     if (f.present("chatMode")) p.chat_mode = f.one_of("chatMode", kChatModes);
     if (f.present("tags")) p.tags = f.tags("tags");
     if (f.present("isPrivate")) p.is_private = f.boolean("isPrivate");
+    if (f.present("hideViewerList")) p.hide_viewer_list = f.boolean("hideViewerList");
     return p;
 }
 

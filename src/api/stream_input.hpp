@@ -20,6 +20,7 @@ struct CreateStreamInput {
     std::string chat_mode = "open";
     std::vector<std::string> tags;
     bool is_private = false;
+    bool hide_viewer_list = false;
 };
 
 inline constexpr std::size_t kMaxTitleLength = 200;  // nchat_streams.title VARCHAR(200)

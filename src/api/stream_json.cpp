@@ -14,7 +14,7 @@ nlohmann::json opt(const std::optional<util::Time>& v) {
 
 }  // namespace
 
-nlohmann::json stream_to_json(const store::Stream& s, bool with_key) {
+nlohmann::json stream_to_json(const store::Stream& s) {
     nlohmann::json j = {
         {"id", s.id},
         {"channelId", s.channel_id},
@@ -40,10 +40,10 @@ nlohmann::json stream_to_json(const store::Stream& s, bool with_key) {
         {"chatMode", s.chat_mode},
         {"tags", s.tags},
         {"isPrivate", s.is_private},
+        {"hideViewerList", s.hide_viewer_list},
         {"createdAt", util::format_iso8601(s.created_at)},
         {"updatedAt", util::format_iso8601(s.updated_at)},
     };
-    if (with_key) j["streamKey"] = s.stream_key;
     return j;
 }
 

@@ -18,10 +18,12 @@
 #include "api/stream_json.hpp"
 #include "api/validation.hpp"
 #include "auth/permissions.hpp"
+#include "auth/token.hpp"
 #include "http/range.hpp"
 #include "realtime/service.hpp"
 #include "store/database.hpp"
 #include "util/ids.hpp"
+#include "util/time.hpp"
 
 namespace nchat::api {
 namespace {
@@ -68,8 +70,8 @@ net::awaitable<Loaded> load(ApiContext& ctx, const Request& req, bool must_manag
 
 // A stream as the API gives it: with the thumbnail the server makes when the broadcaster set
 // none (docs/recording.md, Thumbnails).
-nlohmann::json stream_out(const ApiContext& ctx, const Stream& s, bool with_key) {
-    auto j = stream_to_json(s, with_key);
+nlohmann::json stream_out(const ApiContext& ctx, const Stream& s) {
+    auto j = stream_to_json(s);
     // Only once one exists (a stat): a card shows its own placeholder until then.
     if (ctx.thumbnail && j["thumbnailUrl"].is_null() &&
         (s.status == store::StreamStatus::live || s.status == store::StreamStatus::ended) &&
@@ -79,13 +81,18 @@ nlohmann::json stream_out(const ApiContext& ctx, const Stream& s, bool with_key)
     return j;
 }
 
-nlohmann::json list_json(const ApiContext& ctx,
-                         const std::vector<Stream>& streams,
-                         const std::optional<auth::Principal>& who) {
+// The answer of the two routes that make a stream key: the key is shown this once (as GitHub
+// shows a token), then only its hash is kept.
+nlohmann::json stream_with_key(const ApiContext& ctx, const Stream& s, const std::string& key) {
+    auto j = stream_out(ctx, s);
+    j["streamKey"] = key;
+    return j;
+}
+
+nlohmann::json list_json(const ApiContext& ctx, const std::vector<Stream>& streams) {
     auto out = nlohmann::json::array();
-    for (const auto& s : streams) {
-        out.push_back(stream_out(ctx, s, who && auth::can_manage_stream(*who, s)));
-    }
+    for (const auto& s : streams)
+        out.push_back(stream_out(ctx, s));
     return out;
 }
 
@@ -122,7 +129,8 @@ net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
     s.thumbnail_url = std::move(in.thumbnail_url);
     s.scheduled_at = in.scheduled_at;
     s.status = pending_status(in.scheduled_at, now);
-    s.stream_key = util::new_secret();
+    const auto key = util::new_secret();
+    s.stream_key_hash = auth::hash_token(key);
     s.ingest_url = ctx.ingest_url;
     s.max_resolution = in.max_resolution;
     s.top_rung = in.top_rung;
@@ -132,16 +140,25 @@ net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
     s.chat_mode = in.chat_mode;
     s.tags = std::move(in.tags);
     s.is_private = in.is_private;
+    s.hide_viewer_list = in.hide_viewer_list;
     s.created_at = s.updated_at = now;
-    co_await ctx.db.write([&](Store& st) { st.create_stream(s); });
-    auto res = json(req, Status::created, stream_out(ctx, s, true));
+    // Counted and inserted in one job of the single writer: two creates cannot both take the
+    // last place (on one node; nodes sharing a PostgreSQL may overshoot by a few).
+    const auto limit = ctx.max_open_streams;
+    bool created = co_await ctx.db.write([&](Store& st) {
+        if (limit > 0 && st.count_open_streams(s.broadcaster_id) >= limit) return false;
+        st.create_stream(s);
+        return true;
+    });
+    if (!created) throw stream_quota_exceeded(limit);
+    auto res = json(req, Status::created, stream_with_key(ctx, s, key));
     res.set(http::bhttp::field::location, "/api/streams/" + s.id);
     co_return res;
 }
 
 net::awaitable<Response> get_stream(ApiContext& ctx, Request& req) {
     auto l = co_await load(ctx, req, false);
-    co_return json(req, Status::ok, stream_out(ctx, l.stream, l.manages));
+    co_return json(req, Status::ok, stream_out(ctx, l.stream));
 }
 
 net::awaitable<Response> patch_stream(ApiContext& ctx, Request& req) {
@@ -168,7 +185,7 @@ net::awaitable<Response> patch_stream(ApiContext& ctx, Request& req) {
     if (!s) throw not_found("no stream " + id);
     if (!applied) throw wrong_state("the stream changed state meanwhile; retry");
     if (patch.is_private && ctx.playback) ctx.playback->forget(id);  // gate its media at once
-    co_return json(req, Status::ok, stream_out(ctx, *s, true));
+    co_return json(req, Status::ok, stream_out(ctx, *s));
 }
 
 net::awaitable<Response> delete_stream(ApiContext& ctx, Request& req) {
@@ -188,7 +205,7 @@ net::awaitable<Response> transition(ApiContext& ctx, Request& req, LifecycleActi
         throw wrong_state("a " + std::string(store::to_string(l.stream.status)) +
                           " stream cannot start again; create a new stream");
     }
-    if (!plan->changes) co_return json(req, Status::ok, stream_out(ctx, l.stream, true));
+    if (!plan->changes) co_return json(req, Status::ok, stream_out(ctx, l.stream));
     auto now = ctx.clock.now();
     store::StreamPatch patch;
     patch.status = plan->to;
@@ -209,7 +226,7 @@ net::awaitable<Response> transition(ApiContext& ctx, Request& req, LifecycleActi
     if (!applied) throw wrong_state("the stream changed state meanwhile; retry");
     if (action == LifecycleAction::end && ctx.end_live) ctx.end_live(id);
     if (ctx.realtime) ctx.realtime->stream_status_changed(id, s->status);
-    co_return json(req, Status::ok, stream_out(ctx, *s, true));
+    co_return json(req, Status::ok, stream_out(ctx, *s));
 }
 
 net::awaitable<Response> start_stream(ApiContext& ctx, Request& req) {
@@ -222,13 +239,14 @@ net::awaitable<Response> end_stream(ApiContext& ctx, Request& req) {
 net::awaitable<Response> regenerate_key(ApiContext& ctx, Request& req) {
     auto l = co_await load(ctx, req, true);
     store::StreamPatch patch;
-    patch.stream_key = util::new_secret();
+    const auto key = util::new_secret();
+    patch.stream_key_hash = auth::hash_token(key);
     auto id = l.stream.id;
     auto now = ctx.clock.now();
     auto s = co_await ctx.db.write(
         [&](Store& st) { return st.update_stream(id, patch, now, {}, nullptr); });
     if (!s) throw not_found("no stream " + id);
-    co_return json(req, Status::ok, stream_out(ctx, *s, true));
+    co_return json(req, Status::ok, stream_with_key(ctx, *s, key));
 }
 
 // The broadcaster's view of a stream's media (issue 5: the transcoder's health; docs/api.md).
@@ -343,6 +361,36 @@ net::awaitable<Response> list_clips(ApiContext& ctx, Request& req) {
     co_return json(req, Status::ok, clips);
 }
 
+// Who watches now (signed-in viewers; anonymous ones are only counted). A broadcaster may hide
+// the list (hideViewerList): then only they, admins and moderators see it.
+net::awaitable<Response> current_viewers(ApiContext& ctx, Request& req) {
+    auto l = co_await load(ctx, req, false);
+    // The room's moderators (docs/api.md): global moderators and the channel's, too.
+    bool moderator = l.who && l.who->role == store::Role::moderator;
+    if (l.stream.hide_viewer_list && l.who && !l.manages && !moderator) {
+        const auto channel = l.stream.channel_id;
+        const auto user = l.who->user_id;
+        moderator = co_await ctx.db.read([&](Store& st) {
+            return st.has_channel_relation(Store::Relation::moderator, channel, user);
+        });
+    }
+    if (l.stream.hide_viewer_list && !l.manages && !moderator) {
+        throw HttpError{Status::forbidden, "viewer_list_hidden",
+                        "the broadcaster hides who watches this stream"};
+    }
+    auto limit = query_int(req, "limit", 100, 1, kMaxPageSize);
+    auto offset = query_int(req, "offset", 0, 0, kMaxOffset);
+    auto id = l.stream.id;
+    auto rows =
+        co_await ctx.db.read([&](Store& st) { return st.current_viewers(id, limit, offset); });
+    auto out = nlohmann::json::array();
+    for (const auto& v : rows) {
+        out.push_back(
+            {{"userId", v.user_id.value_or("")}, {"joinedAt", util::format_iso8601(v.joined_at)}});
+    }
+    co_return json(req, Status::ok, out);
+}
+
 net::awaitable<Response> list_streams(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     store::StreamFilter f;
@@ -361,17 +409,17 @@ net::awaitable<Response> list_streams(ApiContext& ctx, Request& req) {
         f.include_all_private = who->is_admin();
     }
     auto rows = co_await ctx.db.read([&](Store& st) { return st.list_streams(f); });
-    co_return json(req, Status::ok, list_json(ctx, rows, who));
+    co_return json(req, Status::ok, list_json(ctx, rows));
 }
 
 net::awaitable<Response> live_streams(ApiContext& ctx, Request& req) {
-    auto who = co_await authenticate(ctx, req);
+    co_await authenticate(ctx, req);  // public, but a bad token is still a 401
     auto limit = query_int(req, "limit", 20, 1, kMaxPageSize);
     auto offset = query_int(req, "offset", 0, 0, kMaxOffset);
     auto rows = co_await ctx.db.read([&](Store& st) { return st.live_streams(limit, offset); });
     auto out = nlohmann::json::array();
     for (const auto& r : rows) {
-        auto j = stream_out(ctx, r.stream, who && auth::can_manage_stream(*who, r.stream));
+        auto j = stream_out(ctx, r.stream);
         j["currentViewers"] = r.current_viewers;
         out.push_back(std::move(j));
     }
@@ -379,10 +427,10 @@ net::awaitable<Response> live_streams(ApiContext& ctx, Request& req) {
 }
 
 net::awaitable<Response> top_streams(ApiContext& ctx, Request& req) {
-    auto who = co_await authenticate(ctx, req);
+    co_await authenticate(ctx, req);  // public, but a bad token is still a 401
     auto limit = query_int(req, "limit", 100, 1, 100);
     auto rows = co_await ctx.db.read([&](Store& st) { return st.top_streams(limit); });
-    co_return json(req, Status::ok, list_json(ctx, rows, who));
+    co_return json(req, Status::ok, list_json(ctx, rows));
 }
 
 net::awaitable<Response> change_access(ApiContext& ctx, Request& req, bool grant) {
@@ -429,6 +477,7 @@ void add_stream_routes(http::Router& r, ApiContext& ctx) {
     r.add(Verb::post, "/api/streams/{id}/clips", handler(ctx, create_clip));
     r.add(Verb::get, "/api/streams/{id}/thumbnail.jpg", handler(ctx, stream_thumbnail));
     r.add(Verb::get, "/api/streams/{id}/clips", handler(ctx, list_clips));
+    r.add(Verb::get, "/api/streams/{id}/viewers", handler(ctx, current_viewers));
     r.add(Verb::put, "/api/streams/{id}/access/{userId}", handler(ctx, grant_access));
     r.add(Verb::delete_, "/api/streams/{id}/access/{userId}", handler(ctx, revoke_access));
 }

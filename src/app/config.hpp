@@ -26,6 +26,8 @@ struct Config {
     bool record = true;
     std::string record_path;        // default: <data_dir>/recordings
     int record_retention_days = 0;  // 0: kept until deleted
+    // Chat messages, reactions and viewer sessions (issue 17, data protection); 0: kept.
+    int retention_days = 90;
     std::string redis;
     std::string public_url;  // default: http://<http address>
     std::string ingest_url;  // default: rtmp://<public host>:<rtmp port>/live
@@ -43,6 +45,7 @@ struct Config {
     int segment_target_ms = 2000;
     int threads = 0;  // 0 = one per core
     int db_readers = 2;
+    int max_open_streams = 100;  // per broadcaster, not yet ended; 0 = no limit
     // Chat (docs/chat.md): per user per stream; the profanity filter.
     int chat_rate = 3;                         // messages per second (token bucket, burst the same)
     int reaction_rate = 5;                     // reactions per second

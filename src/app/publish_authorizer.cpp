@@ -6,6 +6,7 @@
 
 #include "app/recording.hpp"
 #include "app/transcoding.hpp"
+#include "auth/token.hpp"
 #include "util/log.hpp"
 
 namespace nchat::app {
@@ -31,7 +32,8 @@ boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthor
     using ingest::RefusalReason;
     if (key.empty() || key.size() > 255)
         co_return PublishRefusal{RefusalReason::missing_key, "missing stream key"};
-    auto stream = co_await db_.read([&](store::Store& s) { return s.stream_by_key(key); });
+    auto hash = auth::hash_token(key);
+    auto stream = co_await db_.read([&](store::Store& s) { return s.stream_by_key_hash(hash); });
     if (!stream) co_return PublishRefusal{RefusalReason::unknown_key, "unknown stream key"};
     if (stream->status == StreamStatus::ended || stream->status == StreamStatus::cancelled) {
         co_return PublishRefusal{RefusalReason::ended,

@@ -178,6 +178,30 @@ int serve(const Config& cfg) {
         });
     };
     sweep();
+    // Data retention (issue 17, docs/configuration.md): chat messages, reactions and ended
+    // viewer sessions older than --retention-days go, at start and then hourly, on the writer.
+    auto data_retention = std::make_shared<net::steady_timer>(ioc);
+    std::function<void()> sweep_data = [&, data_retention] {
+        if (cfg.retention_days <= 0) return;
+        const auto before = clock.now() - std::chrono::hours(24 * cfg.retention_days);
+        auto job = [before](store::Store& s) { return s.sweep_before(before); };
+        net::co_spawn(ioc, db.write(std::move(job)),
+                      [log](std::exception_ptr e, store::RetentionSwept n) {
+                          if (e) {
+                              log->warn("retention sweep not done; the next one retries");
+                          } else if (n.chat_messages + n.reactions + n.viewer_sessions > 0) {
+                              log->info(
+                                  "retention: deleted {} chat messages, {} reactions, {} viewer "
+                                  "sessions",
+                                  n.chat_messages, n.reactions, n.viewer_sessions);
+                          }
+                      });
+        data_retention->expires_after(std::chrono::hours(1));
+        data_retention->async_wait([&sweep_data](boost::system::error_code ec) {
+            if (!ec) sweep_data();
+        });
+    };
+    sweep_data();
     realtime::Service* chat_service = nullptr;  // set once the bus exists, before any publish
     live::Registry streams(
         ioc.get_executor(), std::chrono::seconds(cfg.reconnect_grace), [&](const std::string& id) {
@@ -267,6 +291,7 @@ int serve(const Config& cfg) {
                        [p = ctx.playback](std::string id, std::optional<std::string> token) {
                            return origin_access(p, std::move(id), std::move(token));
                        }});
+    ctx.max_open_streams = cfg.max_open_streams;
     if (cfg.guests) {
         ctx.guest_secret = cfg.guest_secret.empty() ? util::new_secret() : cfg.guest_secret;
         if (cfg.guest_secret.empty() && !cfg.redis.empty()) {

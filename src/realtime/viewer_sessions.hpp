@@ -6,11 +6,18 @@
 // (peaks); this turns them into rows for nchat_stream_viewers and counters for nchat_streams,
 // queued until the next batch is taken (Service stores them about once a second).
 //
+// One view per viewer and stream within the rejoin window (issue 17): a viewer who comes back
+// within kRejoinWindow of leaving (an anonymous connection that subscribes again, a user who
+// reopens a tab) continues the session they left, the same row, and adds no view; so a
+// subscribe/unsubscribe loop cannot inflate totalViewCount.
+//
 // Thread-safe and never blocks: in-memory work under a mutex. The queue is bounded: a session
 // that does not fit is not recorded (counted); a leave that does not fit leaves its row open
 // until the stream ends, which closes it.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -32,6 +39,8 @@ struct ViewerSessionStats {
 
 class ViewerSessions {
 public:
+    static constexpr std::chrono::minutes kRejoinWindow{5};
+
     // `node` names this process in session ids ("<node>:<connection>").
     ViewerSessions(util::Clock& clock, std::string node, std::size_t max_pending = 100'000);
     ViewerSessions(const ViewerSessions&) = delete;
@@ -57,15 +66,26 @@ public:
 
 private:
     struct Open {
-        std::string id;  // the row's
-        util::Time joined_at;
-        bool queued = false;  // false: dropped, nothing to close
+        std::string id;               // the row's
+        util::Time joined_at;         // of this stay
+        std::int64_t watched_ms = 0;  // of the stays before it (rejoined)
+        bool queued = false;          // false: dropped, nothing to close
+    };
+    // A session that ended less than kRejoinWindow ago, which its viewer may continue.
+    struct Recent {
+        std::string id;
+        util::Time left_at;
+        std::int64_t watched_ms = 0;
     };
     static std::string key(const std::string& stream_id,
                            const std::string* user_id,
                            std::uint64_t connection);
-    void end_locked(Open& o, util::Time now);
-    std::size_t pending_locked() const { return batch_.started.size() + batch_.left.size(); }
+    void end_locked(const std::string& k, Open& o, util::Time now);
+    void rejoin_locked(Open& o, Recent r, util::Time now);
+    void expire_recent_locked(util::Time now);
+    std::size_t pending_locked() const {
+        return batch_.started.size() + batch_.left.size() + batch_.rejoined.size();
+    }
 
     util::Clock& clock_;
     const std::string node_;
@@ -74,6 +94,9 @@ private:
     std::unordered_map<std::string, Open> open_;                 // by key()
     store::ViewerBatch batch_;                                   // peaks are in peaks_ until take()
     std::unordered_map<std::string, std::size_t> queued_start_;  // row id → batch_.started index
+    std::unordered_map<std::string, std::size_t> queued_left_;   // row id → batch_.left index
+    std::unordered_map<std::string, Recent> recent_;             // by key()
+    std::deque<std::pair<util::Time, std::string>> recent_order_;  // (left_at, key), oldest first
     std::unordered_map<std::string, std::int64_t> peaks_;
     bool stopped_ = false;
     std::atomic<std::uint64_t> started_{0};

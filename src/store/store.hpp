@@ -45,11 +45,28 @@ public:
                                const std::string& token_hash,
                                Time created_at) = 0;
     virtual std::optional<User> user_by_token_hash(const std::string& token_hash) = 0;
+    // The token with its user and last use; nullopt when unknown (or revoked).
+    virtual std::optional<ApiToken> api_token(const std::string& token_hash) = 0;
+    virtual void touch_api_token(const std::string& token_hash, Time at) = 0;
+    // The user's tokens, oldest first.
+    virtual std::vector<ApiToken> list_api_tokens(const std::string& user_id) = 0;
+    // Revokes the user's token whose hash starts with `id` (16 hex characters); false when none.
+    virtual bool delete_api_token(const std::string& user_id, const std::string& id) = 0;
+
+    // Data protection (issue 17). Removes, in one transaction, what the store keeps about the
+    // user as a viewer: chat messages (their questions and votes go with them), reactions,
+    // viewer sessions, votes, channel relations, access grants, API tokens and the user row.
+    // Streams they broadcast and the counters of streams stay.
+    virtual UserDataDeleted delete_user_data(const std::string& user_id) = 0;
+    // Deletes chat messages and reactions created before `before`, and viewer sessions that
+    // ended before it (open ones stay).
+    virtual RetentionSwept sweep_before(Time before) = 0;
 
     // Streams.
-    virtual void create_stream(const Stream& s) = 0;  // Conflict on a duplicate stream_key
+    virtual void create_stream(const Stream& s) = 0;  // Conflict on a duplicate stream_key_hash
     virtual std::optional<Stream> get_stream(const std::string& id) = 0;
-    virtual std::optional<Stream> stream_by_key(const std::string& stream_key) = 0;
+    // By the SHA-256 hex of its key (auth::hash_token): the key itself is not stored.
+    virtual std::optional<Stream> stream_by_key_hash(const std::string& key_hash) = 0;
     // Applies the patch (and updated_at = now) and returns the row after it, or nullopt when
     // no such stream. When `expected_status` is given the update happens only if the row
     // still has one of those statuses (compare-and-set for lifecycle transitions); if not,
@@ -62,6 +79,9 @@ public:
                                                 const std::vector<StreamStatus>& expected_status,
                                                 bool* applied) = 0;
     virtual bool delete_stream(const std::string& id) = 0;
+    // The broadcaster's streams not ended nor cancelled (scheduled, preparing, live): what the
+    // creation quota counts.
+    virtual std::int64_t count_open_streams(const std::string& broadcaster_id) = 0;
     virtual std::vector<Stream> list_streams(const StreamFilter& f) = 0;
     // From the views nchat_live_streams and nchat_top_streams (public streams only).
     virtual std::vector<LiveStreamRow> live_streams(std::int64_t limit, std::int64_t offset) = 0;
@@ -128,7 +148,8 @@ public:
                                     Time at) = 0;
 
     // Viewer sessions (nchat_stream_viewers) and the view counters of their streams, in one
-    // transaction: left sessions closed (those still open), then per stream
+    // transaction: rejoined sessions opened again (unless their stream ended), left sessions
+    // closed (those still open), then per stream
     // total_view_count += its started sessions, peak_viewer_count = max(peak, its peak), and
     // its started sessions inserted. A stream that ended, was cancelled or is gone takes none of
     // it: its counters stay what they were at its end. Returns how many sessions were inserted.
@@ -136,6 +157,10 @@ public:
     // Sets left_at = `at` (and watch_seconds) on the stream's sessions still open; returns how
     // many.
     virtual std::int64_t close_viewer_sessions(const std::string& stream_id, Time at) = 0;
+    // The signed-in users watching now (open sessions), earliest first, one entry per user.
+    virtual std::vector<ViewerSession> current_viewers(const std::string& stream_id,
+                                                       std::int64_t limit,
+                                                       std::int64_t offset) = 0;
     // Oldest first.
     virtual std::vector<ViewerSession> list_viewer_sessions(const std::string& stream_id,
                                                             std::int64_t limit,

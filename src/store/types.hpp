@@ -28,6 +28,30 @@ struct User {
     Time created_at{};
 };
 
+// A row of nchat_api_tokens, with its user.
+struct ApiToken {
+    std::string token_hash;  // SHA-256 hex; its first 16 characters are its public id
+    User user;
+    Time created_at{};
+    std::optional<Time> last_used_at;  // kept to the minute (docs/api.md, API tokens)
+};
+
+// What DELETE /api/users/me removed (docs/api.md, "Your data").
+struct UserDataDeleted {
+    std::int64_t chat_messages = 0;  // with their questions and those questions' votes
+    std::int64_t reactions = 0;
+    std::int64_t viewer_sessions = 0;
+    std::int64_t question_votes = 0;  // the user's votes on others' questions
+    std::int64_t api_tokens = 0;
+};
+
+// What a retention sweep removed.
+struct RetentionSwept {
+    std::int64_t chat_messages = 0;
+    std::int64_t reactions = 0;
+    std::int64_t viewer_sessions = 0;
+};
+
 struct Stream {
     std::string id;  // UUID
     std::string channel_id;
@@ -39,7 +63,9 @@ struct Stream {
     std::optional<Time> started_at;
     std::optional<Time> ended_at;
     StreamStatus status = StreamStatus::preparing;
-    std::string stream_key;  // unique; a secret
+    // The SHA-256 hex of the stream key (auth::hash_token), unique; the key itself is never
+    // stored (migration 0004): it is shown once, when it is made.
+    std::string stream_key_hash;
     std::string ingest_url;
     std::optional<std::string> hls_manifest_url;
     std::string max_resolution = "1080p";
@@ -55,6 +81,8 @@ struct Stream {
     std::string chat_mode = "open";
     std::vector<std::string> tags;
     bool is_private = false;
+    // Only the broadcaster, moderators and admins see who watches (product spec, Privacy).
+    bool hide_viewer_list = false;
     Time created_at{};
     Time updated_at{};
 };
@@ -74,12 +102,13 @@ struct StreamPatch {
     std::optional<std::string> chat_mode;
     std::optional<std::vector<std::string>> tags;
     std::optional<bool> is_private;
+    std::optional<bool> hide_viewer_list;
     // Set by the lifecycle (start/end/publish), not by PATCH.
     std::optional<StreamStatus> status;
     std::optional<std::optional<Time>> started_at;
     std::optional<std::optional<Time>> ended_at;
     std::optional<std::optional<std::string>> hls_manifest_url;
-    std::optional<std::string> stream_key;
+    std::optional<std::string> stream_key_hash;
 };
 
 struct StreamFilter {
@@ -180,9 +209,14 @@ struct ViewerBatch {
         std::int64_t watch_seconds = 0;
     };
     std::vector<ViewerSession> started;  // new sessions (left_at set if they ended meanwhile)
+    // Sessions stored closed whose viewer came back within the rejoin window: open again (the
+    // same row, no new view). Applied before `left`, which may close them again.
+    std::vector<std::string> rejoined;
     std::vector<Left> left;
     std::vector<std::pair<std::string, std::int64_t>> peaks;  // stream, viewers seen at once
-    bool empty() const { return started.empty() && left.empty() && peaks.empty(); }
+    bool empty() const {
+        return started.empty() && rejoined.empty() && left.empty() && peaks.empty();
+    }
 };
 
 // A row of nchat_channel_{moderators,followers,subscribers}.

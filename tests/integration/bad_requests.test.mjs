@@ -128,7 +128,7 @@ describe('bad requests', () => {
     ['reschedule a live stream', { method: 'PATCH', path: () => `/api/streams/${live.id}`, user: 'alice', body: { scheduledAt: '2030-01-01T00:00:00Z' } }, 409, { code: 'wrong_state' }],
     ['PATCH a read-only field', { method: 'PATCH', path: () => `/api/streams/${own.id}`, user: 'alice', body: { streamKey: 'mine' } }, 400, { field: 'streamKey' }],
     // size
-    ['body over 64 KiB', create(undefined, { raw: JSON.stringify(valid({ description: 'x'.repeat(70 * 1024) })), headers: { 'content-type': 'application/json' } }), 413, {}],
+    ['body over 64 KiB', create(undefined, { raw: JSON.stringify(valid({ description: 'x'.repeat(70 * 1024) })), headers: { 'content-type': 'application/json' } }), 413, { code: 'body_too_large' }],
   ];
 
   it('answers each with the right status and error body', async () => {
@@ -155,19 +155,21 @@ describe('bad requests', () => {
   it('answers malformed HTTP and path tricks over a raw socket', async () => {
     const cases = [
       ['garbage request line', 'HELLO\r\n\r\n', [400]],
-      ['headers over the limit', 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ' + 'a'.repeat(20 * 1024) + '\r\n\r\n', [431]],
+      ['headers over the limit', 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ' + 'a'.repeat(20 * 1024) + '\r\n\r\n', [431], 'header_too_large'],
       ['traversal with dot segments', 'GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400, 404]],
       ['traversal percent-encoded', 'GET /%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400, 404]],
       ['traversal encoded slash', 'GET /assets/..%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400, 404]],
       ['NUL in the path', 'GET /index.html%00.png HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400, 404]],
-      ['announced body too large', 'POST /api/streams/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{', [413]],
+      ['announced body too large', 'POST /api/streams/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{', [413], 'body_too_large'],
       ['bad chunked encoding', 'POST /api/streams/create HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n', [400]],
     ];
     const failures = [];
-    for (const [name, bytes, statuses] of cases) {
+    for (const [name, bytes, statuses, code] of cases) {
       const answer = await rawRequest(srv.base, bytes);
       const s = statusOf(answer);
       if (!statuses.includes(s)) failures.push(`${name}: got ${s} (${answer.slice(0, 80)})`);
+      // docs/api.md's error table names these codes; a client matches on them.
+      if (code && !answer.includes(`"code":"${code}"`)) failures.push(`${name}: no code ${code} in ${answer.slice(-200)}`);
       if (answer.includes('root:x:0:0')) failures.push(`${name}: leaked /etc/passwd`);
     }
     assert.deepEqual(failures, []);

@@ -148,6 +148,38 @@ for (const backend of backends) {
       if (again) assert.equal(again.length, 3);
     });
 
+    it('a subscribe/unsubscribe loop on one connection is one view and one row (issue 17)', async () => {
+      const r = await srv.req('POST', '/api/streams/create', { token: bc.token,
+        body: { channelId: uuid(), title: 'loop' } });
+      assert.equal(r.status, 201, r.text);
+      const looped = r.json;
+      await srv.req('POST', `/api/streams/${looped.id}/start`, { token: bc.token });
+      const c = await WsClient.open(srv.base);
+      clients.push(c);
+      // Across several batches (about one a second): the row is stored, closed, opened again.
+      const until2s = Date.now() + 2500;
+      let rounds = 0;
+      while (rounds < 30 || Date.now() < until2s) {
+        await c.subscribe(looped.id);
+        const ack = await c.request({ type: 'unsubscribe', streamId: looped.id });
+        assert.equal(ack.type, 'ack', JSON.stringify(ack));
+        rounds++;
+      }
+      // Another viewer after the loop: once their view is counted, the loop's batches are too.
+      const other = await WsClient.open(srv.base);
+      clients.push(other);
+      await other.subscribe(looped.id);
+      const s = await until(async () => {
+        const x = await getStream(looped.id);
+        return x.totalViewCount >= 2 && x;
+      });
+      assert.ok(s, `the second viewer is counted: ${JSON.stringify(await getStream(looped.id))}`);
+      assert.equal(s.totalViewCount, 2, `${rounds} subscribes of one connection are one view`);
+      const rows = sessionRows(looped.id);
+      if (rows) assert.equal(rows.length, 2, JSON.stringify(rows));
+      await other.close();
+    });
+
     it('a graceful stop closes the sessions still open', async () => {
       const r = await srv.req('POST', '/api/streams/create', { token: bc.token,
         body: { channelId: uuid(), title: 'second' } });

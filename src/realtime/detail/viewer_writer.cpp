@@ -12,14 +12,21 @@ namespace nchat::realtime::detail {
 namespace {
 
 std::size_t rows(const store::ViewerBatch& b) {
-    return b.started.size() + b.left.size();
+    return b.started.size() + b.rejoined.size() + b.left.size();
 }
 
 // The next part of `all` of at most `max` rows (the peaks go with the first part).
 store::ViewerBatch next_part(store::ViewerBatch& all, std::size_t max) {
     store::ViewerBatch part;
     part.peaks = std::exchange(all.peaks, {});
-    // Ends first: a session ended here was started by an earlier batch.
+    // Rejoins first: a session that left again after it is closed by a leave in this part or
+    // a later one.
+    auto r = std::min(max, all.rejoined.size());
+    part.rejoined.assign(std::make_move_iterator(all.rejoined.begin()),
+                         std::make_move_iterator(all.rejoined.begin() + std::ptrdiff_t(r)));
+    all.rejoined.erase(all.rejoined.begin(), all.rejoined.begin() + std::ptrdiff_t(r));
+    max -= r;
+    // Ends next: a session ended here was started by an earlier batch.
     auto n = std::min(max, all.left.size());
     part.left.assign(std::make_move_iterator(all.left.begin()),
                      std::make_move_iterator(all.left.begin() + std::ptrdiff_t(n)));

@@ -124,6 +124,47 @@ std::optional<User> SqlStore::user_by_token_hash(const std::string& token_hash) 
     return user_from_row(rows.front());
 }
 
+std::optional<ApiToken> SqlStore::api_token(const std::string& token_hash) {
+    auto rows = query("SELECT " + user_columns(dialect_) + ", t.token_hash, " +
+                          time_column(dialect_, "t.created_at") + ", " +
+                          time_column(dialect_, "t.last_used_at") +
+                          " FROM nchat_api_tokens t JOIN nchat_users u ON u.id = t.user_id"
+                          " WHERE t.token_hash = ?",
+                      {token_hash});
+    if (rows.empty()) return std::nullopt;
+    const auto& r = rows.front();
+    return ApiToken{text_at(r, 4), user_from_row(r), time_at(r, 5), opt_time_at(r, 6)};
+}
+
+void SqlStore::touch_api_token(const std::string& token_hash, Time at) {
+    execute("UPDATE nchat_api_tokens SET last_used_at = ? WHERE token_hash = ?",
+            {time_value(at), token_hash});
+}
+
+std::vector<ApiToken> SqlStore::list_api_tokens(const std::string& user_id) {
+    std::vector<ApiToken> out;
+    if (!is_uuid(user_id)) return out;
+    auto rows = query("SELECT " + user_columns(dialect_) + ", t.token_hash, " +
+                          time_column(dialect_, "t.created_at") + ", " +
+                          time_column(dialect_, "t.last_used_at") +
+                          " FROM nchat_api_tokens t JOIN nchat_users u ON u.id = t.user_id"
+                          " WHERE t.user_id = ? ORDER BY t.created_at, t.token_hash",
+                      {user_id});
+    for (const auto& r : rows)
+        out.push_back(ApiToken{text_at(r, 4), user_from_row(r), time_at(r, 5), opt_time_at(r, 6)});
+    return out;
+}
+
+bool SqlStore::delete_api_token(const std::string& user_id, const std::string& id) {
+    if (!is_uuid(user_id) || id.size() != 16) return false;
+    for (char c : id) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return execute(
+               "DELETE FROM nchat_api_tokens WHERE user_id = ? AND substr(token_hash, 1, 16) = ?",
+               {user_id, id}) > 0;
+}
+
 void SqlStore::grant_stream_access(const std::string& stream_id,
                                    const std::string& user_id,
                                    Time at) {

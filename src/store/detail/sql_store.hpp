@@ -22,16 +22,25 @@ public:
                        const std::string& token_hash,
                        Time created_at) override;
     std::optional<User> user_by_token_hash(const std::string& token_hash) override;
+    std::optional<ApiToken> api_token(const std::string& token_hash) override;
+    void touch_api_token(const std::string& token_hash, Time at) override;
+    std::vector<ApiToken> list_api_tokens(const std::string& user_id) override;
+    bool delete_api_token(const std::string& user_id, const std::string& id) override;
+
+    // sql_store_privacy.cpp
+    UserDataDeleted delete_user_data(const std::string& user_id) override;
+    RetentionSwept sweep_before(Time before) override;
 
     void create_stream(const Stream& s) override;
     std::optional<Stream> get_stream(const std::string& id) override;
-    std::optional<Stream> stream_by_key(const std::string& stream_key) override;
+    std::optional<Stream> stream_by_key_hash(const std::string& key_hash) override;
     std::optional<Stream> update_stream(const std::string& id,
                                         const StreamPatch& patch,
                                         Time now,
                                         const std::vector<StreamStatus>& expected_status,
                                         bool* applied) override;
     bool delete_stream(const std::string& id) override;
+    std::int64_t count_open_streams(const std::string& broadcaster_id) override;
     std::vector<Stream> list_streams(const StreamFilter& f) override;
     std::vector<LiveStreamRow> live_streams(std::int64_t limit, std::int64_t offset) override;
     std::vector<Stream> top_streams(std::int64_t limit) override;
@@ -86,6 +95,9 @@ public:
     // sql_store_viewers.cpp
     std::int64_t record_viewers(const ViewerBatch& batch) override;
     std::int64_t close_viewer_sessions(const std::string& stream_id, Time at) override;
+    std::vector<ViewerSession> current_viewers(const std::string& stream_id,
+                                               std::int64_t limit,
+                                               std::int64_t offset) override;
     std::vector<ViewerSession> list_viewer_sessions(const std::string& stream_id,
                                                     std::int64_t limit,
                                                     std::int64_t offset) override;

@@ -50,8 +50,8 @@ std::optional<Stream> SqlStore::get_stream(const std::string& id) {
     return one_stream("id", id);
 }
 
-std::optional<Stream> SqlStore::stream_by_key(const std::string& stream_key) {
-    return one_stream("stream_key", stream_key);
+std::optional<Stream> SqlStore::stream_by_key_hash(const std::string& key_hash) {
+    return one_stream("stream_key", key_hash);
 }
 
 std::optional<Stream> SqlStore::update_stream(const std::string& id,
@@ -106,6 +106,15 @@ bool SqlStore::delete_stream(const std::string& id) {
     if (!is_uuid(id)) return false;
     // Access grants, viewers, metrics, chat and reactions go with it (ON DELETE CASCADE).
     return execute("DELETE FROM nchat_streams WHERE id = ?", {id}) > 0;
+}
+
+std::int64_t SqlStore::count_open_streams(const std::string& broadcaster_id) {
+    if (!is_uuid(broadcaster_id)) return 0;
+    return int_at(query("SELECT count(*) FROM nchat_streams WHERE broadcaster_id = ?"
+                        " AND status NOT IN ('ended', 'cancelled')",
+                        {broadcaster_id})
+                      .at(0),
+                  0);
 }
 
 std::vector<Stream> SqlStore::list_streams(const StreamFilter& f) {

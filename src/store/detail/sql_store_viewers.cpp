@@ -31,6 +31,8 @@ std::int64_t SqlStore::record_viewers(const ViewerBatch& batch) {
     }
     for (const auto& l : batch.left)
         require_uuid("viewer session id", l.id);
+    for (const auto& id : batch.rejoined)
+        require_uuid("viewer session id", id);
 
     // Per stream: its new sessions and the most viewers seen at once.
     struct PerStream {
@@ -48,6 +50,14 @@ std::int64_t SqlStore::record_viewers(const ViewerBatch& batch) {
 
     std::int64_t inserted = 0;
     transaction([&] {
+        for (const auto& id : batch.rejoined) {
+            // The same session goes on (no new view); one its stream's end closed stays closed.
+            execute(
+                "UPDATE nchat_stream_viewers SET left_at = NULL WHERE id = ? AND stream_id IN"
+                " (SELECT id FROM nchat_streams WHERE status NOT IN (?, ?))",
+                {id, std::string(to_string(StreamStatus::ended)),
+                 std::string(to_string(StreamStatus::cancelled))});
+        }
         for (const auto& l : batch.left) {
             // Already closed when its stream ended: the stream's end is its left_at.
             execute(
@@ -89,6 +99,29 @@ std::int64_t SqlStore::close_viewer_sessions(const std::string& stream_id, Time 
     return execute("UPDATE nchat_stream_viewers SET left_at = ?, watch_seconds = " +
                        watch_seconds_sql(dialect_) + " WHERE stream_id = ? AND left_at IS NULL",
                    {time_value(at), time_value(at), stream_id});
+}
+
+std::vector<ViewerSession> SqlStore::current_viewers(const std::string& stream_id,
+                                                     std::int64_t limit,
+                                                     std::int64_t offset) {
+    std::vector<ViewerSession> out;
+    if (!is_uuid(stream_id)) return out;
+    // One line per user (several nodes may each hold a session of the same user).
+    auto rows = query("SELECT x.user_id, " + time_column(dialect_, "x.joined_at") +
+                          " FROM (SELECT v.user_id, min(v.joined_at) AS joined_at"
+                          " FROM nchat_stream_viewers v WHERE v.stream_id = ?"
+                          " AND v.left_at IS NULL AND v.user_id IS NOT NULL GROUP BY v.user_id) x"
+                          " ORDER BY x.joined_at, x.user_id LIMIT ? OFFSET ?",
+                      {stream_id, clamp_limit(limit), clamp_offset(offset)});
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+        ViewerSession v;
+        v.stream_id = stream_id;
+        v.user_id = text_at(r, 0);
+        v.joined_at = time_at(r, 1);
+        out.push_back(std::move(v));
+    }
+    return out;
 }
 
 std::vector<ViewerSession> SqlStore::list_viewer_sessions(const std::string& stream_id,

@@ -38,6 +38,7 @@ constexpr std::array<std::string_view, kStreamColumns> kColumns{
     "created_at",
     "updated_at",
     "top_rung",
+    "hide_viewer_list",
 };
 
 bool is_time_column(std::string_view c) {
@@ -90,7 +91,7 @@ Stream stream_from_row(const Row& r) {
     auto status = parse_stream_status(text_at(r, 9));
     if (!status) throw StoreError("stream " + s.id + " has an unknown status");
     s.status = *status;
-    s.stream_key = text_at(r, 10);
+    s.stream_key_hash = text_at(r, 10);
     s.ingest_url = text_at(r, 11);
     s.hls_manifest_url = opt_text_at(r, 12);
     s.max_resolution = opt_text_at(r, 13).value_or("1080p");
@@ -107,6 +108,7 @@ Stream stream_from_row(const Row& r) {
     s.created_at = time_at(r, 24);
     s.updated_at = time_at(r, 25);
     s.top_rung = opt_text_at(r, 26);
+    s.hide_viewer_list = bool_at(r, 27, false);
     return s;
 }
 
@@ -135,7 +137,7 @@ std::vector<Value> stream_insert_values(const Stream& s) {
             time_value(s.started_at),
             time_value(s.ended_at),
             status_text(s.status),
-            s.stream_key,
+            s.stream_key_hash,
             s.ingest_url,
             text_value(s.hls_manifest_url),
             s.max_resolution,
@@ -151,7 +153,8 @@ std::vector<Value> stream_insert_values(const Stream& s) {
             s.is_private,
             time_value(s.created_at),
             time_value(s.updated_at),
-            text_value(s.top_rung)};
+            text_value(s.top_rung),
+            s.hide_viewer_list};
 }
 
 Assignments stream_patch_assignments(const StreamPatch& p, util::Time now) {
@@ -172,11 +175,12 @@ Assignments stream_patch_assignments(const StreamPatch& p, util::Time now) {
     if (p.chat_mode) set("chat_mode", *p.chat_mode);
     if (p.tags) set("tags", tags_to_json(*p.tags));
     if (p.is_private) set("is_private", *p.is_private);
+    if (p.hide_viewer_list) set("hide_viewer_list", *p.hide_viewer_list);
     if (p.status) set("status", status_text(*p.status));
     if (p.started_at) set("started_at", time_value(*p.started_at));
     if (p.ended_at) set("ended_at", time_value(*p.ended_at));
     if (p.hls_manifest_url) set("hls_manifest_url", text_value(*p.hls_manifest_url));
-    if (p.stream_key) set("stream_key", *p.stream_key);
+    if (p.stream_key_hash) set("stream_key", *p.stream_key_hash);
     a.sql += "updated_at = ?";
     a.params.push_back(time_value(now));
     return a;

@@ -17,7 +17,7 @@ std::string time_column(Dialect d, std::string_view column);
 // The select list of a stream row, in the order stream_from_row reads it (kStreamColumns
 // columns from index 0).
 const std::string& stream_columns(Dialect d);
-inline constexpr std::size_t kStreamColumns = 27;
+inline constexpr std::size_t kStreamColumns = 28;
 Stream stream_from_row(const Row& r);
 
 // INSERT INTO nchat_streams (…) VALUES (?, …) with its parameters.

@@ -1,6 +1,7 @@
 #include "store/sqlite/connection.hpp"
 
 #include "store/store.hpp"
+#include "util/crypto.hpp"
 
 namespace nchat::store::sqlite {
 namespace {
@@ -28,6 +29,19 @@ std::string statement_label(const std::string& sql) {
     return sql.size() <= kMax ? sql : sql.substr(0, kMax) + "…";
 }
 
+// nchat_sha256(text) -> its SHA-256 in hex, as auth::hash_token makes it: migration 0004 hashes
+// the stream keys stored in clear before it (PostgreSQL has sha256() of its own).
+void sha256_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    auto hex = util::sha256_hex(
+        std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))));
+    sqlite3_result_text64(ctx, hex.data(), hex.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
 }  // namespace
 
 Connection::Connection(const std::string& path) {
@@ -42,6 +56,9 @@ Connection::Connection(const std::string& path) {
     }
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+    sqlite3_create_function_v2(raw, "nchat_sha256", 1,
+                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                               sha256_function, nullptr, nullptr, nullptr);
     // journal_mode answers "memory" for :memory:, which is fine.
     execute_script(
         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");

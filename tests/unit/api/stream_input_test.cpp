@@ -33,6 +33,7 @@ TEST(CreateStreamInput, DefaultsFollowTheSchema) {
     EXPECT_TRUE(in.enable_reactions);
     EXPECT_FALSE(in.enable_qa);
     EXPECT_FALSE(in.is_private);
+    EXPECT_FALSE(in.hide_viewer_list);
     EXPECT_FALSE(in.description);
     EXPECT_FALSE(in.scheduled_at);
 }
@@ -42,7 +43,7 @@ TEST(CreateStreamInput, ReadsEveryField) {
         R"(,"description":"line1\nline2","thumbnailUrl":"https://cdn.example/t.png",)"
         R"("scheduledAt":"2026-12-01T18:00:00+01:00","maxResolution":"480p","enableChat":false,)"
         R"("enableReactions":false,"enableQa":true,"chatMode":"subscribers",)"
-        R"("tags":[" a ","b","a"],"isPrivate":true)"));
+        R"("tags":[" a ","b","a"],"isPrivate":true,"hideViewerList":true)"));
     EXPECT_EQ(in.description, "line1\nline2");
     EXPECT_EQ(in.thumbnail_url, "https://cdn.example/t.png");
     ASSERT_TRUE(in.scheduled_at);
@@ -53,6 +54,7 @@ TEST(CreateStreamInput, ReadsEveryField) {
     EXPECT_EQ(in.chat_mode, "subscribers");
     EXPECT_EQ(in.tags, (std::vector<std::string>{"a", "b"}));
     EXPECT_TRUE(in.is_private);
+    EXPECT_TRUE(in.hide_viewer_list);
 }
 
 TEST(CreateStreamInput, TitleLengthIsCountedInCodePoints) {

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "store/database.hpp"
+#include "util/crypto.hpp"
 #include "util/ids.hpp"
 
 namespace nchat::realtime {
@@ -93,7 +94,7 @@ protected:
         s.channel_id = channel_;
         s.broadcaster_id = broadcaster_.user_id;
         s.title = "t";
-        s.stream_key = util::new_secret();
+        s.stream_key_hash = util::sha256_hex(util::new_secret());
         s.ingest_url = "rtmp://x/live";
         s.created_at = s.updated_at = clock_.now();
         if (tweak) tweak(s);

@@ -13,6 +13,7 @@
 #include "realtime/presence.hpp"
 #include "realtime/service.hpp"
 #include "store/database.hpp"
+#include "util/crypto.hpp"
 #include "util/ids.hpp"
 
 namespace nchat::realtime {
@@ -129,6 +130,69 @@ TEST_F(ViewerSessionsTest, SigningInEndsTheAnonymousSessionAndJoinsTheUsers) {
     EXPECT_EQ(b.started[1].user_id, bob_);
 }
 
+// Issue 17: a subscribe/unsubscribe loop is one session, one view, within the rejoin window.
+TEST_F(ViewerSessionsTest, ComingBackWithinTheWindowContinuesTheSameSession) {
+    // Within one batch: the loop leaves one row, open.
+    for (int i = 0; i < 50; ++i) {
+        presence_.join("s", nullptr, 1);
+        clock_.advance(100ms);
+        presence_.leave("s", nullptr, 1);
+    }
+    presence_.join("s", nullptr, 1);
+    auto b = sessions_.take();
+    ASSERT_EQ(b.started.size(), 1u);
+    EXPECT_FALSE(b.started[0].left_at);
+    EXPECT_TRUE(b.rejoined.empty());
+    EXPECT_TRUE(b.left.empty());
+    const auto id = b.started[0].id;
+
+    // Across batches: the stored row is closed, then opened again (no new row), then closed
+    // with the seconds of both stays.
+    clock_.advance(10s);
+    presence_.leave("s", nullptr, 1);
+    b = sessions_.take();
+    ASSERT_EQ(b.left.size(), 1u);
+    EXPECT_EQ(b.left[0].watch_seconds, 15);  // 5 s of the loop, then 10 s
+    clock_.advance(ViewerSessions::kRejoinWindow);
+    presence_.join("s", nullptr, 1);
+    b = sessions_.take();
+    EXPECT_TRUE(b.started.empty());
+    EXPECT_EQ(b.rejoined, std::vector<std::string>{id});
+    clock_.advance(20s);
+    presence_.leave("s", nullptr, 1);
+    presence_.join("s", nullptr, 1);  // back before the leave was stored: it is dropped
+    b = sessions_.take();
+    EXPECT_TRUE(b.left.empty());
+    EXPECT_TRUE(b.started.empty());
+    EXPECT_TRUE(b.rejoined.empty());
+    clock_.advance(5s);
+    presence_.leave("s", nullptr, 1);
+    b = sessions_.take();
+    ASSERT_EQ(b.left.size(), 1u);
+    EXPECT_EQ(b.left[0].id, id);
+    EXPECT_EQ(b.left[0].watch_seconds, 40);
+
+    // Later than the window: a new session, a new view. Another connection is another viewer.
+    clock_.advance(ViewerSessions::kRejoinWindow + 1s);
+    presence_.join("s", nullptr, 1);
+    presence_.join("s", nullptr, 2);
+    b = sessions_.take();
+    ASSERT_EQ(b.started.size(), 2u);
+    EXPECT_NE(b.started[0].id, id);
+    EXPECT_EQ(sessions_.stats().started, 3u);
+}
+
+TEST_F(ViewerSessionsTest, AUserWhoLeavesAndComesBackIsOneSession) {
+    presence_.join("s", &alice_, 1);
+    sessions_.take();
+    presence_.leave("s", &alice_, 1);
+    sessions_.take();
+    presence_.join("s", &alice_, 2);  // a new tab, another connection: still her session
+    auto b = sessions_.take();
+    EXPECT_TRUE(b.started.empty());
+    EXPECT_EQ(b.rejoined.size(), 1u);
+}
+
 TEST_F(ViewerSessionsTest, TheQueueIsBoundedAndWhatDoesNotFitIsCounted) {
     ViewerSessions small(clock_, "n", 2);
     small.started("s", nullptr, 1);
@@ -195,7 +259,7 @@ protected:
         stream_.channel_id = util::new_uuid();
         stream_.broadcaster_id = util::new_uuid();
         stream_.title = "t";
-        stream_.stream_key = util::new_secret();
+        stream_.stream_key_hash = util::sha256_hex(util::new_secret());
         stream_.ingest_url = "rtmp://x/live";
         stream_.status = store::StreamStatus::live;
         stream_.created_at = stream_.updated_at = clock_.now();
@@ -270,6 +334,29 @@ TEST_F(ViewerFlushTest, FlushStoresSessionsAndCountersAndTheEndClosesTheRest) {
         EXPECT_EQ(v.watch_seconds, *v.left_at == end_at ? 45 : 30);
     }
     EXPECT_EQ(stream().total_view_count, 3);
+}
+
+TEST_F(ViewerFlushTest, ASubscribeLoopIsOneViewAndOneRow) {
+    const auto& s = stream_.id;
+    for (int round = 0; round < 5; ++round) {
+        for (int i = 0; i < 20; ++i) {
+            presence_.join(s, nullptr, 1);
+            clock_.advance(500ms);
+            presence_.leave(s, nullptr, 1);
+        }
+        flush();  // stored closed, then opened again by the next round
+        EXPECT_EQ(stream().total_view_count, 1);
+        auto r = rows();
+        ASSERT_EQ(r.size(), 1u);
+        ASSERT_TRUE(r[0].left_at);
+        EXPECT_EQ(r[0].watch_seconds, 10 * (round + 1));
+    }
+    presence_.join(s, nullptr, 1);
+    flush();
+    auto r = rows();
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_FALSE(r[0].left_at) << "watching again";
+    EXPECT_EQ(stream().total_view_count, 1);
 }
 
 TEST_F(ViewerFlushTest, ShutdownStoresWhatIsOpenAsEnded) {

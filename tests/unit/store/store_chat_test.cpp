@@ -303,6 +303,135 @@ TEST_P(ChatStoreTest, ChannelRelationListsOldestFirst) {
     EXPECT_TRUE(store().list_channel_relation(Store::Relation::subscriber, "x", 10, 0).empty());
 }
 
+// Data protection (issue 17): DELETE /api/users/me.
+TEST_P(ChatStoreTest, DeleteUserDataRemovesTheirRowsAndLeavesOthersAndCounters) {
+    store().create_user(User{user_, "Zoë", Role::viewer, at()});
+    store().add_api_token(user_, "zoe-token", at());
+    auto mine = message("mine"), question = message("my question?", 1, true);
+    auto theirs = message("theirs", 2, true);
+    theirs.user_id = mod_;
+    store().insert_chat_messages({mine, question, theirs});
+    EXPECT_TRUE(store().add_question_vote(theirs.id, user_, at()));  // her vote on theirs
+    EXPECT_TRUE(store().add_question_vote(question.id, mod_, at()));
+    store().insert_reactions({{util::new_uuid(), stream_.id, user_, "❤️", 1, 2, at()},
+                              {util::new_uuid(), stream_.id, mod_, "👍", 1, 2, at()}});
+    ViewerBatch b;
+    ViewerSession v;
+    v.id = util::new_uuid();
+    v.stream_id = stream_.id;
+    v.user_id = user_;
+    v.session_id = "n:1";
+    v.joined_at = at();
+    b.started.push_back(v);
+    v.id = util::new_uuid();
+    v.user_id.reset();
+    b.started.push_back(v);
+    store().record_viewers(b);
+    store().add_channel_relation(Store::Relation::follower, stream_.channel_id, user_, at());
+
+    auto d = store().delete_user_data(user_);
+    EXPECT_EQ(d.chat_messages, 2);
+    EXPECT_EQ(d.reactions, 1);
+    EXPECT_EQ(d.viewer_sessions, 1);
+    EXPECT_EQ(d.question_votes, 1);
+    EXPECT_EQ(d.api_tokens, 1);
+    EXPECT_THAT(contents(store().list_chat(stream_.id, 100, 0, true)),
+                ::testing::ElementsAre("theirs"));
+    auto q = store().get_question(stream_.id, theirs.id, "");
+    ASSERT_TRUE(q);
+    EXPECT_EQ(q->votes, 0) << "her vote is gone from the count too";
+    EXPECT_EQ(store().recent_reactions(stream_.id, 10).size(), 1u);
+    EXPECT_EQ(store().list_viewer_sessions(stream_.id, 10, 0).size(), 1u);
+    EXPECT_FALSE(store().user_by_token_hash("zoe-token"));
+    EXPECT_FALSE(store().get_user(user_));
+    EXPECT_FALSE(
+        store().has_channel_relation(Store::Relation::follower, stream_.channel_id, user_));
+    auto s = store().get_stream(stream_.id);
+    EXPECT_EQ(s->total_chat_messages, 3) << "the stream's counters are not personal data";
+    EXPECT_EQ(s->total_view_count, 2);
+    EXPECT_EQ(store().delete_user_data(user_).chat_messages, 0);
+}
+
+// The retention sweep (issue 17): old chat, reactions and ended sessions go; open ones stay.
+TEST_P(ChatStoreTest, SweepBeforeDeletesOldRowsOnly) {
+    store().insert_chat_messages({message("old", 0), message("new", 10'000)});
+    store().insert_reactions({{util::new_uuid(), stream_.id, user_, "❤️", 1, 2, at(0)},
+                              {util::new_uuid(), stream_.id, user_, "❤️", 1, 2, at(10'000)}});
+    ViewerBatch b;
+    for (int i = 0; i < 3; ++i) {
+        ViewerSession v;
+        v.id = util::new_uuid();
+        v.stream_id = stream_.id;
+        v.session_id = "n:" + std::to_string(i);
+        v.joined_at = at(0);
+        if (i == 0) v.left_at = at(1);       // ended long ago: swept
+        if (i == 1) v.left_at = at(10'000);  // ended recently: kept
+        b.started.push_back(v);              // i == 2: still watching: kept
+    }
+    store().record_viewers(b);
+    auto n = store().sweep_before(at(5'000));
+    EXPECT_EQ(n.chat_messages, 1);
+    EXPECT_EQ(n.reactions, 1);
+    EXPECT_EQ(n.viewer_sessions, 1);
+    EXPECT_THAT(contents(store().list_chat(stream_.id, 100, 0, true)),
+                ::testing::ElementsAre("new"));
+    EXPECT_EQ(store().list_viewer_sessions(stream_.id, 10, 0).size(), 2u);
+    EXPECT_EQ(store().get_stream(stream_.id)->total_chat_messages, 2);
+}
+
+// API tokens (issue 17): last use, list, revoke by id.
+TEST_P(ChatStoreTest, ApiTokensKeepTheirLastUseAndAreRevokedByTheirId) {
+    store().create_user(User{user_, "Zoë", Role::broadcaster, at()});
+    const std::string h1(64, 'a'), h2(64, 'b');
+    store().add_api_token(user_, h1, at(0));
+    store().add_api_token(user_, h2, at(1));
+    auto t = store().api_token(h1);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->user.id, user_);
+    EXPECT_EQ(t->created_at, at(0));
+    EXPECT_FALSE(t->last_used_at);
+    store().touch_api_token(h1, at(60'000));
+    EXPECT_EQ(store().api_token(h1)->last_used_at, at(60'000));
+    EXPECT_FALSE(store().api_token("nope"));
+
+    auto all = store().list_api_tokens(user_);
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].token_hash, h1);
+    EXPECT_FALSE(store().delete_api_token(mod_, h1.substr(0, 16))) << "not someone else's";
+    EXPECT_FALSE(store().delete_api_token(user_, "a")) << "a whole id only";
+    EXPECT_FALSE(store().delete_api_token(user_, "%%%%%%%%%%%%%%%%"));
+    EXPECT_TRUE(store().delete_api_token(user_, h1.substr(0, 16)));
+    EXPECT_FALSE(store().api_token(h1));
+    EXPECT_TRUE(store().api_token(h2));
+}
+
+// GET /api/streams/{id}/viewers: signed-in users with an open session, one line each.
+TEST_P(ChatStoreTest, CurrentViewersAreSignedInUsersStillWatching) {
+    ViewerBatch b;
+    auto add = [&](std::optional<std::string> user, std::int64_t ms, bool left) {
+        ViewerSession v;
+        v.id = util::new_uuid();
+        v.stream_id = stream_.id;
+        v.user_id = std::move(user);
+        v.session_id = "n:" + std::to_string(ms);
+        v.joined_at = at(ms);
+        if (left) v.left_at = at(ms + 1);
+        b.started.push_back(v);
+    };
+    add(mod_, 5, false);
+    add(user_, 1, false);
+    add(user_, 3, false);  // her session on another node
+    add(std::nullopt, 0, false);
+    add(util::new_uuid(), 0, true);
+    store().record_viewers(b);
+    auto now = store().current_viewers(stream_.id, 10, 0);
+    ASSERT_EQ(now.size(), 2u);
+    EXPECT_EQ(now[0].user_id, user_);
+    EXPECT_EQ(now[0].joined_at, at(1));
+    EXPECT_EQ(now[1].user_id, mod_);
+    EXPECT_EQ(store().current_viewers(stream_.id, 1, 1).size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends,
                          ChatStoreTest,
                          ::testing::Values(Backend::sqlite, Backend::postgres),

@@ -6,6 +6,7 @@
 #include "store/detail/migrations.hpp"
 #include "store/store.hpp"
 #include "unit/store/test_backend.hpp"
+#include "util/crypto.hpp"
 #include "util/ids.hpp"
 
 namespace nchat::store::testing {
@@ -55,7 +56,7 @@ inline Stream full_stream(std::string broadcaster = util::new_uuid()) {
     s.started_at = at(2);
     s.ended_at = at(3);
     s.status = StreamStatus::scheduled;
-    s.stream_key = util::new_secret();
+    s.stream_key_hash = util::sha256_hex(util::new_secret());
     s.ingest_url = "rtmp://localhost:1935/live";
     s.hls_manifest_url = "https://example.com/hls/x/master.m3u8";
     s.max_resolution = "720p";
@@ -69,6 +70,7 @@ inline Stream full_stream(std::string broadcaster = util::new_uuid()) {
     s.chat_mode = "followers";
     s.tags = {"日本語", "emoji 🎥", "with \"quotes\" and \\", ""};
     s.is_private = true;
+    s.hide_viewer_list = true;
     s.created_at = at(4);
     s.updated_at = at(5);
     return s;
@@ -81,7 +83,7 @@ inline Stream minimal_stream(util::Time created = at()) {
     s.channel_id = util::new_uuid();
     s.broadcaster_id = util::new_uuid();
     s.title = "t";
-    s.stream_key = util::new_secret();
+    s.stream_key_hash = util::sha256_hex(util::new_secret());
     s.ingest_url = "rtmp://localhost/live";
     s.created_at = s.updated_at = created;
     return s;
@@ -98,7 +100,7 @@ inline void expect_same(const Stream& a, const Stream& b) {
     EXPECT_EQ(a.started_at, b.started_at);
     EXPECT_EQ(a.ended_at, b.ended_at);
     EXPECT_EQ(a.status, b.status);
-    EXPECT_EQ(a.stream_key, b.stream_key);
+    EXPECT_EQ(a.stream_key_hash, b.stream_key_hash);
     EXPECT_EQ(a.ingest_url, b.ingest_url);
     EXPECT_EQ(a.hls_manifest_url, b.hls_manifest_url);
     EXPECT_EQ(a.max_resolution, b.max_resolution);
@@ -112,6 +114,7 @@ inline void expect_same(const Stream& a, const Stream& b) {
     EXPECT_EQ(a.chat_mode, b.chat_mode);
     EXPECT_EQ(a.tags, b.tags);
     EXPECT_EQ(a.is_private, b.is_private);
+    EXPECT_EQ(a.hide_viewer_list, b.hide_viewer_list);
     EXPECT_EQ(a.created_at, b.created_at);
     EXPECT_EQ(a.updated_at, b.updated_at);
 }

@@ -171,5 +171,23 @@ TEST_P(StoreTest, ChannelRelations) {
     EXPECT_FALSE(store().has_channel_relation(R::moderator, "x", user));
 }
 
+// The creation quota (issue 17) counts a broadcaster's streams that are not over.
+TEST_P(StoreTest, CountOpenStreamsLeavesOutEndedAndCancelled) {
+    const auto who = util::new_uuid();
+    std::vector<StreamStatus> statuses{StreamStatus::scheduled, StreamStatus::preparing,
+                                       StreamStatus::live, StreamStatus::ended,
+                                       StreamStatus::cancelled};
+    for (auto st : statuses) {
+        auto s = minimal_stream();
+        s.broadcaster_id = who;
+        s.status = st;
+        store().create_stream(s);
+    }
+    store().create_stream(minimal_stream());  // someone else's
+    EXPECT_EQ(store().count_open_streams(who), 3);
+    EXPECT_EQ(store().count_open_streams(util::new_uuid()), 0);
+    EXPECT_EQ(store().count_open_streams("not-a-uuid"), 0);
+}
+
 }  // namespace
 }  // namespace nchat::store::testing

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "auth/token.hpp"
 #include "unit/store/store_fixture.hpp"
 
 namespace nchat::store::testing {
@@ -78,7 +79,7 @@ TEST_P(StoreTest, StreamRoundTripsEveryField) {
     auto got = store().get_stream(full.id);
     ASSERT_TRUE(got);
     expect_same(*got, full);
-    auto by_key = store().stream_by_key(full.stream_key);
+    auto by_key = store().stream_by_key_hash(full.stream_key_hash);
     ASSERT_TRUE(by_key);
     expect_same(*by_key, full);
 
@@ -93,19 +94,37 @@ TEST_P(StoreTest, StreamRoundTripsEveryField) {
 
     EXPECT_FALSE(store().get_stream(util::new_uuid()));
     EXPECT_FALSE(store().get_stream("nope"));
-    EXPECT_FALSE(store().stream_by_key("nope"));
+    EXPECT_FALSE(store().stream_by_key_hash("nope"));
+}
+
+// Migration 0004: a database from before it holds stream keys in clear; after it, only their
+// hash, the one auth::hash_token makes, so a publish with the old key still finds its stream.
+TEST_P(StoreTest, MigrationHashesStreamKeysStoredInClear) {
+    auto s = minimal_stream();
+    const std::string clear = util::new_secret();
+    s.stream_key_hash = clear;  // as a server before 0004 wrote it
+    store().create_stream(s);
+    // Run 0004 again over that row, as an upgrade does once.
+    db().exec("DELETE FROM nchat_schema_migrations WHERE version = 4");
+    EXPECT_EQ(store().migrate(), 1);
+    EXPECT_FALSE(store().stream_by_key_hash(clear));
+    auto got = store().stream_by_key_hash(auth::hash_token(clear));
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->id, s.id);
+    EXPECT_EQ(got->stream_key_hash, util::sha256_hex(clear));
+    EXPECT_EQ(store().migrate(), 0);  // and only once
 }
 
 TEST_P(StoreTest, DuplicateStreamKeyIsAConflictThatHidesTheKey) {
     auto a = minimal_stream();
     store().create_stream(a);
     auto b = minimal_stream();
-    b.stream_key = a.stream_key;
+    b.stream_key_hash = a.stream_key_hash;
     try {
         store().create_stream(b);
         FAIL() << "no Conflict";
     } catch (const Conflict& e) {
-        EXPECT_EQ(std::string(e.what()).find(a.stream_key), std::string::npos) << e.what();
+        EXPECT_EQ(std::string(e.what()).find(a.stream_key_hash), std::string::npos) << e.what();
     }
     EXPECT_FALSE(store().get_stream(b.id));
 
@@ -113,7 +132,7 @@ TEST_P(StoreTest, DuplicateStreamKeyIsAConflictThatHidesTheKey) {
     auto c = minimal_stream();
     store().create_stream(c);
     StreamPatch p;
-    p.stream_key = a.stream_key;
+    p.stream_key_hash = a.stream_key_hash;
     EXPECT_THROW(store().update_stream(c.id, p, at(), {}, nullptr), Conflict);
 }
 

@@ -285,13 +285,14 @@ describe('web app pages', () => {
     }
   });
 
-  it('the studio creates a stream and shows OBS its RTMP URL and the key (hidden until revealed)', async () => {
+  it('the studio creates a stream and shows OBS its RTMP URL and the key once (hidden until revealed)', async () => {
     const page = await pageFor(f.browser, bob.token, DESKTOP);
     await page.goto(`${f.srv.base}/studio`);
     await page.getByLabel('Title').fill('Made in the studio');
     await page.getByLabel('Description').fill('From the page test');
     await page.getByLabel('Max resolution').selectOption('720p');
     await page.getByLabel('Q&A').check();
+    await page.getByLabel('Hide who watches').check();
     assert.deepEqual(await axe(page), [], 'axe on studio');
     await shoot(page, 'studio-desktop');
     await page.getByRole('button', { name: 'Create stream' }).click();
@@ -301,15 +302,23 @@ describe('web app pages', () => {
     assert.equal(s.title, 'Made in the studio');
     assert.equal(s.maxResolution, '720p');
     assert.equal(s.enableQa, true);
+    assert.equal(s.hideViewerList, true);
     assert.equal(await page.getByTestId('ingest-url').innerText(), s.ingestUrl);
-    assert.doesNotMatch(await page.getByTestId('stream-key').innerText(), new RegExp(s.streamKey));
+    assert.equal(s.streamKey, undefined, 'the server shows a key only in the answer that made it');
+    assert.doesNotMatch(await page.getByTestId('stream-key').innerText(), /[A-Za-z0-9_-]{43}/);
     await page.getByRole('button', { name: 'Reveal' }).click();
-    assert.equal(await page.getByTestId('stream-key').innerText(), s.streamKey);
+    const key = await page.getByTestId('stream-key').innerText();
+    assert.match(key, /^[A-Za-z0-9_-]{43}$/, 'the key of the create answer, kept by the page');
+    await page.getByText('it will not be shown again').waitFor();
     await page.getByRole('heading', { name: 'Stream health' }).waitFor();
     assert.deepEqual(await axe(page), [], 'axe on the control room');
     await shoot(page, 'control-room-desktop');
     await page.setViewportSize(PHONE);
     await shoot(page, 'control-room-phone');
+    // Reloaded, the page has no key any more, and says how to get one.
+    await page.reload();
+    await page.getByText('The key was shown once').waitFor();
+    assert.equal(await page.getByTestId('stream-key').count(), 0);
     await page.goto(`${f.srv.base}/studio`);
     await page.getByLabel('Title').waitFor();
     await shoot(page, 'studio-phone');

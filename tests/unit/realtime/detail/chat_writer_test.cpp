@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "store/database.hpp"
+#include "util/crypto.hpp"
 #include "util/ids.hpp"
 
 namespace nchat::realtime::detail {
@@ -29,7 +30,7 @@ protected:
         stream_.channel_id = util::new_uuid();
         stream_.broadcaster_id = util::new_uuid();
         stream_.title = "t";
-        stream_.stream_key = util::new_secret();
+        stream_.stream_key_hash = util::sha256_hex(util::new_secret());
         stream_.ingest_url = "rtmp://x/live";
         db_->write_sync([&](store::Store& s) { s.create_stream(stream_); });
     }

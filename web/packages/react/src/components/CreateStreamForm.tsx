@@ -21,6 +21,7 @@ export function CreateStreamForm({ channelId, busy, onSubmit }: CreateStreamForm
   const [chatMode, setChatMode] = useState<ChatMode>('open');
   const [tags, setTags] = useState('');
   const [isPrivate, setPrivate] = useState(false);
+  const [hideViewerList, setHideViewerList] = useState(false);
   const [channel, setChannel] = useState(channelId);
 
   const submit = (e: FormEvent) => {
@@ -34,6 +35,7 @@ export function CreateStreamForm({ channelId, busy, onSubmit }: CreateStreamForm
       enableQa,
       chatMode,
       isPrivate,
+      hideViewerList,
     };
     if (description.trim()) input.description = description.trim();
     if (scheduledAt) input.scheduledAt = new Date(scheduledAt).toISOString();
@@ -91,6 +93,9 @@ export function CreateStreamForm({ channelId, busy, onSubmit }: CreateStreamForm
         </label>
         <label>
           <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} /> Private
+        </label>
+        <label>
+          <input type="checkbox" checked={hideViewerList} onChange={(e) => setHideViewerList(e.target.checked)} /> Hide who watches
         </label>
       </fieldset>
       <details className="ncl-form__advanced">

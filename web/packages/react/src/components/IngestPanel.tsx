@@ -2,6 +2,7 @@ import { useState } from 'react';
 
 export interface IngestPanelProps {
   ingestUrl: string;
+  /** Known only on the page that made it (create, regenerate): the server shows a key once. */
   streamKey: string | undefined;
   onRegenerate?: () => void;
 }
@@ -25,9 +26,22 @@ function Copy({ text, label }: { text: string; label: string }) {
   );
 }
 
-/** For OBS users: the RTMP server URL and the stream key (hidden until revealed). */
+/** For OBS users: the RTMP server URL and the stream key (hidden until revealed). The server
+ * keeps only the key's hash: it is here once, after the stream was created or the key
+ * regenerated, and the panel says so; later, regenerating is the way to a key. */
 export function IngestPanel({ ingestUrl, streamKey, onRegenerate }: IngestPanelProps) {
   const [shown, setShown] = useState(false);
+  const regenerate = onRegenerate ? (
+    <button
+      type="button"
+      className="ncl-button"
+      onClick={() => {
+        if (window.confirm('A new key stops the old one at once. Continue?')) onRegenerate();
+      }}
+    >
+      Regenerate
+    </button>
+  ) : null;
   return (
     <section className="ncl-ingest" aria-labelledby="ncl-ingest-title">
       <h3 id="ncl-ingest-title">Stream with OBS or ffmpeg</h3>
@@ -45,21 +59,18 @@ export function IngestPanel({ ingestUrl, streamKey, onRegenerate }: IngestPanelP
               <button type="button" className="ncl-button" aria-pressed={shown} onClick={() => setShown((s) => !s)}>
                 {shown ? 'Hide' : 'Reveal'}
               </button>{' '}
-              <Copy text={streamKey} label="stream key" />{' '}
-              {onRegenerate ? (
-                <button
-                  type="button"
-                  className="ncl-button"
-                  onClick={() => {
-                    if (window.confirm('A new key stops the old one at once. Continue?')) onRegenerate();
-                  }}
-                >
-                  Regenerate
-                </button>
-              ) : null}
+              <Copy text={streamKey} label="stream key" /> {regenerate}
+              <p className="ncl-muted" role="note">
+                Copy it now: it will not be shown again once you leave this page.
+              </p>
             </>
           ) : (
-            <span className="ncl-muted">Only the broadcaster sees the key.</span>
+            <>
+              <span className="ncl-muted">
+                The key was shown once, when it was made. {onRegenerate ? 'Regenerate it to get a new one (the old one stops).' : ''}
+              </span>{' '}
+              {regenerate}
+            </>
           )}
         </dd>
       </dl>

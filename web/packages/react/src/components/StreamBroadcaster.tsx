@@ -204,7 +204,11 @@ export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStre
             Share: <a href={`/watch/${s.id}`}>{`${client.baseUrl}/watch/${s.id}`}</a>
           </p>
           {!finished ? (
-            <IngestPanel ingestUrl={client.ingestUrl(s)} streamKey={s.streamKey} onRegenerate={() => void live.regenerateKey()} />
+            <IngestPanel
+              ingestUrl={client.ingestUrl(s)}
+              streamKey={live.streamKey ?? undefined}
+              onRegenerate={() => void live.regenerateKey()}
+            />
           ) : null}
         </div>
       </div>

@@ -15,7 +15,7 @@ export interface UseLiveStreamOptions {
   /** Not in the spec: manage an existing stream instead of creating one. */
   streamId?: string;
   /** Not in the spec: the WHIP endpoint for a stream. Default `{baseUrl}/api/whip`, to which
-   * the stream's `streamKey` is the bearer token. */
+   * the stream's key (`streamKey` below) is the bearer token. */
   whipEndpoint?: (stream: Stream) => string;
 }
 
@@ -53,6 +53,9 @@ export interface UseLiveStreamResult {
   shareScreen: () => Promise<void>;
   regenerateKey: () => Promise<void>;
   refresh: () => Promise<void>;
+  /** The stream key, known only on the page that created the stream or regenerated its key: the
+   * server shows a key once (docs/api.md). Null otherwise: `regenerateKey` makes a new one. */
+  streamKey: string | null;
 }
 
 export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStreamResult {
@@ -194,6 +197,9 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
     [quality, fail, listDevices],
   );
 
+  // Every later answer about the stream leaves the key out: it is the client's memory of it.
+  const streamKey = stream ? (stream.streamKey ?? client.streamKey(stream.id) ?? null) : null;
+
   const replace = useCallback(async (kind: 'audio' | 'video', track: MediaStreamTrack) => {
     const s = media.current;
     if (s) {
@@ -209,6 +215,7 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
 
   return {
     stream,
+    streamKey,
     isCreating,
     isStarting,
     isBroadcasting,
@@ -251,11 +258,16 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
         try {
           const s = await startPreview(q);
           if (!s) return;
-          if (!stream.streamKey) throw new NchatError('unauthorized', 'Only the broadcaster, who has the stream key, can go live.');
+          if (!streamKey) {
+            throw new NchatError(
+              'unauthorized',
+              'The stream key is shown only once, when it is made. Regenerate the key to go live from this browser.',
+            );
+          }
           const endpoint = cb.current.whipEndpoint?.(stream) ?? `${client.baseUrl}/api/whip`;
           const p = new WhipPublisher({
             endpoint,
-            streamKey: stream.streamKey,
+            streamKey,
             ...(client.config.fetch ? { fetch: client.config.fetch } : {}),
           });
           p.on('state', (st) => {
@@ -276,7 +288,7 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
           setStarting(false);
         }
       },
-      [client, stream, quality, startPreview, fail],
+      [client, stream, streamKey, quality, startPreview, fail],
     ),
     stopBroadcast: useCallback(async () => {
       await publisher.current?.stop();

@@ -860,6 +860,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description stream_quota_exceeded: the broadcaster has --max-open-streams streams not yet ended */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Body over 64 KiB */
                 413: {
                     headers: {
@@ -2209,7 +2218,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Regenerate the stream key */
+        /** Regenerate the stream key (the answer has the new streamKey, shown once) */
         post: {
             parameters: {
                 query?: never;
@@ -3288,6 +3297,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/streams/{id}/viewers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Signed-in users watching now, earliest first (403 viewer_list_hidden for others than the broadcaster, moderators and admins when the stream hides it) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            joinedAt: string;
+                            /** Format: uuid */
+                            userId: string;
+                        }[];
+                    };
+                };
+                /** @description Validation failed (error.field names the field) or invalid JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated but not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such stream (or a private one you may not see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/streams/create": {
         parameters: {
             query?: never;
@@ -3297,7 +3387,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a stream */
+        /** Create a stream (the answer has its streamKey) */
         post: {
             parameters: {
                 query?: never;
@@ -3340,6 +3430,15 @@ export interface paths {
                 };
                 /** @description Authenticated but not allowed */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description stream_quota_exceeded: the broadcaster has --max-open-streams streams not yet ended */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3481,6 +3580,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your API tokens (their ids, never the tokens), oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiToken"][];
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A token id from GET /api/tokens, or `current` (the token of this call) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your API tokens; it stops working at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A token id from GET /api/tokens, or `current` (the token of this call) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success?: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such stream (or a private one you may not see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete what the server keeps about you: chat messages, reactions, viewer sessions, votes, channel relations, access grants, API tokens, the account */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: {
+                                apiTokens: number;
+                                chatMessages: number;
+                                questionVotes: number;
+                                reactions: number;
+                                viewerSessions: number;
+                            };
+                            /** @constant */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage overloaded; retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -3564,6 +3835,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApiToken: {
+            /** Format: date-time */
+            createdAt: string;
+            current: boolean;
+            id: string;
+            /**
+             * Format: date-time
+             * @description To the minute
+             */
+            lastUsedAt: string | null;
+        };
         Ban: {
             /** Format: uuid */
             bannedBy: string;
@@ -3609,6 +3891,7 @@ export interface components {
             enableChat?: boolean;
             enableQa?: boolean;
             enableReactions?: boolean;
+            hideViewerList?: boolean;
             isPrivate?: boolean;
             /** @enum {unknown} */
             maxResolution?: "1080p" | "720p" | "480p" | "360p";
@@ -3676,6 +3959,7 @@ export interface components {
             enableChat?: boolean;
             enableQa?: boolean;
             enableReactions?: boolean;
+            hideViewerList?: boolean;
             isPrivate?: boolean;
             /** @enum {unknown} */
             maxResolution?: "1080p" | "720p" | "480p" | "360p";
@@ -3737,6 +4021,8 @@ export interface components {
             enableReactions: boolean;
             /** Format: date-time */
             endedAt: string | null;
+            /** @description GET /api/streams/{id}/viewers only for the broadcaster, moderators and admins */
+            hideViewerList: boolean;
             hlsManifestUrl: string | null;
             /** Format: uuid */
             id: string;
@@ -3751,7 +4037,7 @@ export interface components {
             startedAt: string | null;
             /** @enum {unknown} */
             status: "scheduled" | "preparing" | "live" | "ended" | "cancelled";
-            /** @description Only for the broadcaster and admins */
+            /** @description Only in the answers of create and POST /api/streams/{id}/key: the server keeps its hash and cannot show it again */
             streamKey?: string;
             tags: string[];
             thumbnailUrl: string | null;

@@ -46,6 +46,9 @@ export interface RequestOptions<O> {
 export class NchatClient {
   readonly baseUrl: string;
   readonly config: NchatConfig;
+  // Stream keys this client was given: the server keeps only their hash and shows a key once,
+  // in the answer that made it (docs/api.md, "Stream keys are shown once"). In memory only.
+  private readonly keys = new Map<string, string>();
 
   constructor(config: NchatConfig = {}) {
     this.config = config;
@@ -128,8 +131,10 @@ export class NchatClient {
   }
 
   // Streams (product spec, "Stream Management" and "Stream Lifecycle").
-  createStream(input: CreateStreamInput, signal?: AbortSignal): Promise<Stream> {
-    return this.request('post', '/api/streams/create', { body: input, signal });
+  /** The answer has the stream's `streamKey`, the only time the server shows it; the client
+   * keeps it in memory (`streamKey(id)`) for the rest of this page's life. */
+  async createStream(input: CreateStreamInput, signal?: AbortSignal): Promise<Stream> {
+    return this.remember(await this.request('post', '/api/streams/create', { body: input, signal }));
   }
   getStream(id: string, signal?: AbortSignal): Promise<Stream> {
     return this.request('get', '/api/streams/{id}', { params: { id }, signal });
@@ -146,8 +151,18 @@ export class NchatClient {
   endStream(id: string, signal?: AbortSignal): Promise<Stream> {
     return this.request('post', '/api/streams/{id}/end', { params: { id }, signal });
   }
-  regenerateKey(id: string, signal?: AbortSignal): Promise<Stream> {
-    return this.request('post', '/api/streams/{id}/key', { params: { id }, signal });
+  /** A new key, in this answer only (kept like `createStream`'s); the old one stops at once. */
+  async regenerateKey(id: string, signal?: AbortSignal): Promise<Stream> {
+    return this.remember(await this.request('post', '/api/streams/{id}/key', { params: { id }, signal }));
+  }
+  /** The key of a stream this client created or regenerated the key of, while the page lives;
+   * undefined otherwise: the server never shows a key again (regenerate it to get a new one). */
+  streamKey(id: string): string | undefined {
+    return this.keys.get(id);
+  }
+  private remember(s: Stream): Stream {
+    if (s.streamKey) this.keys.set(s.id, s.streamKey);
+    return s;
   }
   async getHealth(id: string, signal?: AbortSignal): Promise<StreamHealth> {
     return (await this.request('get', '/api/streams/{id}/health', { params: { id }, signal })) as unknown as StreamHealth;

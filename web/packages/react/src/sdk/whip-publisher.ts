@@ -182,7 +182,11 @@ function explainRefusal(e: unknown): NchatError {
   if (!(e instanceof NchatError)) return new NchatError('whip_failed', (e as Error).message, { cause: e });
   const opts = { cause: e, ...(e.status ? { status: e.status } : {}) };
   if (e.status === 401 || e.status === 403)
-    return new NchatError(e.code, 'The server refused the stream key. If it was regenerated, reload the page and try again.', opts);
+    return new NchatError(
+      e.code,
+      'The server refused the stream key. If it was regenerated elsewhere, regenerate it here (the server shows a key only once).',
+      opts,
+    );
   if (e.status === 409) return new NchatError(e.code, 'This stream already has a publisher, or has ended.', opts);
   if (e.code === 'unsupported')
     return new NchatError(

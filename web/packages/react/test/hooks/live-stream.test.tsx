@@ -11,7 +11,25 @@ function setup(routes: FakeRoute[]) {
   const f = fakeFetch(routes);
   const nchat = createNchat({ baseUrl: 'http://srv', token: 'tok', fetch: f.fetch }, FakeWebSocket as unknown as typeof WebSocket);
   const wrapper = ({ children }: { children: ReactNode }) => <NchatProvider value={nchat}>{children}</NchatProvider>;
-  return { f, wrapper };
+  return { f, wrapper, nchat };
+}
+
+// What GET answers: the server shows a stream's key only when it makes it (docs/api.md).
+const stored: Partial<typeof stream> = { ...stream };
+delete stored.streamKey;
+
+function stubMedia() {
+  const track = { kind: 'video', stop: vi.fn(), getSettings: () => ({}) };
+  const media = { getTracks: () => [track], getVideoTracks: () => [track], getAudioTracks: () => [] };
+  vi.stubGlobal('navigator', {
+    ...navigator,
+    mediaDevices: {
+      getUserMedia: vi.fn(async () => media),
+      enumerateDevices: vi.fn(async () => []),
+      addEventListener() {},
+      removeEventListener() {},
+    },
+  });
 }
 
 describe('useLiveStream', () => {
@@ -42,24 +60,32 @@ describe('useLiveStream', () => {
       await result.current.regenerateKey();
     });
     expect(result.current.stream?.streamKey).toBe('new-key');
+    expect(result.current.streamKey).toBe('new-key');
+  });
+
+  it('without the key (another page, after a reload) it says to regenerate it, and sends nothing', async () => {
+    const { wrapper, f } = setup([{ method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stored }]);
+    stubMedia();
+    const { result } = renderHook(() => useLiveStream({ streamId: stream.id }), { wrapper });
+    await waitFor(() => expect(result.current.stream?.id).toBe(stream.id));
+    expect(result.current.streamKey).toBeNull();
+    await act(async () => {
+      await result.current.startBroadcast('720p');
+    });
+    expect(result.current.error?.message).toMatch(/shown only once.*Regenerate the key/);
+    expect(f.calls.some((c) => c.url.endsWith('/api/whip'))).toBe(false);
   });
 
   it("publishes to /api/whip with the stream's key (not the API token), and says plainly what a 409 means", async () => {
-    const { wrapper, f } = setup([
-      { method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stream },
+    const { wrapper, f, nchat } = setup([
+      { method: 'POST', path: '/api/streams/create', status: 201, body: stream },
+      { method: 'GET', path: /^\/api\/streams\/[^/]+$/, body: stored },
       { method: 'POST', path: '/api/whip', status: 409, body: { error: { code: 'conflict', message: 'stream already has a publisher' } } },
     ]);
-    const track = { kind: 'video', stop: vi.fn(), getSettings: () => ({}) };
-    const media = { getTracks: () => [track], getVideoTracks: () => [track], getAudioTracks: () => [] };
-    vi.stubGlobal('navigator', {
-      ...navigator,
-      mediaDevices: {
-        getUserMedia: vi.fn(async () => media),
-        enumerateDevices: vi.fn(async () => []),
-        addEventListener() {},
-        removeEventListener() {},
-      },
-    });
+    // Created on this page (the studio), managed on the next (the control room): the client
+    // remembers the key the create answer had.
+    await nchat.client.createStream({ channelId: stream.channelId, title: 'Hello' });
+    stubMedia();
     class PC extends EventTarget {
       iceGatheringState = 'complete';
       connectionState = 'new';
@@ -82,7 +108,7 @@ describe('useLiveStream', () => {
     await act(async () => {
       await result.current.startBroadcast('720p');
     });
-    const post = f.calls.find((c) => c.method === 'POST');
+    const post = f.calls.find((c) => c.method === 'POST' && c.url.endsWith('/api/whip'));
     expect(post?.url).toBe('http://srv/api/whip');
     expect(post?.headers.authorization).toBe(`Bearer ${stream.streamKey}`);
     expect(post?.headers['content-type']).toBe('application/sdp');

@@ -11,6 +11,7 @@ describe('NchatClient', () => {
     const s = await c.createStream({ channelId: stream.channelId, title: 'Hello' });
     expect(s.id).toBe(stream.id);
     expect(s.streamKey).toBe(stream.streamKey);
+    expect(c.streamKey(s.id)).toBe(stream.streamKey); // shown once by the server: kept here
     expect(f.calls[0]?.url).toBe('http://srv:8080/api/streams/create');
     expect(f.calls[0]?.headers.authorization).toBe('Bearer ncl_abc');
     expect(JSON.parse(f.calls[0]?.body ?? '')).toEqual({ channelId: stream.channelId, title: 'Hello' });
