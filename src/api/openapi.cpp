@@ -318,6 +318,7 @@ json openapi_document(const std::string& version, const std::string& server_url)
            "view it: a private stream's media is served only with one (?token=, or a bearer "
            "token for WHEP); ask again before it expires",
            ref("PlaybackToken"), {401, 404, 503}, true);
+    paths["/api/streams/{id}/playback-token"]["parameters"] = {id_param("id")};
     paths["/healthz"]["get"] =
         op("Liveness and database check", {{"type", "object"}}, {503}, false);
     paths["/metrics"]["get"] = {
