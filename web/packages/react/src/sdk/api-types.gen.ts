@@ -2274,6 +2274,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/streams/{id}/playback-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlaybackToken"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/streams/{id}/moderation-log": {
         parameters: {
             query?: never;
@@ -3705,6 +3743,13 @@ export interface components {
             userId: string;
             userName: string;
             votes: number;
+        };
+        PlaybackToken: {
+            /** Format: date-time */
+            expiresAt: string;
+            hlsUrl: string;
+            token: string;
+            whepUrl: string;
         };
         Recording: {
             durationMs: number;
