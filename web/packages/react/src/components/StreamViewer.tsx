@@ -101,6 +101,7 @@ export function StreamViewer({
           : `Cannot load the stream: ${viewer.error.message}`}
       </p>
     );
+  else if (viewer.error?.code === 'no_access') overlay = <p role="alert">{viewer.error.message}</p>;
   else if (stream?.status === 'scheduled') overlay = <p>Starts {formatDateTime(stream.scheduledAt)}. Chat is open while you wait.</p>;
   else if (stream?.status === 'preparing') overlay = <p>The stream has not started yet. It will play here as soon as it goes live.</p>;
   else if (ended && !viewer.isReplay) overlay = <p>The stream has ended.</p>;
