@@ -60,7 +60,9 @@ export function HomePage() {
             streams={lists.live}
             empty="Nobody is live right now."
             kind="live"
-            previewUrl={(s) => client.manifestUrl(s)}
+            // A private stream's media needs a playback token: its card shows no hover preview
+            // rather than asking for one on every passing mouse.
+            previewUrl={(s) => (s.isPrivate ? null : client.manifestUrl(s))}
           />
           <Section title="Scheduled" streams={lists.scheduled} empty="No streams scheduled." kind="scheduled" />
           <Section title="Recent" streams={lists.recent} empty="No past streams yet." kind="recent" />

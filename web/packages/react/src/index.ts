@@ -25,6 +25,9 @@ export type { BandwidthEstimator } from './sdk/abr/estimators.js';
 export { WhipPublisher, presetConstraints } from './sdk/whip-publisher.js';
 export type { WhipPublisherOptions, OutgoingStats } from './sdk/whip-publisher.js';
 export { WhepPlayer } from './sdk/whep-player.js';
+export { PlaybackAccess } from './sdk/playback-access.js';
+export type { PlaybackAccessOptions, PlaybackAccessEvents } from './sdk/playback-access.js';
+export { withPlaybackToken, hasPlaybackToken } from './sdk/playback-url.js';
 export type { WhepPlayerOptions } from './sdk/whep-player.js';
 export * from './sdk/types.js';
 
@@ -44,6 +47,8 @@ export { useStreamQuestions } from './hooks/use-stream-questions.js';
 export type { UseStreamQuestionsResult } from './hooks/use-stream-questions.js';
 export { useRealtimeRoom } from './hooks/use-realtime-room.js';
 export { useHoverPreview } from './hooks/use-hover-preview.js';
+export { usePlaybackAccess } from './hooks/use-playback-access.js';
+export type { UsePlaybackAccessResult } from './hooks/use-playback-access.js';
 export type { UseHoverPreviewResult } from './hooks/use-hover-preview.js';
 
 export { StreamViewer } from './components/StreamViewer.js';

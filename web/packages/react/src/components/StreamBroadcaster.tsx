@@ -2,6 +2,7 @@ import { useEffect, useId, useRef } from 'react';
 import { HlsPlayer } from '../sdk/hls-player.js';
 import { useNchat } from '../hooks/context.js';
 import { useLiveStream } from '../hooks/use-live-stream.js';
+import { usePlaybackAccess } from '../hooks/use-playback-access.js';
 import type { QualityPreset, Stream } from '../sdk/types.js';
 import { AudioLevelMeter } from './AudioLevelMeter.js';
 import { CreateStreamForm } from './CreateStreamForm.js';
@@ -20,18 +21,38 @@ export interface StreamBroadcasterProps {
 
 const PRESETS: QualityPreset[] = ['1080p', '720p', '480p', '360p'];
 
-/** What viewers see, muted: the broadcaster's check that OBS's stream arrives. */
-function LivePreview({ manifestUrl }: { manifestUrl: string }) {
+/** What viewers see, muted: the broadcaster's check that OBS's stream arrives. A private
+ * stream's output plays with a playback token, as a viewer's does. */
+function LivePreview({ stream }: { stream: Stream }) {
+  const { client } = useNchat();
   const ref = useRef<HTMLVideoElement>(null);
+  const pb = usePlaybackAccess(stream.id, !!stream.isPrivate);
+  const { access } = pb;
+  let manifestUrl: string | null = null;
+  if (pb.ready) manifestUrl = pb.initial ? client.playbackManifestUrl(stream, pb.initial) : client.manifestUrl(stream);
   useEffect(() => {
     const video = ref.current;
-    if (!video) return;
+    if (!video || !manifestUrl) return;
     video.muted = true;
-    const p = new HlsPlayer({ manifestUrl, videoElement: video, lowLatencyMode: true });
+    const token = access?.current?.token;
+    const p = new HlsPlayer({ manifestUrl, videoElement: video, lowLatencyMode: true, ...(token ? { playbackToken: token } : {}) });
+    const off = access?.on('token', (t) => p.setPlaybackToken(t.token));
     void p.load();
-    return () => p.destroy();
-  }, [manifestUrl]);
-  return <video ref={ref} className="ncl-stage__video" muted playsInline aria-label="Live output preview (muted)" />;
+    return () => {
+      off?.();
+      p.destroy();
+    };
+  }, [manifestUrl, access]);
+  return (
+    <>
+      <video ref={ref} className="ncl-stage__video" muted playsInline aria-label="Live output preview (muted)" />
+      {pb.error ? (
+        <div className="ncl-stage__overlay">
+          <p role="alert">Cannot play the live output: {pb.error.message}</p>
+        </div>
+      ) : null}
+    </>
+  );
 }
 
 export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStreamEnded }: StreamBroadcasterProps) {
@@ -93,7 +114,7 @@ export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStre
         <div className="ncl-broadcaster__preview">
           <div className="ncl-stage">
             {isLive && !live.localStream && manifest ? (
-              <LivePreview manifestUrl={manifest} />
+              <LivePreview stream={s} />
             ) : (
               <video ref={preview} className="ncl-stage__video" muted playsInline autoPlay aria-label="Camera preview" />
             )}

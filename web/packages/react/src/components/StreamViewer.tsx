@@ -91,6 +91,8 @@ export function StreamViewer({
     void reactions.sendReaction(emoji, { x: 10 + Math.random() * 80, y: 0 });
   };
 
+  // Access to a private stream revoked: nothing plays any more, so no player controls.
+  const noAccess = viewer.error?.code === 'no_access';
   let overlay: ReactNode = null;
   if (viewer.isLoading) overlay = <p>Loading…</p>;
   else if (viewer.error && !stream)
@@ -101,6 +103,7 @@ export function StreamViewer({
           : `Cannot load the stream: ${viewer.error.message}`}
       </p>
     );
+  else if (noAccess) overlay = <p role="alert">You no longer have access to this stream.</p>;
   else if (stream?.status === 'scheduled') overlay = <p>Starts {formatDateTime(stream.scheduledAt)}. Chat is open while you wait.</p>;
   else if (stream?.status === 'preparing') overlay = <p>The stream has not started yet. It will play here as soon as it goes live.</p>;
   else if (ended && !viewer.isReplay) overlay = <p>The stream has ended.</p>;
@@ -112,8 +115,9 @@ export function StreamViewer({
   const behind = latency != null && latency > 4;
   // Until the stream is known only the stage shows: what goes around it (badges, controls, title,
   // reactions, chat) depends on the stream and appears at once, instead of pushing the chat down
-  // piece by piece (Lighthouse's layout shift on phones).
-  const pending = viewer.isLoading && !stream;
+  // piece by piece (Lighthouse's layout shift on phones). A stream not found (or private to
+  // others) shows only the stage and its message: no empty badge, count or chat of nothing.
+  const pending = !stream;
 
   return (
     <div className={`ncl-viewer${hideChat ? ' ncl-viewer--no-chat' : ''}`}>
@@ -140,7 +144,7 @@ export function StreamViewer({
           )}
         </div>
         {/* Player controls only while there is something to play. */}
-        <div className="ncl-controls" role="toolbar" aria-label="Player controls" hidden={stream?.status !== 'live'}>
+        <div className="ncl-controls" role="toolbar" aria-label="Player controls" hidden={stream?.status !== 'live' || noAccess}>
           <button
             type="button"
             className="ncl-icon-button"

@@ -5,6 +5,7 @@ import { HlsPlayer, type PlayerStats, type QualityLevel } from '../sdk/hls-playe
 import type { Stream } from '../sdk/types.js';
 import { WhepPlayer } from '../sdk/whep-player.js';
 import { useNchat } from './context.js';
+import { usePlaybackAccess } from './use-playback-access.js';
 import { useRealtimeRoom } from './use-realtime-room.js';
 
 export interface UseStreamViewerOptions {
@@ -32,6 +33,8 @@ export interface UseStreamViewerResult {
   latency: number | null;
   volume: number;
   isMuted: boolean;
+  /** Also `no_access` when a private stream's playback token is refused (its renewal included:
+   * access revoked); playback stops. */
   error: NchatError | null;
   /** Not in the spec: a network error is being retried. */
   isReconnecting: boolean;
@@ -151,17 +154,29 @@ export function useStreamViewer({
       .catch(() => undefined); // no recording: nothing to replay
     return () => ac.abort();
   }, [client, streamId, replayable]);
-  const manifest = (live || isReplay) && stream ? client.manifestUrl(stream) : null;
+  // A private stream's media needs a playback token (docs/api.md, "Private playback"), renewed
+  // while it plays; a refused renewal stops the player and is the hook's error (`no_access`).
+  const playable = (live || isReplay) && !!stream;
+  const pb = usePlaybackAccess(streamId, playable && !!stream?.isPrivate);
+  const { access } = pb;
+  let manifest: string | null = null;
+  if (playable && stream && pb.ready) manifest = pb.initial ? client.playbackManifestUrl(stream, pb.initial) : client.manifestUrl(stream);
+  useEffect(() => {
+    if (pb.error) callbacks.current.onError?.(pb.error);
+  }, [pb.error]);
   useEffect(() => {
     if (!video || !manifest || webrtc) return;
+    const token = access?.current?.token;
     const p = new HlsPlayer({
       manifestUrl: manifest,
       videoElement: video,
       autoStart,
       lowLatencyMode: lowLatencyMode && !isReplay,
       abr: abr === undefined ? {} : abr,
+      ...(token ? { playbackToken: token } : {}),
     });
     player.current = p;
+    const offToken = access?.on('token', (t) => p.setPlaybackToken(t.token));
     p.on('levels', setLevels);
     p.on('level', ({ level }) => setPlayingLevel(level));
     p.on('playing', (v) => {
@@ -176,6 +191,7 @@ export function useStreamViewer({
     p.load().catch((e: unknown) => fail(toNchatError(e)));
     const timer = setInterval(() => setStats(p.stats()), 1000);
     return () => {
+      offToken?.();
       clearInterval(timer);
       p.destroy();
       player.current = null;
@@ -185,14 +201,18 @@ export function useStreamViewer({
     };
     // abrKey stands for abr's content: a new object with the same settings is no change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [video, manifest, autoStart, lowLatencyMode, abrKey, fail, webrtc, isReplay]);
+  }, [video, manifest, access, autoStart, lowLatencyMode, abrKey, fail, webrtc, isReplay]);
 
   // WebRTC playback into the same <video>; any failure gives the element back to HLS.
   useEffect(() => {
-    if (!video || !live || !webrtc) return;
+    if (!video || !live || !webrtc || !pb.ready) return;
     let done = false;
+    // A private stream's offer carries the playback token as its bearer; the session, once
+    // connected, outlives the token.
+    const token = access?.current?.token;
     const w = new WhepPlayer({
       endpoint: `${client.baseUrl}/api/whep/${encodeURIComponent(streamId)}`,
+      ...(token ? { token } : {}),
       ...(client.config.fetch ? { fetch: client.config.fetch } : {}),
     });
     const fallBack = (e: unknown) => {
@@ -234,7 +254,7 @@ export function useStreamViewer({
       setPlaying(false);
       setBuffering(false);
     };
-  }, [client, video, live, webrtc, streamId, autoStart]);
+  }, [client, video, live, webrtc, streamId, autoStart, pb.ready, access]);
 
   useEffect(() => {
     if (!video) return;
@@ -269,7 +289,7 @@ export function useStreamViewer({
     latency: stats?.latency ?? null,
     volume,
     isMuted,
-    error,
+    error: pb.error ?? error,
     isReconnecting,
     playingLevel,
     play: useCallback(async () => {

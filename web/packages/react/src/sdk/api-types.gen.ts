@@ -2362,6 +2362,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/streams/{id}/playback-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A playback token for the stream's HLS and WHEP, valid 5 minutes, for a user who may view it: a private stream's media is served only with one (?token=, or a bearer token for WHEP); ask again before it expires */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlaybackToken"];
+                    };
+                };
+                /** @description Missing or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such stream (or a private one you may not see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage overloaded; retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/streams/{id}/questions": {
         parameters: {
             query?: never;
@@ -3971,6 +4034,13 @@ export interface components {
             title?: string;
             /** @enum {unknown} */
             topRung?: "auto" | "passthrough" | "transcode" | null;
+        };
+        PlaybackToken: {
+            /** Format: date-time */
+            expiresAt: string;
+            hlsUrl: string;
+            token: string;
+            whepUrl: string;
         };
         Question: {
             /** Format: date-time */

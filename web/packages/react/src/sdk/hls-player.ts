@@ -6,6 +6,7 @@ import { createAbrController } from './abr/abr-controller.js';
 import type { ABRConfig } from './abr/abr-policy.js';
 import { Emitter } from './emitter.js';
 import { NchatError } from './errors.js';
+import { hasPlaybackToken, withPlaybackToken } from './playback-url.js';
 
 /** The product spec's HLSPlayerConfig, plus optional extras. */
 export interface HLSPlayerConfig {
@@ -21,6 +22,10 @@ export interface HLSPlayerConfig {
   abr?: Partial<ABRConfig> | false;
   /** Not in the spec: the fastest playback rate used to catch up with live (1 = never). */
   maxLiveSyncPlaybackRate?: number;
+  /** Not in the spec: a private stream's playback token (`PlaybackAccess`). Every request whose
+   * URL has a `token` parameter (the manifest from `hlsUrl`, and every URI the server writes
+   * into its playlists) is sent with the newest one given here or to `setPlaybackToken`. */
+  playbackToken?: string;
 }
 
 export interface QualityLevel {
@@ -66,11 +71,37 @@ export class HlsPlayer extends Emitter<HlsPlayerEvents> {
   private networkRetries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly cleanups: (() => void)[] = [];
+  private token: string | null;
+  /** The browser plays HLS itself (Safari without MSE): its requests cannot be rewritten. */
+  private native = false;
   levels: QualityLevel[] = [];
 
   constructor(private readonly config: HLSPlayerConfig) {
     super();
     this.video = config.videoElement;
+    this.token = config.playbackToken ?? null;
+  }
+
+  /** The URL to request for `url`: with the newest playback token when it carries one. */
+  private tokenized(url: string): string {
+    return this.token && hasPlaybackToken(url) ? withPlaybackToken(url, this.token) : url;
+  }
+
+  /** A renewed playback token (see `HLSPlayerConfig.playbackToken`). hls.js sends it with its
+   * next request, playback going on. The browser's own HLS (Safari) cannot change the URLs it
+   * requests: it is given the manifest again with the new token, which restarts the download
+   * (a live stream resumes at its live edge, a replay where it was). */
+  setPlaybackToken(token: string): void {
+    if (token === this.token) return;
+    this.token = token;
+    if (!this.native || this.destroyed) return;
+    const v = this.video;
+    const at = v.currentTime;
+    const paused = v.paused;
+    const vod = Number.isFinite(v.duration);
+    v.src = this.tokenized(this.config.manifestUrl);
+    if (vod && at > 0) v.addEventListener('loadedmetadata', () => (v.currentTime = at), { once: true });
+    if (!paused) void this.play();
   }
 
   /** Loads hls.js and the manifest; falls back to native HLS (Safari) without MSE. */
@@ -97,7 +128,8 @@ export class HlsPlayer extends Emitter<HlsPlayerEvents> {
 
     if (!HlsCtor.isSupported()) {
       if (v.canPlayType('application/vnd.apple.mpegurl')) {
-        v.src = this.config.manifestUrl;
+        this.native = true;
+        v.src = this.tokenized(this.config.manifestUrl);
         if (this.config.autoStart !== false) void this.play();
         return;
       }
@@ -114,6 +146,14 @@ export class HlsPlayer extends Emitter<HlsPlayerEvents> {
       maxLiveSyncPlaybackRate: c.maxLiveSyncPlaybackRate ?? 1.1,
       backBufferLength: 30,
     };
+    // hls.js (1.7, XHR loader) calls xhrSetup before it opens a request: opening it here with
+    // another URL is how its URL is rewritten, and hls.js then leaves it open as it is.
+    if (this.token) {
+      hlsConfig.xhrSetup = (xhr, url) => {
+        const next = this.tokenized(url);
+        if (next !== url) xhr.open('GET', next, true);
+      };
+    }
     if (c.abr !== false) hlsConfig.abrController = createAbrController(c.abr ?? {}) as unknown as HlsConfig['abrController'];
     const hls = new HlsCtor(hlsConfig);
     this.hls = hls;

@@ -4,12 +4,14 @@
 import type { paths } from './api-types.gen.js';
 import { defaultBaseUrl, resolveToken, type NchatConfig } from './config.js';
 import { NchatError } from './errors.js';
+import { withPlaybackToken } from './playback-url.js';
 import type {
   Ban,
   CreateStreamInput,
   Guest,
   LiveStreamSummary,
   ModerationLogEntry,
+  PlaybackToken,
   Question,
   Recording,
   Stream,
@@ -171,6 +173,16 @@ export class NchatClient {
   getRecording(id: string, signal?: AbortSignal): Promise<Recording> {
     return this.request('get', '/api/streams/{id}/recording', { params: { id }, signal });
   }
+  /** A token for a private stream's media (docs/api.md, "Private playback"): its HLS and WHEP
+   * answer 403 without one. Valid 5 minutes: ask again before `expiresAt` (`PlaybackAccess` does).
+   * Errors: 401 anonymous, `not_found` for one who may not view the stream, 503 `unavailable`
+   * when the server issues none. */
+  playbackToken(id: string, signal?: AbortSignal): Promise<PlaybackToken> {
+    // GAP: the server's OpenAPI document does not declare this route's {id} parameter (its
+    // generated type says no path parameters), so the options are cast until it does.
+    const opts = { params: { id }, signal } as unknown as RequestOptions<Operation<'/api/streams/{id}/playback-token', 'post'>>;
+    return this.request('post', '/api/streams/{id}/playback-token', opts);
+  }
   listStreams(query: { status?: Stream['status']; limit?: number; offset?: number } = {}, signal?: AbortSignal): Promise<Stream[]> {
     return this.request('get', '/api/streams', { query, signal });
   }
@@ -185,6 +197,12 @@ export class NchatClient {
   manifestUrl(stream: Pick<Stream, 'id' | 'hlsManifestUrl'>): string | null {
     if (this.config.hlsBaseUrl) return `${this.config.hlsBaseUrl.replace(/\/$/, '')}/${stream.id}/master.m3u8`;
     return stream.hlsManifestUrl;
+  }
+  /** A private stream's manifest with its token: the server's `hlsUrl`, or the configured HLS
+   * base with `?token=`. */
+  playbackManifestUrl(stream: Pick<Stream, 'id' | 'hlsManifestUrl'>, token: Pick<PlaybackToken, 'token' | 'hlsUrl'>): string {
+    if (this.config.hlsBaseUrl) return withPlaybackToken(this.manifestUrl(stream) ?? token.hlsUrl, token.token);
+    return token.hlsUrl;
   }
   ingestUrl(stream: Pick<Stream, 'ingestUrl'>): string {
     return this.config.ingestUrl ?? stream.ingestUrl;

@@ -21,6 +21,9 @@ export type Guest = Schemas['Guest'];
 /** What was recorded of a stream (GET /api/streams/{id}/recording). */
 export type Recording = Schemas['Recording'];
 export type Clip = Schemas['Clip'];
+/** `POST /api/streams/{id}/playback-token`'s answer: a private stream's media is served only with
+ * `token` (in the URL, or as WHEP's bearer), valid until `expiresAt` (5 minutes). */
+export type PlaybackToken = Schemas['PlaybackToken'];
 
 export type StreamStatus = Stream['status'];
 export type Resolution = Stream['maxResolution'];
