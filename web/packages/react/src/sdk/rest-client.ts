@@ -178,10 +178,7 @@ export class NchatClient {
    * Errors: 401 anonymous, `not_found` for one who may not view the stream, 503 `unavailable`
    * when the server issues none. */
   playbackToken(id: string, signal?: AbortSignal): Promise<PlaybackToken> {
-    // GAP: the server's OpenAPI document does not declare this route's {id} parameter (its
-    // generated type says no path parameters), so the options are cast until it does.
-    const opts = { params: { id }, signal } as unknown as RequestOptions<Operation<'/api/streams/{id}/playback-token', 'post'>>;
-    return this.request('post', '/api/streams/{id}/playback-token', opts);
+    return this.request('post', '/api/streams/{id}/playback-token', { params: { id }, signal });
   }
   listStreams(query: { status?: Stream['status']; limit?: number; offset?: number } = {}, signal?: AbortSignal): Promise<Stream[]> {
     return this.request('get', '/api/streams', { query, signal });
