@@ -21,7 +21,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (m->xor_mapped_address) {
         auto reply = webrtc::build_binding_success(m->transaction_id, *m->xor_mapped_address, "pw");
         auto back = webrtc::parse_stun(reply);
-        if (!back || back->xor_mapped_address != m->xor_mapped_address ||
+        // The builder sends an IPv4-mapped IPv6 address (a v4 peer on a dual-stack socket) as
+        // the IPv4 address it is: that is what the peer must see.
+        auto expected = *m->xor_mapped_address;
+        if (auto a = expected.address(); a.is_v6() && a.to_v6().is_v4_mapped()) {
+            expected.address(
+                boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6()));
+        }
+        if (!back || back->xor_mapped_address != expected ||
             !webrtc::verify_integrity(reply, *back, "pw") || !back->has_fingerprint) {
             std::abort();
         }
