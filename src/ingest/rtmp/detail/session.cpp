@@ -45,10 +45,6 @@ Session::Session(boost::beast::tcp_stream stream,
     peer_ = ec ? "unknown" : ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-Session::~Session() {
-    release_pre_publish_bytes();
-}
-
 bool Session::within_pre_publish_limits(std::size_t held) {
     if (authorized_) return true;
     if (closing_) return false;  // already closing (and counted, when it was for this)
@@ -176,6 +172,9 @@ net::awaitable<void> Session::run() {
     boost::system::error_code ec;
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
     stream_.close();
+    // Here, not in a destructor: a session whose coroutine is destroyed at shutdown, never
+    // finishing, may outlive the server that owns the counters.
+    release_pre_publish_bytes();
     counters_.connections.Decrement();
 }
 

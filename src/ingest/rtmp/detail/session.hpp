@@ -24,7 +24,6 @@ public:
             PublishAuthorizer& auth,
             Counters& counters,
             std::shared_ptr<void> address_slot);
-    ~Session();
     boost::asio::awaitable<void> run();
     void close();  // from the server's stop(), on any thread
     boost::asio::any_io_executor executor() { return stream_.get_executor(); }
