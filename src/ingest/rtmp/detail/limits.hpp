@@ -12,13 +12,13 @@ inline constexpr int kMaxAmfDepth = 16;
 inline constexpr std::size_t kMaxAmfElements = 1024;
 // Values in one message, nested ones included: the per-container cap alone multiplies with
 // the depth (a strict array of nulls costs 1 byte a value on the wire and ~100 bytes decoded,
-// so one 8 MiB message could decode to ~0.8 GB). OBS's largest message, onMetaData, has ~30.
+// so one 8 MiB message could decode to ~0.8 GB). onMetaData, the largest, has ~25 (above).
 inline constexpr std::size_t kMaxAmfValues = 4096;
 
-// Before a publish is accepted a peer is a stranger: it has sent at most a few small commands
-// (OBS: set chunk size, connect, releaseStream, FCPublish, createStream, publish: 6-8 messages
-// of < 1 KiB). A connection that sends more messages or holds more bytes than this before its
-// publish is accepted is closed; all of them together hold at most kMaxPrePublishBytesTotal.
+// Before a publish is accepted a peer is a stranger: an encoder has sent a handful of small
+// commands (set chunk size, connect, releaseStream, FCPublish, createStream, publish). A connection
+// that sends more messages or holds more bytes than this before its publish is accepted is closed;
+// all of them together hold at most kMaxPrePublishBytesTotal.
 inline constexpr std::size_t kMaxMessagesBeforePublish = 64;
 inline constexpr std::size_t kMaxPrePublishBytes = 64 * 1024;
 inline constexpr std::size_t kMaxPrePublishBytesTotal = 32 * 1024 * 1024;
