@@ -113,14 +113,15 @@ void Worker::escalate(std::chrono::milliseconds lag) {
 void Worker::shed(RungState& r) {
     r.shed_pending = false;
     r.shed = true;
-    r.counters->shed.store(true);
-    r.counters->times_shed.fetch_add(1);
     LaneEvent gap;
     gap.kind = LaneEvent::Kind::gap;
     r.lane->push(std::move(gap));
     log()->warn("stream={} rendition={} shed: {} ms behind real time", stream_id_, r.ro.rung.name,
                 static_cast<long long>(board_->lag_ms.load()));
+    // The event before the counters: whoever sees timesShed go up finds its event listed too.
     board_->event("shed " + r.ro.rung.name);
+    r.counters->shed.store(true);
+    r.counters->times_shed.fetch_add(1);
 }
 
 void Worker::deescalate() {
