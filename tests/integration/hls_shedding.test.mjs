@@ -137,7 +137,7 @@ describe('shedding renditions under CPU pressure, with three players', { skip: s
       for (const { name, expected, a, b, stalls } of reports) {
         const errors = b.errors.filter((e) => !(expected && expected.test(e)));
         const failed = reports.find((r) => r.name === name)?.failed ?? [];
-        assert.equal(b.fatal, null, `${name}: fatal ${b.fatal}; errors ${b.errors.join(', ')}; failed requests ${JSON.stringify(failed.slice(-10))}`);
+        assert.equal(b.fatal, null, `${name}: fatal ${b.fatal}; errors ${b.errors.join(', ')}; failed requests ${JSON.stringify(failed.slice(-10))}; state ${JSON.stringify(b.fatalState ?? null)}`);
         assert.deepEqual(errors, [], `${name} reported errors: ${JSON.stringify(b.errorDetails ?? [])}; stalls ${JSON.stringify(stalls)}`);
         assert.ok(b.times.at(-1) - a.times.at(-1) > 0.8, `${name}: video time advances (${a.times.at(-1)} → ${b.times.at(-1)})`);
         const longest = Math.max(0, b.stalling, ...stalls.map((x) => x.ms));
