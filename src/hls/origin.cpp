@@ -165,6 +165,10 @@ bool split_path(std::string_view path, std::array<std::string_view, N>& out) {
 constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
 constexpr std::string_view kMediaType = "video/mp4";
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+// A playlist without _HLS_msn changes every part: never kept by the player's own cache, kept for
+// a second by a shared one (an edge: deploy/nginx/), so that players reloading it without
+// blocking (video.js) cost the origin one request a second, not one each.
+constexpr std::string_view kPlaylistBrief = "public, max-age=0, s-maxage=1";
 
 std::chrono::milliseconds three_target_durations(std::uint32_t td) {
     return std::chrono::milliseconds(3000 * std::max<std::uint32_t>(td, 1));
@@ -219,7 +223,7 @@ bool Origin::answer_at_once(std::string_view path,
         auto body = p->ready_playlist(skip);
         if (!body) return false;
         out.content_type = kPlaylistType;
-        out.cache_control = "no-cache";
+        out.cache_control = kPlaylistBrief;
         out.body.push_back(net::const_buffer(body->data(), body->size()));
         out.owner = std::move(body);
         return true;
@@ -301,7 +305,7 @@ net::awaitable<Response> Origin::serve_master(Request& req) {
     auto body = co_await util::run_on(pres->strand(),
                                       [&]() -> std::string { return pres->master_playlist(); });
     if (body.empty()) co_return unavailable(req, "the stream has no media");
-    co_return text(req, Status::ok, std::move(body), kPlaylistType, "no-cache");
+    co_return text(req, Status::ok, std::move(body), kPlaylistType, kPlaylistBrief);
 }
 
 net::awaitable<Response> Origin::serve_file(Request& req) {
@@ -329,7 +333,7 @@ net::awaitable<Response> Origin::serve_file(Request& req) {
                            "no-cache");
         }
         bool skip_update = skip && (*skip == "YES" || *skip == "v2");
-        std::string cache = "no-cache";  // the plain playlist changes every part
+        std::string cache{kPlaylistBrief};
         auto serve = [&](std::shared_ptr<const std::string> body) {
             auto out = make(req, Status::ok, kPlaylistType, cache);
             out.body().share(body, net::const_buffer(body->data(), body->size()));
