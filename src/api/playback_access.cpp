@@ -44,10 +44,10 @@ boost::asio::awaitable<PlaybackAccess::Decision> PlaybackAccess::check(
         privacy_[stream_id] = {*is_private, std::chrono::steady_clock::now()};
     }
     if (!*is_private) co_return Decision{};
-    if (!token || !auth::verify_playback_token(*token, stream_id, secret_, clock_.now())) {
-        co_return Decision{false, {}};
-    }
-    co_return Decision{true, std::move(*token)};
+    auto user = token ? auth::verify_playback_token(*token, stream_id, secret_, clock_.now())
+                      : std::nullopt;
+    if (!user) co_return Decision{false, {}, {}};
+    co_return Decision{true, std::move(*token), std::move(*user)};
 }
 
 auth::PlaybackToken PlaybackAccess::issue(std::string_view stream_id,

@@ -33,6 +33,7 @@ public:
         bool allowed = true;
         // The token to write into every URL of the answer; empty for a public stream.
         std::string token;
+        std::string user_id;  // whom the token was issued to; empty for a public stream
     };
     // Any executor. `token`: the request's, if it has one.
     boost::asio::awaitable<Decision> check(std::string stream_id, std::optional<std::string> token);

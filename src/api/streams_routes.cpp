@@ -446,6 +446,9 @@ net::awaitable<Response> change_access(ApiContext& ctx, Request& req, bool grant
             st.revoke_stream_access(id, user);
         }
     });
+    // Their chat connections and WHEP sessions of it end now (on every node, through the
+    // room's bus); their HLS within the playback token's lifetime, which is not renewed.
+    if (!grant && l.stream.is_private && ctx.realtime) ctx.realtime->access_revoked(id, user);
     co_return json(req, Status::ok, {{"success", true}});
 }
 

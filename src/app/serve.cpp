@@ -67,10 +67,12 @@ net::awaitable<hls::Origin::AccessDecision> origin_access(std::shared_ptr<api::P
     co_return hls::Origin::AccessDecision{d.allowed, std::move(d.token)};
 }
 
-net::awaitable<bool> whep_access(std::shared_ptr<api::PlaybackAccess> p,
-                                 std::string id,
-                                 std::optional<std::string> token) {
-    co_return (co_await p->check(std::move(id), std::move(token))).allowed;
+net::awaitable<std::optional<std::string>> whep_access(std::shared_ptr<api::PlaybackAccess> p,
+                                                       std::string id,
+                                                       std::optional<std::string> token) {
+    auto d = co_await p->check(std::move(id), std::move(token));
+    if (!d.allowed) co_return std::nullopt;
+    co_return std::move(d.user_id);
 }
 // After a stream ends its last playlist (with ENDLIST) and parts stay served this long, so
 // players finish what they buffered; then the memory is freed.
@@ -442,6 +444,12 @@ int serve(const Config& cfg) {
     }
     WebRtc webrtc(cfg, io.next(), authorizer, streams, std::move(whep));
     webrtc.start();
+    // A viewer whose access to a private stream was revoked (on any node: the event comes
+    // through the room's bus) loses their WHEP sessions of it here.
+    hub.set_observer([&webrtc](const realtime::OutEvent& e) {
+        if (e.user_id && e.type == realtime::kAccessRevoked)
+            webrtc.whep().end_viewer(e.stream_id, *e.user_id);
+    });
     ctx.media_health = [&webrtc, base = ctx.media_health](const std::string& id) {
         auto out = base(id);
         out["webrtc"] = webrtc.health(id);

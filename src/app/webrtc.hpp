@@ -39,6 +39,7 @@ public:
     std::uint16_t port() const { return udp_.port(); }
     const std::vector<webrtc::LocalCandidate>& candidates() const { return candidates_; }
     ingest::whip::Server& whip() { return *whip_; }
+    play::whep::Server& whep() { return *whep_; }
     // The stream's WHIP publish on this node (GET /api/streams/{id}/health "webrtc"), or null.
     nlohmann::json health(const std::string& stream_id) const;
 

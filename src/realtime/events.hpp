@@ -3,6 +3,7 @@
 // The chat service publishes; the WebSocket rooms (and, on several nodes, Redis) deliver.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,11 @@ struct Event {
     // the user they were banned or timed out). Unset: everyone in the room.
     std::optional<std::string> user_id;
 };
+
+// Sent to one user when a private stream's broadcaster takes their access away: their
+// connections to that stream's room close, and their WHEP sessions of it end (docs/api.md,
+// "Private playback").
+inline constexpr std::string_view kAccessRevoked = "access.revoked";
 
 // Delivers events to every node's rooms. publish() is thread-safe and never blocks: a backend
 // that needs I/O (Redis) queues the event (bounded) and counts what it had to drop.

@@ -83,6 +83,7 @@ void Hub::deliver(const Event& e) {
 }
 
 void Hub::deliver(OutEventPtr e) {
+    if (observer_) observer_(*e);
     for (auto& s : shards_) {
         net::post(s->executor(), [shard = s.get(), e] { shard->fan_out(e); });
     }

@@ -106,6 +106,11 @@ public:
     using PresencePublisher = std::function<void(const RoomCounts&)>;
     void set_presence_publisher(PresencePublisher p) { publish_presence_ = std::move(p); }
 
+    // Set before start(): told of every event this node delivers, on the deliverer's thread;
+    // must not block (it ends what lives outside the rooms: a revoked viewer's WHEP sessions).
+    using Observer = std::function<void(const OutEvent&)>;
+    void set_observer(Observer o) { observer_ = std::move(o); }
+
     HubTotals totals() const;
 
 private:
@@ -121,6 +126,7 @@ private:
     net::steady_timer timer_;
     bool running_ = false;  // on strand_
     PresencePublisher publish_presence_;
+    Observer observer_;
 };
 
 }  // namespace nchat::realtime

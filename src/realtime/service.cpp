@@ -365,6 +365,10 @@ void Service::stream_status_changed(const std::string& stream_id, store::StreamS
     impl_->publish(stream_id, "stream.status", {{"status", store::to_string(status)}});
 }
 
+void Service::access_revoked(const std::string& stream_id, const std::string& user_id) {
+    impl_->publish(stream_id, std::string(kAccessRevoked), {{"userId", user_id}}, user_id);
+}
+
 ServiceStats Service::stats() const {
     ServiceStats s;
     s.messages = impl_->messages;

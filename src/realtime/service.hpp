@@ -209,6 +209,9 @@ public:
     // The lifecycle moved a stream (POST /start, /end, RTMP go-live or publisher gone):
     // publishes stream.status {status}. Thread-safe, never blocks.
     void stream_status_changed(const std::string& stream_id, store::StreamStatus status);
+    // `user_id` may no longer see the private stream (DELETE .../access/{userId}): publishes
+    // access.revoked {userId} to that user only, on every node. Thread-safe, never blocks.
+    void access_revoked(const std::string& stream_id, const std::string& user_id);
 
     ServiceStats stats() const;
 

@@ -6,6 +6,12 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, uuid } from './lib/harness.mjs';
 import { publish, ffprobe, until } from './lib/media.mjs';
+import { readFileSync } from 'node:fs';
+import { WsClient } from './lib/ws_client.mjs';
+
+// A browser's offer, made a WHEP (receive-only) one: enough for the server to open a session.
+const whepOffer = readFileSync(new URL('../unit/webrtc/data/chromium-offer.sdp', import.meta.url), 'utf8')
+  .replace(/a=sendrecv/g, 'a=recvonly');
 
 const uris = (playlist) => playlist.split('\n').flatMap((line) => {
   if (line.startsWith('#')) return [...line.matchAll(/(?:^|[,:])URI="([^"]*)"/g)].map((m) => m[1]);
@@ -104,6 +110,48 @@ describe('private playback', () => {
     const viaBearer = await srv.req('POST', `/api/whep/${priv.id}`,
       { ...offer, headers: { ...offer.headers, authorization: `Bearer ${token}` } });
     assert.equal(viaBearer.status, 400, viaBearer.text);
+  });
+
+  it('ends a revoked user\'s chat connection and WHEP session at once, and only theirs', async () => {
+    const dave = srv.createUser('dave', 'viewer');
+    const open = async (user) => {
+      await srv.req('PUT', `/api/streams/${priv.id}/access/${user.id}`, { token: alice.token });
+      const ws = await WsClient.open(srv.base, { token: user.token });
+      await ws.subscribe(priv.id);
+      const { token } = (await srv.req('POST', `/api/streams/${priv.id}/playback-token`, { token: user.token })).json;
+      const whep = await srv.req('POST', `/api/whep/${priv.id}?token=${token}`,
+        { headers: { 'content-type': 'application/sdp' }, raw: whepOffer });
+      assert.equal(whep.status, 201, whep.text);
+      return { ws, session: new URL(whep.headers.get('location'), srv.base).pathname };
+    };
+    const c = await open(carol);
+    const d = await open(dave);
+    // A trickle PATCH asks whether a WHEP session is there without changing it: 404 once gone.
+    const exists = async (session) => (await srv.req('PATCH', session,
+      { headers: { 'content-type': 'application/trickle-ice-sdpfrag', 'if-match': '*' }, raw: 'a=end-of-candidates\r\n' })).status !== 404;
+    assert.ok(await exists(c.session) && await exists(d.session));
+    const r = await srv.req('DELETE', `/api/streams/${priv.id}/access/${carol.id}`, { token: alice.token });
+    assert.equal(r.status, 200, r.text);
+    const told = await c.ws.next((m) => m.type === 'access.revoked');
+    assert.equal(told.streamId, priv.id);
+    const closed = await c.ws.closed;
+    assert.equal(closed.code, 1008);
+    assert.match(closed.reason, /revoked/);
+    // Her WHEP session is gone (the server ended it); dave's is still there.
+    await until(async () => !(await exists(c.session)), { what: 'carol\'s WHEP session ended' });
+    assert.ok(await exists(d.session), 'dave\'s WHEP session was not touched');
+    assert.equal((await srv.req('DELETE', d.session)).status, 200);
+    // Dave's chat connection stays open and subscribed; carol's next subscribe is refused.
+    d.ws.send({ type: 'ping', id: 'still-there' });
+    await d.ws.next((m) => m.type === 'pong' && m.id === 'still-there');
+    assert.ok(!d.ws.log.some((m) => m.type === 'access.revoked'));
+    const again = await WsClient.open(srv.base, { token: carol.token });
+    const refused = await again.request({ type: 'subscribe', streamId: priv.id });
+    assert.equal(refused.type, 'error', JSON.stringify(refused));
+    // Nor may she renew her playback token.
+    assert.equal((await srv.req('POST', `/api/streams/${priv.id}/playback-token`, { token: carol.token })).status, 404);
+    again.close();
+    d.ws.close();
   });
 
   it('keeps public streams token-free, and gates a stream the moment it becomes private', async () => {

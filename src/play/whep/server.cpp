@@ -126,6 +126,7 @@ net::awaitable<Response> Server::post(Request& req) {
     if (!http::has_content_type(req, "application/sdp"))
         throw http::open_error(Status::unsupported_media_type, "unsupported_media_type",
                                "a WHEP offer is sent as application/sdp", "Content-Type");
+    std::string user_id;
     if (opts_.may_play) {
         std::optional<std::string> token;
         if (auto t = req.query_param("token")) {
@@ -133,10 +134,12 @@ net::awaitable<Response> Server::post(Request& req) {
         } else if (auto h = req.raw[http::bhttp::field::authorization]; h.starts_with("Bearer ")) {
             token = std::string(h.substr(7));
         }
-        if (!co_await opts_.may_play(stream_id, std::move(token))) {
+        auto user = co_await opts_.may_play(stream_id, std::move(token));
+        if (!user) {
             throw http::open_error(Status::forbidden, "forbidden",
                                    "a private stream: a valid playback token is needed", "token");
         }
+        user_id = std::move(*user);
     }
     auto stream = streams_.find(stream_id);
     if (!stream || stream->ended()) throw not_live("this stream is not live", 5);
@@ -240,7 +243,7 @@ net::awaitable<Response> Server::post(Request& req) {
             local.ssrcs = ssrcs;
             answer = webrtc::build_answer(offer, n, local);
             sessions_[id] = Entry{std::move(viewer), stream_id,
-                                  feed_key(stream_id, feed->rendition()), connection};
+                                  feed_key(stream_id, feed->rendition()), connection, user_id};
             co_return;
         },
         net::use_awaitable);
@@ -293,6 +296,19 @@ net::awaitable<Response> Server::remove(Request& req) {
     });
     if (!found) throw http::open_error(Status::not_found, "not_found", "no such WHEP session");
     co_return http::open_empty(req, Status::ok);
+}
+
+void Server::end_viewer(const std::string& stream_id, const std::string& user_id) {
+    if (user_id.empty()) return;
+    net::post(udp_.strand(), [this, stream_id, user_id] {
+        std::vector<std::string> ending;
+        for (const auto& [id, e] : sessions_)
+            if (e.stream_id == stream_id && e.user_id == user_id) ending.push_back(id);
+        for (const auto& id : ending) {
+            sessions_.at(id).viewer->stop("the viewer's access to the stream was revoked");
+            ended(id);
+        }
+    });
 }
 
 net::awaitable<Response> Server::patch(Request& req) {

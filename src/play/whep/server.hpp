@@ -35,9 +35,11 @@ struct ServerOptions {
                                                     const std::string& rendition)>
         rendition;
     // Private playback (docs/api.md): may a viewer with this playback token (from `?token=` or
-    // `Authorization: Bearer`, as WHEP clients send one) play the stream? Empty: all may.
-    std::function<boost::asio::awaitable<bool>(std::string stream_id,
-                                               std::optional<std::string> token)>
+    // `Authorization: Bearer`, as WHEP clients send one) play the stream? nullopt: no; else
+    // the user the token names (empty for a public stream), whose sessions end_viewer() ends.
+    // Empty function: all may.
+    std::function<boost::asio::awaitable<std::optional<std::string>>(
+        std::string stream_id, std::optional<std::string> token)>
         may_play;
 };
 
@@ -63,6 +65,8 @@ public:
     void stop();  // any thread
     // As of the last second; any thread.
     std::optional<StreamPlayback> stats(const std::string& stream_id) const;
+    // Any thread: ends `user_id`'s sessions of the stream (their access was revoked).
+    void end_viewer(const std::string& stream_id, const std::string& user_id);
 
 private:
     struct Entry {
@@ -70,6 +74,7 @@ private:
         std::string stream_id;
         std::string feed;  // "<stream id>" or "<stream id>/<rendition>"
         std::uint64_t connection = 0;
+        std::string user_id;  // whom its playback token names; empty for a public stream
     };
     boost::asio::awaitable<http::Response> post(http::Request& req);
     boost::asio::awaitable<http::Response> remove(http::Request& req);

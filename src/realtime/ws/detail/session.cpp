@@ -2,11 +2,13 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/error.hpp>
 
+#include "realtime/events.hpp"
 #include "realtime/ws/limits.hpp"
 
 namespace nchat::realtime::ws::detail {
@@ -185,6 +187,16 @@ void Session::bad_frame(std::string_view code, std::string_view message, const j
 
 void Session::deliver(const OutEventPtr& e) {
     if (state_ != State::open) return;
+    if (e->user_id && e->type == kAccessRevoked) {
+        // This user may no longer see the stream: told so, then the connection closes (after
+        // the delivery loop, which walks the room's members). Subscribing again after a
+        // reconnect is refused like any stream one may not see.
+        send(e->frame);
+        net::post(socket().get_executor(), [self = shared_from_this()] {
+            self->close(kPolicyViolation, "access to a private stream was revoked", false);
+        });
+        return;
+    }
     if (replaying_ > 0) {
         if (auto* s = find(e->stream_id); s && s->replaying) {
             if (s->held.size() < limits::kMaxHeldDuringReplay) {
