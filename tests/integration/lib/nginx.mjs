@@ -49,7 +49,7 @@ error_log ${d}/error.log warn;
 events { worker_connections 4096; }
 http {
   types { application/vnd.apple.mpegurl m3u8; video/mp4 m4s mp4; text/html html; application/javascript js; }
-  log_format edge '$request_uri|$status|$upstream_cache_status|$upstream_status|$server_protocol';
+  log_format edge '$msec|$request_uri|$status|$upstream_cache_status|$upstream_status|$server_protocol';
   access_log ${d}/access.log edge;
   client_body_temp_path ${d}/body;
   proxy_temp_path ${d}/proxy;
@@ -89,18 +89,25 @@ http {
     return this;
   }
 
+  // The worker's pid (worker_processes 1), whose CPU a benchmark reads.
+  workerPid() {
+    try {
+      return Number(readFileSync(`/proc/${this.proc.pid}/task/${this.proc.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || null;
+    } catch { return null; }
+  }
+
   errorLog() {
     try { return readFileSync(join(this.dir, 'error.log'), 'utf8'); } catch { return ''; }
   }
 
-  // Every request nginx answered so far: { uri, status, cache, upstream, protocol }. `upstream`
-  // is the origin's status, or null when the origin was not asked.
+  // Every request nginx answered so far: { at (ms), uri, status, cache, upstream, protocol }.
+  // `upstream` is the origin's status, or null when the origin was not asked.
   log() {
     let text = '';
     try { text = readFileSync(join(this.dir, 'access.log'), 'utf8'); } catch { return []; }
     return text.split('\n').filter(Boolean).map((l) => {
-      const [uri, status, cache, upstream, protocol] = l.split('|');
-      return { uri, status: Number(status), cache, upstream: upstream === '-' ? null : upstream, protocol };
+      const [msec, uri, status, cache, upstream, protocol] = l.split('|');
+      return { at: Number(msec) * 1000, uri, status: Number(status), cache, upstream: upstream === '-' ? null : upstream, protocol };
     });
   }
 
