@@ -434,6 +434,16 @@ int serve(const Config& cfg) {
     whep.may_play = [p = ctx.playback](std::string id, std::optional<std::string> token) {
         return whep_access(p, std::move(id), std::move(token));
     };
+    if (redis_bus) {
+        // Several nodes: this node says which streams it packages, and sends viewers of a
+        // stream packaged elsewhere there (docs/deploy.md, "Several nodes").
+        redis_bus->set_local_streams([&origin] { return origin.live_ids(); });
+        auto elsewhere = [bus = redis_bus.get()](const std::string& id) {
+            return bus->origin_of(id);
+        };
+        origin.set_elsewhere(elsewhere);
+        whep.elsewhere = elsewhere;
+    }
     whep.viewer_left = [&hub](const std::string& id, std::uint64_t conn) {
         hub.presence().leave(id, nullptr, conn);
     };
@@ -514,6 +524,7 @@ int serve(const Config& cfg) {
     ctx.public_url = actual.effective_public_url();
     ctx.ingest_url = actual.effective_ingest_url();
     authorizer.settings().public_url = ctx.public_url;
+    if (redis_bus) redis_bus->set_public_url(ctx.public_url);
 
     auto base = ctx.public_url;
     log->info("listening http={} rtmp={} udp={}", actual.http, actual.rtmp, actual.udp);

@@ -291,8 +291,31 @@ net::awaitable<Response> Origin::guarded(Request& req, const http::Handler& serv
     co_return res;
 }
 
+std::vector<std::string> Origin::live_ids() const {
+    std::vector<std::string> out;
+    std::lock_guard lock(mu_);
+    for (const auto& [id, p] : presentations_)
+        if (!p->ended()) out.push_back(id);
+    return out;
+}
+
+std::optional<Response> Origin::redirect_elsewhere(const Request& req,
+                                                   std::string_view stream_id) const {
+    if (!elsewhere_) return std::nullopt;
+    auto url = elsewhere_(std::string(stream_id));
+    if (!url) return std::nullopt;
+    auto res = make(req, Status::temporary_redirect, "text/plain", "no-cache");
+    res.set(Field::location, *url + std::string(req.raw.target()));
+    res.body().assign("live on another node\n");
+    res.prepare_payload();
+    return res;
+}
+
 net::awaitable<Response> Origin::serve_master(Request& req) {
     auto pres = live(req.param("streamId"));
+    if (!pres) {
+        if (auto r = redirect_elsewhere(req, req.param("streamId"))) co_return std::move(*r);
+    }
     if (!pres && fallback_) {
         if (auto r = fallback_(req, req.param("streamId"), "", "master.m3u8"))
             co_return std::move(*r);
@@ -310,6 +333,9 @@ net::awaitable<Response> Origin::serve_master(Request& req) {
 
 net::awaitable<Response> Origin::serve_file(Request& req) {
     auto pres = live(req.param("streamId"));
+    if (!pres) {
+        if (auto r = redirect_elsewhere(req, req.param("streamId"))) co_return std::move(*r);
+    }
     if (!pres && fallback_) {
         if (auto r =
                 fallback_(req, req.param("streamId"), req.param("rendition"), req.param("file"))) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hls/presentation.hpp"
 #include "http/router.hpp"
@@ -43,6 +44,13 @@ public:
     // Before add_routes; without it every stream is public.
     void set_access(Access a) { access_ = std::move(a); }
 
+    // Several nodes (docs/deploy.md): the public URL of another node that packages a stream
+    // not live here; that stream's URLs answer 307 to the same path and query there.
+    using Elsewhere = std::function<std::optional<std::string>(const std::string& stream_id)>;
+    void set_elsewhere(Elsewhere e) { elsewhere_ = std::move(e); }
+    // Any thread: the streams packaged here now (not ended).
+    std::vector<std::string> live_ids() const;
+
     void add(const std::string& stream_id, std::shared_ptr<Presentation> p);
     void remove(const std::string& stream_id, const std::shared_ptr<Presentation>& p);
     std::shared_ptr<Presentation> find(std::string_view stream_id) const;
@@ -66,8 +74,13 @@ private:
     // Wraps a route: the access check before, the token written into the answer after.
     boost::asio::awaitable<http::Response> guarded(http::Request& req, const http::Handler& serve);
 
+    // A 307 to the stream's origin node when it is live there, not here.
+    std::optional<http::Response> redirect_elsewhere(const http::Request& req,
+                                                     std::string_view stream_id) const;
+
     Fallback fallback_;
     Access access_;
+    Elsewhere elsewhere_;
     mutable std::mutex mu_;
     std::map<std::string, std::shared_ptr<Presentation>, std::less<>> presentations_;
 };

@@ -142,7 +142,14 @@ net::awaitable<Response> Server::post(Request& req) {
         user_id = std::move(*user);
     }
     auto stream = streams_.find(stream_id);
-    if (!stream || stream->ended()) throw not_live("this stream is not live", 5);
+    if (!stream || stream->ended()) {
+        if (auto url = opts_.elsewhere ? opts_.elsewhere(stream_id) : std::nullopt) {
+            auto res = http::open_empty(req, Status::temporary_redirect);
+            res.set(http::bhttp::field::location, *url + std::string(req.raw.target()));
+            co_return res;
+        }
+        throw not_live("this stream is not live", 5);
+    }
     auto parsed = webrtc::parse_sdp(req.raw.body());
     if (auto* e = std::get_if<webrtc::SdpError>(&parsed))
         throw http::open_error(Status::bad_request, "invalid_sdp", "the SDP offer: " + e->what,

@@ -41,6 +41,9 @@ struct ServerOptions {
     std::function<boost::asio::awaitable<std::optional<std::string>>(
         std::string stream_id, std::optional<std::string> token)>
         may_play;
+    // Several nodes (docs/deploy.md): the public URL of the node a stream not live here is live
+    // on; the offer is redirected there (307, which keeps the method and the body).
+    std::function<std::optional<std::string>(const std::string& stream_id)> elsewhere;
 };
 
 struct StreamPlayback {

@@ -149,18 +149,41 @@ std::optional<std::pair<std::string, RoomCounts>> decode_presence(std::string_vi
     return std::make_pair(node->get<std::string>(), std::move(out));
 }
 
+std::string encode_origins(const OriginAnnouncement& a) {
+    return json{{"node", a.node}, {"url", a.url}, {"streams", a.streams}}.dump(
+        -1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<OriginAnnouncement> decode_origins(std::string_view payload) {
+    auto j = json::parse(payload, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    auto node = j.find("node"), url = j.find("url"), streams = j.find("streams");
+    if (node == j.end() || !node->is_string() || url == j.end() || !url->is_string() ||
+        streams == j.end() || !streams->is_array()) {
+        return std::nullopt;
+    }
+    OriginAnnouncement a{node->get<std::string>(), url->get<std::string>(), {}};
+    for (const auto& s : *streams) {
+        if (!s.is_string()) return std::nullopt;
+        a.streams.push_back(s.get<std::string>());
+    }
+    return a;
+}
+
 RedisBus::RedisBus(Hub& hub, RedisBusOptions opts)
     : hub_(hub),
       opts_(std::move(opts)),
       url_(parse_redis_url(opts_.url)),
       events_channel_(opts_.prefix + ":events"),
-      presence_channel_(opts_.prefix + ":presence") {
+      presence_channel_(opts_.prefix + ":presence"),
+      origins_channel_(opts_.prefix + ":origins") {
     if (opts_.node_id.empty()) opts_.node_id = util::new_uuid();
     link_->bus = this;
     hub_.set_presence_publisher([link = link_](const RoomCounts& counts) {
         std::lock_guard lock(link->mu);
         if (auto* bus = link->bus) {
             bus->enqueue(bus->presence_channel_, encode_presence(bus->opts_.node_id, counts));
+            bus->announce_origins();
         }
     });
 }
@@ -293,9 +316,11 @@ void RedisBus::subscriber_loop() {
         std::string error;
         auto c = connect(url_, error);
         if (c) {
-            const char* argv[3] = {"SUBSCRIBE", events_channel_.c_str(), presence_channel_.c_str()};
-            size_t lens[3] = {9, events_channel_.size(), presence_channel_.size()};
-            redisAppendCommandArgv(c.get(), 3, argv, lens);
+            const char* argv[4] = {"SUBSCRIBE", events_channel_.c_str(), presence_channel_.c_str(),
+                                   origins_channel_.c_str()};
+            size_t lens[4] = {9, events_channel_.size(), presence_channel_.size(),
+                              origins_channel_.size()};
+            redisAppendCommandArgv(c.get(), 4, argv, lens);
             int done = 0;
             while (!done) {
                 if (redisBufferWrite(c.get(), &done) != REDIS_OK) break;
@@ -373,7 +398,57 @@ void RedisBus::on_message(std::string_view channel, std::string_view payload) {
         if (p->first == opts_.node_id) return;
         hub_.presence().apply_remote(p->first, std::move(p->second),
                                      std::chrono::steady_clock::now());
+    } else if (channel == origins_channel_) {
+        auto a = decode_origins(payload);
+        if (!a) {
+            bad_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        if (a->node != opts_.node_id) on_origins(std::move(*a));
     }
+}
+
+void RedisBus::set_local_streams(std::function<std::vector<std::string>()> f) {
+    local_streams_ = std::move(f);
+}
+
+void RedisBus::set_public_url(std::string url) {
+    std::lock_guard lock(origins_mu_);
+    public_url_ = std::move(url);
+}
+
+void RedisBus::announce_origins() {
+    std::string url;
+    {
+        std::lock_guard lock(origins_mu_);
+        url = public_url_;
+    }
+    if (!local_streams_ || url.empty()) return;
+    OriginAnnouncement a{opts_.node_id, std::move(url), local_streams_()};
+    if (a.streams.empty()) return;
+    enqueue(origins_channel_, encode_origins(a));
+}
+
+void RedisBus::on_origins(OriginAnnouncement a) {
+    // Bounded whatever other nodes send: stale entries go first, then everything.
+    constexpr std::size_t kMaxOrigins = 100'000;
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(origins_mu_);
+    if (origins_.size() + a.streams.size() > kMaxOrigins) {
+        std::erase_if(origins_, [&](const auto& kv) { return now - kv.second.seen > kOriginTtl; });
+        if (origins_.size() + a.streams.size() > kMaxOrigins) origins_.clear();
+    }
+    for (auto& s : a.streams)
+        origins_[std::move(s)] = Remote{a.url, now};
+}
+
+std::optional<std::string> RedisBus::origin_of(const std::string& stream_id) const {
+    std::lock_guard lock(origins_mu_);
+    auto it = origins_.find(stream_id);
+    if (it == origins_.end() || std::chrono::steady_clock::now() - it->second.seen > kOriginTtl) {
+        return std::nullopt;
+    }
+    return it->second.url;
 }
 
 }  // namespace nchat::realtime

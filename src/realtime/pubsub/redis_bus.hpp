@@ -10,16 +10,24 @@
 // (SUBSCRIBE on a second connection). Both reconnect with backoff (100 ms doubling to 5 s);
 // what is published while the subscriber is away is lost for this node (at-most-once, like
 // Redis pub/sub itself). publish() never blocks.
+//
+// It also carries the origin registry (docs/deploy.md, "Several nodes"): with the presence,
+// every second, each node says on `<prefix>:origins` which streams it ingests and packages and
+// its public URL; a stream not heard of for kOriginTtl has no origin any more (its node
+// stopped or died). No key is stored in Redis: the heartbeat is the registry.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "realtime/events.hpp"
 #include "realtime/presence.hpp"
@@ -63,6 +71,14 @@ struct BusEvent {
 std::optional<BusEvent> decode_bus_event(std::string_view payload);
 std::string encode_presence(const std::string& node, const RoomCounts& counts);
 std::optional<std::pair<std::string, RoomCounts>> decode_presence(std::string_view payload);
+// Origins: {"node","url","streams":[id, …]}.
+struct OriginAnnouncement {
+    std::string node;
+    std::string url;
+    std::vector<std::string> streams;
+};
+std::string encode_origins(const OriginAnnouncement& a);
+std::optional<OriginAnnouncement> decode_origins(std::string_view payload);
 
 class RedisBus final : public EventBus {
 public:
@@ -78,6 +94,15 @@ public:
 
     void publish(Event e) override;
     const std::string& node_id() const { return opts_.node_id; }
+
+    // A stream another node announced as its own less than this long ago has its origin there.
+    static constexpr std::chrono::seconds kOriginTtl{3};
+    // Set before start(): the streams this node packages now, announced every second with
+    // this node's public URL (set once it is known; nothing is announced before).
+    void set_local_streams(std::function<std::vector<std::string>()> f);
+    void set_public_url(std::string url);
+    // Any thread: the public URL of the node packaging `stream_id`, when another node does.
+    std::optional<std::string> origin_of(const std::string& stream_id) const;
     RedisBusStats stats() const;
 
 private:
@@ -99,12 +124,24 @@ private:
         RedisBus* bus = nullptr;
     };
 
+    void announce_origins();
+    void on_origins(OriginAnnouncement a);
+
     Hub& hub_;
     std::shared_ptr<Link> link_ = std::make_shared<Link>();
+    std::function<std::vector<std::string>()> local_streams_;
+    struct Remote {
+        std::string url;
+        std::chrono::steady_clock::time_point seen;
+    };
+    mutable std::mutex origins_mu_;
+    std::string public_url_;                           // under origins_mu_
+    std::unordered_map<std::string, Remote> origins_;  // by stream id; bounded (on_origins)
     RedisBusOptions opts_;
     RedisUrl url_;
     const std::string events_channel_;
     const std::string presence_channel_;
+    const std::string origins_channel_;
 
     std::mutex mu_;
     std::condition_variable cv_;

@@ -100,6 +100,18 @@ TEST(RedisWire, EventsAndPresenceRoundTrip) {
     EXPECT_FALSE(decode_presence(R"({"node":"a","counts":[1]})"));
 }
 
+TEST(RedisWire, OriginAnnouncements) {
+    auto a = decode_origins(encode_origins({"node-a", "http://10.0.0.1:8080", {"s1", "s2"}}));
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->node, "node-a");
+    EXPECT_EQ(a->url, "http://10.0.0.1:8080");
+    EXPECT_EQ(a->streams, (std::vector<std::string>{"s1", "s2"}));
+    EXPECT_FALSE(decode_origins("nope"));
+    EXPECT_FALSE(decode_origins(R"({"node":"a","streams":["s1"]})"));              // no url
+    EXPECT_FALSE(decode_origins(R"({"node":"a","url":"u","streams":"s1"})"));      // not a list
+    EXPECT_FALSE(decode_origins(R"({"node":"a","url":"u","streams":["s1",2]})"));  // not ids
+}
+
 TEST(RedisWire, Urls) {
     auto u = parse_redis_url("redis://127.0.0.1:6380");
     EXPECT_EQ(u.host, "127.0.0.1");
