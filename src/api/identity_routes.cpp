@@ -41,7 +41,9 @@ net::awaitable<Response> create_guest(ApiContext& ctx, Request& req) {
     f.only({"displayName"});
     const std::string name = f.text("displayName", kDisplayName);
     if (ctx.guest_limiter) {
-        const auto d = ctx.guest_limiter->take(address_of(req.peer), ctx.clock.steady_now());
+        auto address = address_of(req.peer);
+        auto now = ctx.clock.steady_now();
+        const auto d = co_await ctx.guest_limiter->take_async(address, now);
         if (!d.allowed) {
             throw realtime::Refusal(429, realtime::code::kRateLimited,
                                     "too many guest names from this address; try again later", {},

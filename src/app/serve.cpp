@@ -35,6 +35,7 @@
 #include "realtime/metrics.hpp"
 #include "realtime/pubsub/in_process_bus.hpp"
 #include "realtime/pubsub/redis_bus.hpp"
+#include "realtime/pubsub/redis_limits.hpp"
 #include "realtime/rate_limiter.hpp"
 #include "realtime/service.hpp"
 #include "realtime/viewer_sessions.hpp"
@@ -258,10 +259,17 @@ int serve(const Config& cfg) {
         local_bus = std::make_unique<realtime::InProcessBus>(hub);
     }
     realtime::EventBus& bus = redis_bus ? static_cast<realtime::EventBus&>(*redis_bus) : *local_bus;
+    // Several nodes: chat, reaction and guest-name rate limits counted for all of them at once.
+    std::unique_ptr<realtime::RedisLimits> shared_limits;
+    if (!cfg.redis.empty()) shared_limits = std::make_unique<realtime::RedisLimits>(cfg.redis);
     // Chat, reactions, Q&A and moderation (docs/chat.md): one service behind REST and WebSocket.
     realtime::Service chat(db, clock, bus, chat_config(cfg));
     chat.record_viewers(viewer_sessions);
     chat_service = &chat;
+    if (shared_limits) {
+        chat.share_limits(shared_limits.get());
+        shared_limits->start();
+    }
 
     api::ApiContext ctx{db,
                         clock,
@@ -303,6 +311,7 @@ int serve(const Config& cfg) {
         }
         // Ten guest names a minute per address (a page reload reuses the one it has).
         ctx.guest_limiter = std::make_shared<realtime::RateLimiter>(10.0 / 60.0, 10.0, 100000);
+        if (shared_limits) ctx.guest_limiter->share(shared_limits.get(), "guests");
     }
     // The quality ladder (issue 5, docs/transcode.md): a transcoder per published stream.
     std::unique_ptr<Transcoding> transcoding;
@@ -573,6 +582,7 @@ int serve(const Config& cfg) {
     io.run();
     chat.flush_sync();  // reactions and viewer sessions still queued; open sessions end
     if (redis_bus) redis_bus->stop();
+    if (shared_limits) shared_limits->stop();
     db.stop();
     log->info("stopped");
     return 0;

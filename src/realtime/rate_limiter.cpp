@@ -52,4 +52,19 @@ std::size_t RateLimiter::size() const {
     return buckets_.size();
 }
 
+void RateLimiter::share(SharedLimits* shared, std::string name) {
+    shared_ = shared;
+    name_ = std::move(name);
+}
+
+boost::asio::awaitable<RateLimiter::Decision> RateLimiter::take_async(std::string key,
+                                                                      TimePoint now) {
+    if (shared_) {
+        std::string shared_key = name_ + '/' + key;
+        auto d = co_await shared_->take(std::move(shared_key), per_second_, burst_);
+        if (d) co_return *d;
+    }
+    co_return take(key, now);
+}
+
 }  // namespace nchat::realtime

@@ -188,8 +188,9 @@ store::ModerationEntry Service::Impl::log_entry(const auth::Principal& who,
     return e;
 }
 
-void Service::Impl::take_token(RateLimiter& limiter, const std::string& key) {
-    auto d = limiter.take(key, clock.steady_now());
+net::awaitable<void> Service::Impl::take_token(RateLimiter& limiter, std::string key) {
+    auto now = clock.steady_now();
+    auto d = co_await limiter.take_async(std::move(key), now);
     if (!d.allowed) throw rate_limited(retry_seconds(d.retry_after));
 }
 
@@ -363,6 +364,11 @@ net::awaitable<void> Service::check_can_view(std::optional<auth::Principal> who,
 
 void Service::stream_status_changed(const std::string& stream_id, store::StreamStatus status) {
     impl_->publish(stream_id, "stream.status", {{"status", store::to_string(status)}});
+}
+
+void Service::share_limits(SharedLimits* shared) {
+    impl_->chat_limiter.share(shared, "chat");
+    impl_->reaction_limiter.share(shared, "reactions");
 }
 
 void Service::access_revoked(const std::string& stream_id, const std::string& user_id) {

@@ -85,6 +85,7 @@ struct ServiceStats {
 };
 
 class ViewerSessions;
+class SharedLimits;
 
 class Service {
 public:
@@ -209,6 +210,9 @@ public:
     // The lifecycle moved a stream (POST /start, /end, RTMP go-live or publisher gone):
     // publishes stream.status {status}. Thread-safe, never blocks.
     void stream_status_changed(const std::string& stream_id, store::StreamStatus status);
+    // Several nodes: the chat and reaction rate limits are counted for every node at once.
+    // Before the first request.
+    void share_limits(SharedLimits* shared);
     // `user_id` may no longer see the private stream (DELETE .../access/{userId}): publishes
     // access.revoked {userId} to that user only, on every node. Thread-safe, never blocks.
     void access_revoked(const std::string& stream_id, const std::string& user_id);

@@ -54,7 +54,7 @@ net::awaitable<nlohmann::json> Service::Impl::send_chat(auth::Principal who,
                                                         bool as_question) {
     // Every attempt takes a token, refused ones too: the limit protects the store.
     auto key = sender_key(stream_id, who.user_id);
-    take_token(chat_limiter, key);
+    co_await take_token(chat_limiter, key);
     auto text = checked_content(content, cfg.max_content);
     std::optional<auth::Principal> as = who;
     auto room = co_await load(as, stream_id, {.relations = true, .ban = true, .slow_mode = true});

@@ -47,7 +47,8 @@ net::awaitable<nlohmann::json> Service::Impl::vote_question(auth::Principal who,
                                                             std::string question_id,
                                                             bool up) {
     // Votes share the reactions' budget: toggling a vote is as cheap to send as a reaction.
-    take_token(reaction_limiter, "vote/" + stream_id + '/' + who.user_id);
+    auto key = "vote/" + stream_id + '/' + who.user_id;
+    co_await take_token(reaction_limiter, key);
     std::optional<auth::Principal> as = who;
     auto room = co_await load(as, stream_id, {.ban = true});
     check_open(room.stream);

@@ -34,7 +34,8 @@ net::awaitable<nlohmann::json> Service::Impl::react(auth::Principal who,
                                                     std::string emoji,
                                                     std::optional<double> x,
                                                     std::optional<double> y) {
-    take_token(reaction_limiter, stream_id + '/' + who.user_id);
+    auto key = stream_id + '/' + who.user_id;
+    co_await take_token(reaction_limiter, key);
     if (!is_single_emoji(emoji)) throw invalid("emoji", "emoji must be exactly one emoji");
     double px = x ? position(x, "positionX") : random_x();
     double py = position(y, "positionY");

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, freshPostgresDb, uuid } from './lib/harness.mjs';
 import { WsClient, sleep } from './lib/ws_client.mjs';
+import { until } from './lib/media.mjs';
 
 function redisUrl() {
   const dir = process.env.NCHAT_TEST_SERVICES;
@@ -107,5 +108,68 @@ describe('realtime across two nodes', { skip: !(redis && pg) && 'needs the Postg
     await until(5);
     await extra.close();
     await until(4);
+  });
+});
+
+describe('rate limits across two nodes', { skip: !(redis && pg) && 'needs the PostgreSQL and Redis test services' }, () => {
+  // One message and one reaction a second per user and stream, on both nodes: a user who sends
+  // on node A and at once on node B has spent the same budget.
+  const pg2 = redis && freshPostgresDb();
+  const a = new Server({ backend: 'postgres' });
+  const b = new Server({ backend: 'postgres' });
+  // Redis unreachable: the node limits alone (and still limits).
+  const lone = new Server({ backend: 'sqlite' });
+  let stream;
+  let vic;
+
+  before(async () => {
+    a.pgUrl = pg2;
+    b.pgUrl = pg2;
+    const args = ['--redis', redis, '--chat-rate', '1', '--reaction-rate', '1'];
+    await a.start(args);
+    await b.start(args);
+    await lone.start(['--redis', 'redis://127.0.0.1:1', '--chat-rate', '1']);
+    const bc = a.createUser('bo', 'broadcaster');
+    vic = a.createUser('vi', 'viewer');
+    stream = (await a.req('POST', '/api/streams/create', { token: bc.token, body: { channelId: uuid(), title: 'limits' } })).json;
+  });
+  after(async () => {
+    const results = [await a.stop(), await b.stop(), await lone.stop()];
+    b.pgUrl = undefined;
+    for (const s of [a, b, lone]) s.cleanup();
+    for (const r of results) assert.equal(r.code, 0);
+  });
+
+  it('counts chat, reactions and guest names for every node at once', async () => {
+    const send = (srv, content) => srv.req('POST', `/api/streams/${stream.id}/chat`, { token: vic.token, body: { content } });
+    // The shared limiter connects in the background: wait until node A limits through Redis
+    // (a first message, then one on B refused), retrying after the bucket refills.
+    const refusedOnB = await until(async () => {
+      const first = await send(a, 'one');
+      if (first.status !== 201) { await sleep(1100); return null; }
+      const second = await send(b, 'two');
+      if (second.status === 201) { await sleep(1100); return null; }
+      return second;
+    }, { timeout: 15000, what: 'the second message, on the other node, refused' });
+    assert.equal(refusedOnB.status, 429, refusedOnB.text);
+    assert.equal(refusedOnB.json.error.code, 'rate_limited');
+    assert.ok(Number(refusedOnB.headers.get('retry-after')) >= 1);
+    await sleep(1100);
+    const react = (srv) => srv.req('POST', `/api/streams/${stream.id}/reactions`, { token: vic.token, body: { emoji: '👍' } });
+    assert.equal((await react(b)).status, 201);
+    assert.equal((await react(a)).status, 429, 'a reaction on A right after one on B');
+    // Ten guest names a minute per address, wherever they are asked for.
+    const statuses = [];
+    for (let i = 0; i < 12; i++) statuses.push((await (i % 2 ? a : b).req('POST', '/api/guest', { body: { displayName: `g${i}` } })).status);
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(201));
+    assert.deepEqual(statuses.slice(10), [429, 429], JSON.stringify(statuses));
+  });
+
+  it('limits each node alone when Redis cannot be reached', async () => {
+    const bc = lone.createUser('lo', 'broadcaster');
+    const s = (await lone.req('POST', '/api/streams/create', { token: bc.token, body: { channelId: uuid(), title: 'alone' } })).json;
+    const send = (content) => lone.req('POST', `/api/streams/${s.id}/chat`, { token: bc.token, body: { content } });
+    assert.equal((await send('one')).status, 201);
+    assert.equal((await send('two')).status, 429);
   });
 });

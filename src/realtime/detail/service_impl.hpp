@@ -59,7 +59,7 @@ struct Service::Impl {
                                      std::string action,
                                      nlohmann::json details = nlohmann::json::object()) const;
     // The rate limiter's answer as a Refusal when it says no.
-    void take_token(RateLimiter& limiter, const std::string& key);
+    net::awaitable<void> take_token(RateLimiter& limiter, std::string key);
 
     // Actions (the public methods of Service, without the storage-overload mapping).
     net::awaitable<nlohmann::json> send_chat(auth::Principal who,
