@@ -7,10 +7,11 @@
 // the same for the next hint.
 //   node bench/edge_fanout.mjs [--bin build/nchat-live] [--players 1,100,1000] [--seconds 20]
 // Run from the repository root. Prints one JSON line per run, then a Markdown table.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { encodeBenchSource } from './lib/source.mjs';
 import http from 'node:http';
 
 const args = process.argv.slice(2);
@@ -22,12 +23,7 @@ const { Server, uuid } = await import(resolve('tests/integration/lib/harness.mjs
 const { Edge } = await import(resolve('tests/integration/lib/nginx.mjs'));
 
 const work = mkdtempSync(join(tmpdir(), 'nchat-edge-bench-'));
-const source = join(work, 'source.flv');
-const enc = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30',
-  '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '60',
-  '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', '60', '-b:v', '2M', '-maxrate', '2M', '-bufsize', '1M',
-  '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-f', 'flv', source], { stdio: 'inherit' });
-if (enc.status !== 0 || !existsSync(source)) throw new Error('encoding the source failed');
+const source = encodeBenchSource(work);
 
 const cpuSeconds = (pid) => {
   if (!pid) return 0;

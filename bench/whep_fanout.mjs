@@ -9,10 +9,11 @@
 // Run from the repository root. Several --bin (a build before and after a change) take turns
 // at each N, so both see the same load from whatever else shares the machine. Prints one JSON
 // line per run, then a Markdown table.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { encodeBenchSource } from './lib/source.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
@@ -25,12 +26,7 @@ const warmup = Number(opt('warmup', 5));
 const { Server, uuid } = await import(resolve('tests/integration/lib/harness.mjs'));
 
 const work = mkdtempSync(join(tmpdir(), 'nchat-fanout-'));
-const source = join(work, 'source.flv');
-const enc = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30',
-  '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '60',
-  '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', '60', '-b:v', '2M', '-maxrate', '2M', '-bufsize', '1M',
-  '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-f', 'flv', source], { stdio: 'inherit' });
-if (enc.status !== 0 || !existsSync(source)) throw new Error('encoding the source failed');
+const source = encodeBenchSource(work);
 
 const rows = [];
 for (const n of counts) for (const bin of bins) {

@@ -4,18 +4,12 @@
 // dies B says at once that the stream is not there rather than hang.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Server, freshPostgresDb, uuid } from './lib/harness.mjs';
+import { readFileSync } from 'node:fs';
+import { Server, freshPostgresDb, redisUrl, uuid } from './lib/harness.mjs';
 import { publish, until } from './lib/media.mjs';
 import { WsClient } from './lib/ws_client.mjs';
 import { playerFixture, skipBrowser } from './lib/player_fixture.mjs';
 
-function redisUrl() {
-  const dir = process.env.NCHAT_TEST_SERVICES;
-  const file = dir && join(dir, 'redis.url');
-  return file && existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
-}
 const redis = redisUrl();
 const pg = redis && freshPostgresDb();
 const whepOffer = readFileSync(new URL('../unit/webrtc/data/chromium-offer.sdp', import.meta.url), 'utf8')

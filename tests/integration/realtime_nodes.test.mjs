@@ -3,17 +3,9 @@
 // sockets to the other's, and both report one viewer count.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Server, freshPostgresDb, uuid } from './lib/harness.mjs';
+import { Server, freshPostgresDb, redisUrl, uuid } from './lib/harness.mjs';
 import { WsClient, sleep } from './lib/ws_client.mjs';
 import { until } from './lib/media.mjs';
-
-function redisUrl() {
-  const dir = process.env.NCHAT_TEST_SERVICES;
-  const file = dir && join(dir, 'redis.url');
-  return file && existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
-}
 
 const redis = redisUrl();
 const pg = redis && freshPostgresDb();

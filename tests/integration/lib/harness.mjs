@@ -27,6 +27,13 @@ export function freshPostgresDb() {
   return base.replace(/\/[^/]*$/, '/' + name);
 }
 
+// The throwaway Redis that CTest's fixture started (scripts/test-services), or null.
+export function redisUrl() {
+  const dir = process.env.NCHAT_TEST_SERVICES;
+  const file = dir && join(dir, 'redis.url');
+  return file && existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+}
+
 export const backends = ['sqlite', 'postgres'];
 
 export class Server {
