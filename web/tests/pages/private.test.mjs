@@ -142,9 +142,13 @@ describe('a private stream', () => {
       'no HLS request refused',
     );
 
+    const renewals = tokenAnswers.length;
     const revoke = await f.srv.req('DELETE', `/api/streams/${id}/access/${carol.id}`, { token: bob.token });
     assert.equal(revoke.status, 200, JSON.stringify(revoke.json));
-    const renewals = tokenAnswers.length;
+    // At once, through the room's access.revoked (no renewal needed, the clock not moved).
+    await page.getByRole('alert').getByText('You no longer have access to this stream.').waitFor({ timeout: 10000 });
+    assert.equal(tokenAnswers.length, renewals, 'told by the room, not by a refused renewal');
+    assert.equal(await page.getByRole('region', { name: 'Live chat' }).count(), 0, 'no chat of a stream one may not see');
     await page.clock.fastForward('04:00');
     await until(() => tokenAnswers.length > renewals, { what: 'a renewal after the revocation', timeout: 10000 });
     assert.equal(tokenAnswers.at(-1), 404);

@@ -236,7 +236,7 @@ export function StreamViewer({
             {stream.description ? <p className="ncl-viewer__description">{stream.description}</p> : null}
           </div>
         ) : null}
-        {stream?.enableReactions && !ended ? (
+        {stream?.enableReactions && !ended && !noAccess ? (
           <div className="ncl-viewer__reactions">
             <ReactionBar disabled={!me || reactions.isSending} onReact={react} />
             {!me ? (
@@ -252,7 +252,8 @@ export function StreamViewer({
           </div>
         ) : null}
       </div>
-      {hideChat || pending ? null : (
+      {/* Access revoked: the server has closed this user's room too; nothing to show in it. */}
+      {hideChat || pending || noAccess ? null : (
         <ChatPanel
           {...chatPanelProps(chat, realtime, streamId)}
           closedReason={closedReason}

@@ -5,6 +5,7 @@ import { HlsPlayer, type PlayerStats, type QualityLevel } from '../sdk/hls-playe
 import type { Stream } from '../sdk/types.js';
 import { WhepPlayer } from '../sdk/whep-player.js';
 import { useNchat } from './context.js';
+import { noAccessError } from '../sdk/playback-access.js';
 import { usePlaybackAccess } from './use-playback-access.js';
 import { useRealtimeRoom } from './use-realtime-room.js';
 
@@ -78,6 +79,9 @@ export function useStreamViewer({
   const [playingLevel, setPlayingLevel] = useState<QualityLevel | null>(null);
   const [stats, setStats] = useState<PlayerStats | null>(null);
   const [viewerCount, setViewerCount] = useState(0);
+  // The broadcaster took this user's access away (the room's `access.revoked`): stop at once
+  // rather than at the next token renewal.
+  const [revoked, setRevoked] = useState(false);
   const [volume, setVolumeState] = useState(1);
   const [isMuted, setMutedState] = useState(false);
   const [error, setError] = useState<NchatError | null>(null);
@@ -125,6 +129,7 @@ export function useStreamViewer({
     const ac = new AbortController();
     setLoading(true);
     setStream(null);
+    setRevoked(false);
     firstLoad.current = true;
     setEndedOnArrival(false);
     void load(ac.signal);
@@ -133,6 +138,10 @@ export function useStreamViewer({
 
   useRealtimeRoom(streamId, (e) => {
     if (e.type === 'viewers') setViewerCount(e.data.count);
+    if (e.type === 'access.revoked') {
+      setRevoked(true);
+      fail(noAccessError(new NchatError('not_found', 'access to this stream was revoked')));
+    }
     if (e.type === 'stream.status') {
       setStream((s) => (s ? { ...s, status: e.data.status } : s));
       if (e.data.status === 'ended' || e.data.status === 'cancelled') callbacks.current.onStreamEnded?.();
@@ -160,7 +169,8 @@ export function useStreamViewer({
   const pb = usePlaybackAccess(streamId, playable && !!stream?.isPrivate);
   const { access } = pb;
   let manifest: string | null = null;
-  if (playable && stream && pb.ready) manifest = pb.initial ? client.playbackManifestUrl(stream, pb.initial) : client.manifestUrl(stream);
+  if (playable && stream && pb.ready && !revoked)
+    manifest = pb.initial ? client.playbackManifestUrl(stream, pb.initial) : client.manifestUrl(stream);
   useEffect(() => {
     if (pb.error) callbacks.current.onError?.(pb.error);
   }, [pb.error]);
@@ -205,7 +215,7 @@ export function useStreamViewer({
 
   // WebRTC playback into the same <video>; any failure gives the element back to HLS.
   useEffect(() => {
-    if (!video || !live || !webrtc || !pb.ready) return;
+    if (!video || !live || !webrtc || !pb.ready || revoked) return;
     let done = false;
     // A private stream's offer carries the playback token as its bearer; the session, once
     // connected, outlives the token.
@@ -254,7 +264,7 @@ export function useStreamViewer({
       setPlaying(false);
       setBuffering(false);
     };
-  }, [client, video, live, webrtc, streamId, autoStart, pb.ready, access]);
+  }, [client, video, live, webrtc, streamId, autoStart, pb.ready, access, revoked]);
 
   useEffect(() => {
     if (!video) return;

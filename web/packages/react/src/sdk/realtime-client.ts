@@ -22,6 +22,9 @@ export interface RoomEvents {
   viewers: { count: number };
   'stream.status': { status: StreamStatus };
   moderation: { action: 'ban' | 'timeout' | 'unban'; expiresAt?: string | null; reason?: string | null };
+  /** This user may no longer see the private stream: the server closes the connection next,
+   * and the room is not joined again when it reconnects. */
+  'access.revoked': { userId: string };
 }
 export type RoomEvent = { [K in keyof RoomEvents]: { type: K; streamId: string; data: RoomEvents[K] } }[keyof RoomEvents];
 
@@ -331,6 +334,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
           const room = this.rooms.get(msg.streamId);
           if (room && (msg.type === 'chat.message' || msg.type === 'qa.question')) room.lastMessageId = (msg.data as StreamChatMessage).id;
           if (room && msg.type === 'viewers') room.viewers = (msg.data as { count: number }).count;
+          // The server closes the connection after it: the reconnect must not ask for the room.
+          if (msg.type === 'access.revoked') this.rooms.delete(msg.streamId);
           // Types this version does not know are passed on too: the protocol may add them.
           this.emit('event', { type: msg.type, streamId: msg.streamId, data: msg.data } as RoomEvent);
         }

@@ -140,6 +140,23 @@ describe('RealtimeClient', () => {
     expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
   });
 
+  it('leaves a room whose access was revoked: the event is delivered, the reconnect does not join it again', () => {
+    const rt = client('ncl_a');
+    const events: RoomEvent[] = [];
+    rt.on('event', (e) => events.push(e));
+    rt.subscribe(stream.id);
+    rt.subscribe('other-stream');
+    const first = FakeWebSocket.last();
+    first.accept();
+    first.deliver({ type: 'access.revoked', streamId: stream.id, data: { userId: 'u1' } });
+    expect(events).toEqual([{ type: 'access.revoked', streamId: stream.id, data: { userId: 'u1' } }]);
+    first.drop();
+    vi.advanceTimersByTime(100);
+    const second = FakeWebSocket.last();
+    second.accept();
+    expect(second.sentOfType('subscribe').map((m) => m.streamId)).toEqual(['other-stream']);
+  });
+
   it('caps the backoff and adds jitter between half and all of it', () => {
     const o = { initialMs: 500, maxMs: 15_000, factor: 2 };
     expect(backoffDelay(0, o, () => 1)).toBe(500);
