@@ -367,6 +367,7 @@ void Service::stream_status_changed(const std::string& stream_id, store::StreamS
 }
 
 void Service::share_limits(SharedLimits* shared) {
+    impl_->shared_limits = shared;
     impl_->chat_limiter.share(shared, "chat");
     impl_->reaction_limiter.share(shared, "reactions");
 }

@@ -77,8 +77,19 @@ net::awaitable<nlohmann::json> Service::Impl::send_chat(auth::Principal who,
     }
     bool gated = !room.moderates && room.slow_mode_seconds > 0;
     if (gated) {
-        auto wait = slow_mode_gate.pass(key, std::chrono::seconds(room.slow_mode_seconds),
-                                        clock.steady_now());
+        // Several nodes: one message per interval is a bucket of one token that comes back once
+        // per interval, kept in Redis for all of them (a send that then fails to be stored is
+        // not given back there); without an answer from Redis, this node's gate decides.
+        std::optional<RateLimiter::Decision> shared;
+        if (shared_limits) {
+            auto slow_key = "slow/" + key;
+            const double per_second = 1.0 / room.slow_mode_seconds;
+            shared = co_await shared_limits->take(slow_key, per_second, 1.0);
+        }
+        auto wait = shared ? shared->retry_after
+                           : slow_mode_gate.pass(key, std::chrono::seconds(room.slow_mode_seconds),
+                                                 clock.steady_now());
+        if (shared && !shared->allowed && wait.count() <= 0) wait = std::chrono::milliseconds(1);
         if (wait.count() > 0) {
             throw Refusal(429, code::kSlowMode,
                           "slow mode: one message every " + std::to_string(room.slow_mode_seconds) +

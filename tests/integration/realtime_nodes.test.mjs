@@ -113,6 +113,7 @@ describe('rate limits across two nodes', { skip: !(redis && pg) && 'needs the Po
   const lone = new Server({ backend: 'sqlite' });
   let stream;
   let vic;
+  let bc;
 
   before(async () => {
     a.pgUrl = pg2;
@@ -121,7 +122,7 @@ describe('rate limits across two nodes', { skip: !(redis && pg) && 'needs the Po
     await a.start(args);
     await b.start(args);
     await lone.start(['--redis', 'redis://127.0.0.1:1', '--chat-rate', '1']);
-    const bc = a.createUser('bo', 'broadcaster');
+    bc = a.createUser('bo', 'broadcaster');
     vic = a.createUser('vi', 'viewer');
     stream = (await a.req('POST', '/api/streams/create', { token: bc.token, body: { channelId: uuid(), title: 'limits' } })).json;
   });
@@ -155,6 +156,17 @@ describe('rate limits across two nodes', { skip: !(redis && pg) && 'needs the Po
     for (let i = 0; i < 12; i++) statuses.push((await (i % 2 ? a : b).req('POST', '/api/guest', { body: { displayName: `g${i}` } })).status);
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(201));
     assert.deepEqual(statuses.slice(10), [429, 429], JSON.stringify(statuses));
+    // Slow mode: one message per 10 s, wherever it is sent (the rate limit's token is back
+    // between the two sends, so only slow mode can refuse the second).
+    const set = await a.req('PUT', `/api/streams/${stream.id}/slow-mode`, { token: bc.token, body: { seconds: 10 } });
+    assert.equal(set.status, 200, set.text);
+    await sleep(1100);
+    assert.equal((await send(b, 'slow one')).status, 201);
+    await sleep(1100);
+    const slow = await send(a, 'slow two');
+    assert.equal(slow.status, 429, slow.text);
+    assert.equal(slow.json.error.code, 'slow_mode');
+    assert.ok(Number(slow.headers.get('retry-after')) >= 7, slow.headers.get('retry-after'));
   });
 
   it('limits each node alone when Redis cannot be reached', async () => {

@@ -125,6 +125,7 @@ struct Service::Impl {
     RateLimiter chat_limiter;
     RateLimiter reaction_limiter;
     SlowModeGate slow_mode_gate;
+    SharedLimits* shared_limits = nullptr;  // several nodes: slow mode counted in Redis too
     detail::ChatWriter chat_writer;
     detail::ReactionBatcher reactions;
     detail::ViewerWriter viewers;
