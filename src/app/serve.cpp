@@ -259,7 +259,8 @@ int serve(const Config& cfg) {
         local_bus = std::make_unique<realtime::InProcessBus>(hub);
     }
     realtime::EventBus& bus = redis_bus ? static_cast<realtime::EventBus&>(*redis_bus) : *local_bus;
-    // Several nodes: chat, reaction and guest-name rate limits counted for all of them at once.
+    // Several nodes: chat, reaction and guest-name rate limits and slow mode counted for all of
+    // them at once.
     std::unique_ptr<realtime::RedisLimits> shared_limits;
     if (!cfg.redis.empty()) shared_limits = std::make_unique<realtime::RedisLimits>(cfg.redis);
     // Chat, reactions, Q&A and moderation (docs/chat.md): one service behind REST and WebSocket.
@@ -497,7 +498,7 @@ int serve(const Config& cfg) {
         wso);
     router.add_upgrade("/api/realtime", realtime_ws.upgrade_handler());
     realtime::Metrics realtime_metrics(registry, hub, realtime_ws, redis_bus.get(),
-                                       &viewer_sessions);
+                                       &viewer_sessions, shared_limits.get());
     ctx.before_scrape = [&, before = ctx.before_scrape] {
         if (before) before();
         realtime_metrics.refresh();

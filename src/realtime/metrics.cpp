@@ -6,6 +6,7 @@
 
 #include "realtime/hub.hpp"
 #include "realtime/pubsub/redis_bus.hpp"
+#include "realtime/pubsub/redis_limits.hpp"
 #include "realtime/viewer_sessions.hpp"
 #include "realtime/ws/server.hpp"
 
@@ -22,8 +23,9 @@ Metrics::Metrics(prometheus::Registry& registry,
                  Hub& hub,
                  ws::Server& server,
                  const RedisBus* redis,
-                 const ViewerSessions* sessions)
-    : hub_(hub), server_(server), redis_(redis), sessions_(sessions) {
+                 const ViewerSessions* sessions,
+                 const RedisLimits* limits)
+    : hub_(hub), server_(server), redis_(redis), sessions_(sessions), limits_(limits) {
     auto& r = registry;
     counters_[events] = &counter(r, "nchat_realtime_events_total",
                                  "Room events fanned out (each shard counts each event)");
@@ -72,6 +74,14 @@ Metrics::Metrics(prometheus::Registry& registry,
                          .Register(r)
                          .Add({});
     }
+    if (limits_) {
+        counters_[limits_answered] =
+            &counter(r, "nchat_realtime_shared_limits_answered_total",
+                     "Rate-limit and slow-mode checks answered by Redis for every node");
+        counters_[limits_fell_back] =
+            &counter(r, "nchat_realtime_shared_limits_fallback_total",
+                     "Checks this node decided alone: Redis unreachable, slow or queue full");
+    }
 }
 
 void Metrics::add(Counter c, std::uint64_t total) {
@@ -104,6 +114,10 @@ void Metrics::refresh() {
         add(redis_dropped, r.publish_dropped);
         add(redis_received, r.received);
         redis_up_->Set(r.subscribed ? 1 : 0);
+    }
+    if (limits_) {
+        add(limits_answered, limits_->answered());
+        add(limits_fell_back, limits_->fell_back());
     }
 }
 

@@ -14,6 +14,7 @@ namespace nchat::realtime {
 
 class Hub;
 class RedisBus;
+class RedisLimits;
 class ViewerSessions;
 namespace ws {
 class Server;
@@ -21,12 +22,13 @@ class Server;
 
 class Metrics {
 public:
-    // `redis` may be null (one node); so may `sessions` (not recorded).
+    // `redis` and `limits` may be null (one node); so may `sessions` (not recorded).
     Metrics(prometheus::Registry& registry,
             Hub& hub,
             ws::Server& server,
             const RedisBus* redis,
-            const ViewerSessions* sessions = nullptr);
+            const ViewerSessions* sessions = nullptr,
+            const RedisLimits* limits = nullptr);
     void refresh();
 
 private:
@@ -44,6 +46,8 @@ private:
         redis_received,
         viewer_sessions,
         viewer_sessions_dropped,
+        limits_answered,
+        limits_fell_back,
         count_
     };
     void add(Counter c, std::uint64_t total);
@@ -52,6 +56,7 @@ private:
     ws::Server& server_;
     const RedisBus* redis_;
     const ViewerSessions* sessions_;
+    const RedisLimits* limits_;
     std::array<prometheus::Counter*, count_> counters_{};
     std::array<std::uint64_t, count_> seen_{};
     prometheus::Gauge* connections_ = nullptr;

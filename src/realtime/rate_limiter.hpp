@@ -33,6 +33,7 @@ public:
     // take(), from the shared buckets when there are; from this node's own when there are not
     // or they cannot answer now (Redis unreachable: each node then limits alone).
     boost::asio::awaitable<Decision> take_async(std::string key, TimePoint now);
+    bool shared() const { return shared_ != nullptr; }
 
     std::size_t size() const;
 

@@ -167,6 +167,8 @@ describe('rate limits across two nodes', { skip: !(redis && pg) && 'needs the Po
     assert.equal(slow.status, 429, slow.text);
     assert.equal(slow.json.error.code, 'slow_mode');
     assert.ok(Number(slow.headers.get('retry-after')) >= 7, slow.headers.get('retry-after'));
+    const answered = Number((await a.req('GET', '/metrics')).text.match(/^nchat_realtime_shared_limits_answered_total (\S+)/m)?.[1]);
+    assert.ok(answered >= 3, `checks answered by Redis on node A: ${answered}`);
   });
 
   it('limits each node alone when Redis cannot be reached', async () => {
@@ -175,5 +177,9 @@ describe('rate limits across two nodes', { skip: !(redis && pg) && 'needs the Po
     const send = (content) => lone.req('POST', `/api/streams/${s.id}/chat`, { token: bc.token, body: { content } });
     assert.equal((await send('one')).status, 201);
     assert.equal((await send('two')).status, 429);
+    // An operator sees that this node limits alone.
+    const metrics = (await lone.req('GET', '/metrics')).text;
+    const fallbacks = Number(metrics.match(/^nchat_realtime_shared_limits_fallback_total (\S+)/m)?.[1]);
+    assert.ok(fallbacks >= 2, `fallbacks: ${fallbacks}`);
   });
 });
