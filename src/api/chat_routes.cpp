@@ -1,8 +1,11 @@
 // Chat and reactions of a stream (docs/api.md, Chat; docs/chat.md): thin adapters from HTTP to
 // realtime::Service, which holds every rule and publishes the events.
+#include <optional>
+
 #include <boost/asio/awaitable.hpp>
 
 #include "api/authenticate.hpp"
+#include "api/detail/media_time.hpp"
 #include "api/handler.hpp"
 #include "api/room_input.hpp"
 #include "api/room_routes.hpp"
@@ -22,9 +25,31 @@ using Verb = http::bhttp::verb;
 
 constexpr int kMaxRecentReactions = 100;
 
+// ?fromMs=&toMs= (a replay's seconds, by media time; toMs defaults to fromMs + 1 minute, at
+// most 2 hours later): what the recording's media time places there, each with mediaMs.
+struct MediaSpan {
+    std::int64_t from_ms = 0;
+    std::int64_t to_ms = 0;
+};
+std::optional<MediaSpan> media_span(const Request& req) {
+    if (!req.query_param("fromMs") && !req.query_param("toMs")) return std::nullopt;
+    constexpr std::int64_t kMaxSpanMs = 2 * 3600 * 1000;
+    constexpr std::int64_t kMaxMediaMs = 400LL * 24 * 3600 * 1000;
+    MediaSpan s;
+    s.from_ms = query_int(req, "fromMs", 0, 0, kMaxMediaMs);
+    s.to_ms = query_int(req, "toMs", s.from_ms + 60'000, s.from_ms + 1, s.from_ms + kMaxSpanMs);
+    return s;
+}
+
 net::awaitable<Response> list_chat(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     std::string id(req.param("id"));
+    if (auto span = media_span(req)) {
+        auto limit = query_int(req, "limit", 100, 1, 500);
+        co_await room_service(ctx).check_can_view(who, id);
+        auto out = co_await detail::chat_at(ctx, id, span->from_ms, span->to_ms, limit);
+        co_return json(req, Status::ok, out);
+    }
     auto limit = query_int(req, "limit", 100, 1, 100);
     if (auto after = req.query_param("after")) {
         // Resume (the WebSocket's replay, over REST): what came after a message, oldest first.
@@ -98,6 +123,12 @@ net::awaitable<Response> react(ApiContext& ctx, Request& req) {
 net::awaitable<Response> recent_reactions(ApiContext& ctx, Request& req) {
     auto who = co_await authenticate(ctx, req);
     std::string id(req.param("id"));
+    if (auto span = media_span(req)) {
+        auto limit = query_int(req, "limit", 100, 1, 500);
+        co_await room_service(ctx).check_can_view(who, id);
+        auto out = co_await detail::reactions_at(ctx, id, span->from_ms, span->to_ms, limit);
+        co_return json(req, Status::ok, out);
+    }
     auto limit = query_int(req, "limit", 20, 1, kMaxRecentReactions);
     co_await room_service(ctx).check_can_view(who, id);
     auto rows =

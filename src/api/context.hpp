@@ -3,7 +3,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -59,6 +62,17 @@ struct ApiContext {
                                  std::string* why)>
         create_clip;
     std::function<nlohmann::json(const std::string& stream_id)> list_clips;
+    // Media time (docs/recording.md, "Media time"): the wall-clock stretches (Unix ms, [from,
+    // to)) that hold media [from_ms, to_ms) of the stream's recording, and the media time of a
+    // wall-clock instant on it; nullopt when the stream has no recording here. Reads the
+    // recording's index: a file read on the caller's thread.
+    struct MediaWindow {
+        std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
+        std::function<std::optional<std::int64_t>(std::int64_t unix_ms)> media_ms;
+    };
+    std::function<std::optional<MediaWindow>(
+        const std::string& stream_id, std::int64_t from_ms, std::int64_t to_ms)>
+        media_window;
     // The stream's latest thumbnail (a JPEG file path), empty when none; once there is one, a
     // live or ended stream with no thumbnailUrl of its own gets .../thumbnail.jpg as one.
     std::function<std::string(const std::string& stream_id)> thumbnail;

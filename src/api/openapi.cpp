@@ -129,7 +129,9 @@ json clip_schema() {
               {"createdBy", text},
               {"firstMsn", ms},
               {"lastMsn", ms},
-              {"playlistUrl", text}}}};
+              {"playlistUrl", text},
+              // In the answer to its making: the messages of its seconds.
+              {"chat", {{"type", "array"}, {"items", ref("StreamChatMessage")}}}}}};
 }
 
 json clip_input_schema() {

@@ -65,6 +65,11 @@ void add_room_paths(json& paths, json& schemas) {
                                         {"positionX", position},
                                         {"positionY", position},
                                         {"createdAt", time}});
+    // Media time (docs/recording.md): where on the stream's recording it happened; in the
+    // answers and events of a stream recorded by the node, and in every media-time query.
+    auto media_ms = json{{"type", "integer"}, {"minimum", 0}};
+    schemas["StreamChatMessage"]["properties"]["mediaMs"] = media_ms;
+    schemas["StreamReaction"]["properties"]["mediaMs"] = media_ms;
     schemas["Question"] = object({{"id", uuid},
                                   {"streamId", uuid},
                                   {"userId", uuid},
@@ -96,11 +101,18 @@ void add_room_paths(json& paths, json& schemas) {
 
     auto& chat = paths["/api/streams/{id}/chat"];
     chat["parameters"] = {id_param("id")};
-    chat["get"] = op("Chat messages, newest last (or those after `after`, for resume)",
-                     array_of("StreamChatMessage"), {400, 401, 403, 404}, false);
-    chat["get"]["parameters"] = {query("limit", int_range(1, 100, 100)),
+    chat["get"] =
+        op("Chat messages, newest last (or those after `after`, for resume; or, with fromMs/toMs, "
+           "those of a stretch of the recording's media time, each with mediaMs, in media-time "
+           "order: limit up to 500, toMs at most 2 hours after fromMs, 404 without a recording)",
+           array_of("StreamChatMessage"), {400, 401, 403, 404}, false);
+    auto from_ms = json{{"type", "integer"}, {"minimum", 0}};
+    chat["get"]["parameters"] = {query("limit", int_range(1, 500, 100)),
                                  query("offset", int_range(0, 1'000'000, 0)),
-                                 query("includeDeleted", boolean), query("after", uuid)};
+                                 query("includeDeleted", boolean),
+                                 query("after", uuid),
+                                 query("fromMs", from_ms),
+                                 query("toMs", from_ms)};
     chat["post"] =
         op("Send a chat message (or a question)", message,
            {400, 401, 403, 404, 409, 413, 415, 429, 503}, true,
@@ -123,9 +135,12 @@ void add_room_paths(json& paths, json& schemas) {
 
     auto& reactions = paths["/api/streams/{id}/reactions"];
     reactions["parameters"] = {id_param("id")};
-    reactions["get"] = op("The newest stored reactions, newest last", array_of("StreamReaction"),
-                          {400, 401, 404}, false);
-    reactions["get"]["parameters"] = {query("limit", int_range(1, 100, 20))};
+    reactions["get"] =
+        op("The newest stored reactions, newest last (or, with fromMs/toMs, those of a stretch of "
+           "the recording's media time, as for the chat)",
+           array_of("StreamReaction"), {400, 401, 404}, false);
+    reactions["get"]["parameters"] = {query("limit", int_range(1, 500, 20)),
+                                      query("fromMs", from_ms), query("toMs", from_ms)};
     reactions["post"] = op(
         "Send a reaction (one emoji)", ref("StreamReaction"),
         {400, 401, 403, 404, 409, 413, 415, 429, 503}, true,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "api/authenticate.hpp"
+#include "api/detail/media_time.hpp"
 #include "api/errors.hpp"
 #include "api/handler.hpp"
 #include "api/lifecycle.hpp"
@@ -348,6 +349,11 @@ net::awaitable<Response> create_clip(ApiContext& ctx, Request& req) {
     if (clip.is_null()) throw bad_request(why, "fromMs");
     clip["playlistUrl"] = ctx.public_url + "/hls/" + l.stream.id + "/clips/" +
                           clip["id"].get<std::string>() + "/master.m3u8";
+    // The chat of the clip's seconds (the first 500 messages), for a replay of it.
+    const std::int64_t cut_from = clip["fromMs"].get<std::int64_t>();
+    const std::int64_t cut_to = clip["toMs"].get<std::int64_t>();
+    auto chat = co_await detail::chat_at(ctx, l.stream.id, cut_from, cut_to, 500);
+    clip["chat"] = std::move(chat);
     co_return json(req, Status::created, clip);
 }
 

@@ -266,6 +266,10 @@ int serve(const Config& cfg) {
     // Chat, reactions, Q&A and moderation (docs/chat.md): one service behind REST and WebSocket.
     realtime::Service chat(db, clock, bus, chat_config(cfg));
     chat.record_viewers(viewer_sessions);
+    // The room's events carry their moment on the recording (docs/recording.md, "Media time").
+    chat.set_media_clock([&recorder](const std::string& id, util::Time at) {
+        return recorder.media_ms_at(id, at.time_since_epoch().count());
+    });
     chat_service = &chat;
     if (shared_limits) {
         chat.share_limits(shared_limits.get());
@@ -356,6 +360,17 @@ int serve(const Config& cfg) {
         if (auto ec = record::save_clip(*dir, *clip))  // the server's fault: a 500
             throw std::runtime_error("the clip could not be saved: " + ec.message());
         return record::clip_json(*clip);
+    };
+    ctx.media_window = [&recorder](const std::string& id, std::int64_t from,
+                                   std::int64_t to) -> std::optional<api::ApiContext::MediaWindow> {
+        auto t = recorder.timeline(id);
+        if (!t) return std::nullopt;
+        api::ApiContext::MediaWindow w;
+        for (const auto& r : t->timeline.wall_ranges(from, to, t->live))
+            w.ranges.emplace_back(r.from, r.to);
+        auto timeline = std::make_shared<const record::MediaTimeline>(std::move(t->timeline));
+        w.media_ms = [timeline](std::int64_t unix_ms) { return timeline->media_ms_at(unix_ms); };
+        return w;
     };
     ctx.list_clips = [&recorder](const std::string& id) {
         auto out = nlohmann::json::array();

@@ -15,29 +15,33 @@ nlohmann::json opt(const std::optional<util::Time>& t) {
 }  // namespace
 
 nlohmann::json message_to_json(const store::ChatMessage& m, bool show_deleted) {
-    return {{"id", m.id},
-            {"streamId", m.stream_id},
-            {"userId", m.user_id},
-            {"userName", m.user_name},
-            {"content", m.is_deleted && !show_deleted ? std::string() : m.content},
-            {"isPinned", m.is_pinned},
-            {"isDeleted", m.is_deleted},
-            {"isQuestion", m.is_question},
-            {"createdAt", util::format_iso8601(m.created_at)}};
+    nlohmann::json out = {{"id", m.id},
+                          {"streamId", m.stream_id},
+                          {"userId", m.user_id},
+                          {"userName", m.user_name},
+                          {"content", m.is_deleted && !show_deleted ? std::string() : m.content},
+                          {"isPinned", m.is_pinned},
+                          {"isDeleted", m.is_deleted},
+                          {"isQuestion", m.is_question},
+                          {"createdAt", util::format_iso8601(m.created_at)}};
+    if (m.media_ms) out["mediaMs"] = *m.media_ms;
+    return out;
 }
 
 nlohmann::json question_to_json(const store::Question& q) {
     const auto& m = q.message;
-    return {{"id", m.id},
-            {"streamId", m.stream_id},
-            {"userId", m.user_id},
-            {"userName", m.user_name},
-            {"content", m.is_deleted ? std::string() : m.content},
-            {"status", store::to_string(q.status)},
-            {"votes", q.votes},
-            {"hasVoted", q.has_voted},
-            {"createdAt", util::format_iso8601(m.created_at)},
-            {"answeredAt", opt(q.answered_at)}};
+    nlohmann::json out = {{"id", m.id},
+                          {"streamId", m.stream_id},
+                          {"userId", m.user_id},
+                          {"userName", m.user_name},
+                          {"content", m.is_deleted ? std::string() : m.content},
+                          {"status", store::to_string(q.status)},
+                          {"votes", q.votes},
+                          {"hasVoted", q.has_voted},
+                          {"createdAt", util::format_iso8601(m.created_at)},
+                          {"answeredAt", opt(q.answered_at)}};
+    if (m.media_ms) out["mediaMs"] = *m.media_ms;
+    return out;
 }
 
 nlohmann::json reaction_to_json(const store::Reaction& r) {

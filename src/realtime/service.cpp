@@ -104,13 +104,15 @@ Service::Impl::Impl(store::Database& db, util::Clock& clock, EventBus& bus, Serv
       chat_writer(db,
                   [this](const store::ChatMessage& m) {
                       // On the writer thread, in the order the messages were stored.
-                      publish(m.stream_id, "chat.message", message_to_json(m));
+                      // With the media time send_chat answered (m.media_ms), not stamped
+                      // again: the event says what the answer said.
+                      publish_as_is(m.stream_id, "chat.message", message_to_json(m));
                       if (m.is_question) {
                           store::Question q;
                           q.message = m;
                           auto j = question_to_json(q);
                           j.erase("hasVoted");  // per reader; events go to everyone
-                          publish(m.stream_id, "qa.question", std::move(j));
+                          publish_as_is(m.stream_id, "qa.question", std::move(j));
                       }
                   }),
       reactions(db, cfg.reaction_batch, cfg.max_pending_reactions),
@@ -166,12 +168,25 @@ void Service::Impl::publish(const std::string& stream_id,
                             std::string type,
                             nlohmann::json data,
                             std::optional<std::string> user_id) {
+    stamp(data, stream_id, clock.now());
+    publish_as_is(stream_id, std::move(type), std::move(data), std::move(user_id));
+}
+
+void Service::Impl::publish_as_is(const std::string& stream_id,
+                                  std::string type,
+                                  nlohmann::json data,
+                                  std::optional<std::string> user_id) {
     Event e;
     e.stream_id = stream_id;
     e.type = std::move(type);
     e.data = std::move(data);
     e.user_id = std::move(user_id);
     bus.publish(std::move(e));
+}
+
+void Service::Impl::stamp(nlohmann::json& data, const std::string& stream_id, util::Time at) const {
+    if (!media_clock || !data.is_object() || data.contains("mediaMs")) return;
+    if (auto ms = media_clock(stream_id, at)) data["mediaMs"] = *ms;
 }
 
 store::ModerationEntry Service::Impl::log_entry(const auth::Principal& who,
@@ -370,6 +385,10 @@ net::awaitable<void> Service::check_can_view(std::optional<auth::Principal> who,
 
 void Service::stream_status_changed(const std::string& stream_id, store::StreamStatus status) {
     impl_->publish(stream_id, "stream.status", {{"status", store::to_string(status)}});
+}
+
+void Service::set_media_clock(MediaClock clock) {
+    impl_->media_clock = std::move(clock);
 }
 
 void Service::share_limits(SharedLimits* shared) {

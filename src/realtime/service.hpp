@@ -23,6 +23,7 @@
 //              details, createdAt}
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -213,6 +214,15 @@ public:
     // Several nodes: the chat and reaction rate limits are counted for every node at once.
     // Before the first request.
     void share_limits(SharedLimits* shared);
+    // Media time (docs/recording.md, "Media time"): where on the stream's recorded timeline a
+    // wall-clock instant falls, when this node records the stream (nullopt otherwise). Set, the
+    // room's events (chat.message, reaction, the moderation events …) and the answers to
+    // send_chat and react carry it as `mediaMs`, so a replay shows them at their moment. Called
+    // on any strand, for every message and reaction: must be cheap and thread-safe. Before
+    // start().
+    using MediaClock =
+        std::function<std::optional<std::int64_t>(const std::string& stream_id, util::Time at)>;
+    void set_media_clock(MediaClock clock);
     // `user_id` may no longer see the private stream (DELETE .../access/{userId}): publishes
     // access.revoked {userId} to that user only, on every node. Thread-safe, never blocks.
     void access_revoked(const std::string& stream_id, const std::string& user_id);

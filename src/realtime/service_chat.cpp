@@ -105,6 +105,7 @@ net::awaitable<nlohmann::json> Service::Impl::send_chat(auth::Principal who,
     m.content = std::move(text.text);
     m.is_question = as_question;
     m.created_at = now;
+    if (media_clock) m.media_ms = media_clock(stream_id, now);
     auto out = message_to_json(m);
     try {
         co_await chat_writer.write(std::move(m));

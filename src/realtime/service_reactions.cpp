@@ -50,6 +50,7 @@ net::awaitable<nlohmann::json> Service::Impl::react(auth::Principal who,
 
     store::Reaction r{util::new_uuid(), stream_id, who.user_id, std::move(emoji), px, py, now};
     auto out = reaction_to_json(r);
+    stamp(out, stream_id, now);
     publish(stream_id, "reaction", out);
     ++reactions_accepted;
     bool due = false;

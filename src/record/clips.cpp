@@ -15,11 +15,6 @@ namespace {
 constexpr std::size_t kMaxClipFile = 64 * 1024;
 constexpr std::size_t kMaxClipsListed = 1000;
 
-std::vector<IndexEntry> read_index(const fs::path& rdir) {
-    auto text = read_small_file(rdir / "index.txt", kMaxIndexBytes);
-    return text ? parse_index(*text, kMaxIndexEntries) : std::vector<IndexEntry>{};
-}
-
 std::optional<Clip> from_json(const std::string& text) {
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (!j.is_object()) return std::nullopt;

@@ -78,6 +78,16 @@ std::optional<std::string> read_small_file(const fs::path& p, std::size_t limit)
     return out;
 }
 
+std::vector<IndexEntry> read_index(const fs::path& rendition_dir) {
+    // Sized by the file, not by the limit: a timeline or a clip reads one on a request.
+    std::error_code ec;
+    const auto path = rendition_dir / "index.txt";
+    const auto size = fs::file_size(path, ec);
+    if (ec || size > kMaxIndexBytes) return {};
+    auto text = read_small_file(path, static_cast<std::size_t>(size) + 4096);  // still growing
+    return text ? parse_index(*text, kMaxIndexEntries) : std::vector<IndexEntry>{};
+}
+
 Recording::Recording(Recorder& recorder, std::string stream_id, fs::path dir)
     : recorder_(recorder), stream_id_(std::move(stream_id)), dir_(std::move(dir)) {
     started_at_ = util::format_iso8601(recorder_.clock().now());
@@ -104,6 +114,7 @@ void Recording::on_segment(const std::string& rendition, const SegmentData& s) {
         ended_.try_emplace(rendition, false);
         // Every 10 s of the lowest rendition (the last listed): a new thumbnail from its keyframe.
         auto names = renditions_of(master_);
+        timelines_[rendition].add(s.program_date_ms, s.duration_us);
         constexpr std::int64_t kThumbnailEveryMs = 10'000;
         if (!s.gap && !s.parts.empty() && !names.empty() && names.back() == rendition &&
             (thumbnail_at_ms_ == 0 || s.program_date_ms - thumbnail_at_ms_ >= kThumbnailEveryMs)) {
@@ -356,6 +367,19 @@ void Recording::fail(const std::string& what, std::error_code ec) {
     (void)replace_file(dir_ / "recording.json", json);
 }
 
+std::optional<std::int64_t> Recording::media_ms_at(std::int64_t unix_ms) const {
+    std::lock_guard lock(mu_);
+    auto names = renditions_of(master_);
+    auto it = names.empty() ? timelines_.begin() : timelines_.find(names.front());
+    if (it == timelines_.end()) return std::nullopt;
+    return it->second.media_ms_at(unix_ms);
+}
+
+void Recording::continue_timeline(const std::string& rendition, MediaTimeline earlier) {
+    std::lock_guard lock(mu_);
+    timelines_[rendition] = std::move(earlier);
+}
+
 Info Recording::info() const {
     std::lock_guard lock(mu_);
     Info out;
@@ -395,6 +419,14 @@ std::shared_ptr<Recording> Recorder::start(const std::string& stream_id) {
     std::erase_if(active_, [](const auto& kv) { return kv.second.expired(); });
     if (auto old = active_[stream_id].lock()) return old;
     auto rec = std::make_shared<Recording>(*this, stream_id, *d);
+    // A recording an earlier run left (a restart while live): media time goes on after it.
+    if (auto master = read_small_file(*d / "master.m3u8", kMaxSmallFile)) {
+        auto names = renditions_of(*master);
+        if (!names.empty()) {
+            auto entries = read_index(*d / names.front());
+            if (!entries.empty()) rec->continue_timeline(names.front(), MediaTimeline(entries));
+        }
+    }
     active_[stream_id] = rec;
     util::logger("record")->info("stream={} recording to {}", stream_id, d->string());
     return rec;
@@ -491,6 +523,27 @@ void Recorder::sweep(std::chrono::hours max_age) {
         }
         return std::error_code{};
     });
+}
+
+std::optional<std::int64_t> Recorder::media_ms_at(std::string_view stream_id,
+                                                  std::int64_t unix_ms) const {
+    std::shared_ptr<Recording> rec;
+    {
+        std::lock_guard lock(mu_);
+        auto it = active_.find(stream_id);
+        if (it != active_.end()) rec = it->second.lock();
+    }
+    if (!rec || rec->state() != State::recording) return std::nullopt;
+    return rec->media_ms_at(unix_ms);
+}
+
+std::optional<Recorder::Timeline> Recorder::timeline(std::string_view stream_id) const {
+    auto best = best_rendition(stream_id);
+    auto d = dir(stream_id);
+    if (best.empty() || !d) return std::nullopt;
+    auto entries = read_index(*d / best);
+    if (entries.empty()) return std::nullopt;
+    return Timeline{MediaTimeline(entries), recording_now(stream_id)};
 }
 
 bool Recorder::recording_now(std::string_view stream_id) const {

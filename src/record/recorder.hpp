@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "record/detail/writer.hpp"
+#include "record/index.hpp"
+#include "record/timeline.hpp"
 #include "util/clock.hpp"
 
 namespace nchat::record {
@@ -75,6 +77,12 @@ public:
     void finish();
 
     Info info() const;
+    // The media time of a wall-clock instant (Unix ms) on what is recorded so far, the live edge
+    // included (record/timeline.hpp); thread-safe.
+    std::optional<std::int64_t> media_ms_at(std::int64_t unix_ms) const;
+    // What an earlier run left of this recording's `rendition` (a restart while live): its
+    // timeline goes on from there.
+    void continue_timeline(const std::string& rendition, MediaTimeline earlier);
     State state() const { return state_.load(); }
     bool failed() const override { return state_.load() == State::failed; }
     void fail(const std::string& what, std::error_code ec) override;
@@ -108,6 +116,9 @@ private:
     std::map<std::string, bool> ended_;  // renditions seen: ended?
     std::map<std::string, std::int64_t> duration_us_;
     std::int64_t thumbnail_at_ms_ = 0;  // program date of the segment the last one came from
+    // Each rendition's segments so far (the best one is known only once the multivariant
+    // playlist is, after its first segment).
+    std::map<std::string, MediaTimeline, std::less<>> timelines_;
     std::uint64_t bytes_ = 0;
     std::string started_at_;
     std::string ended_at_;
@@ -146,6 +157,16 @@ public:
     // Retention: queues, on the disk thread, the deletion of every finished recording that ended
     // more than `max_age` ago (a takedown's way: gone from every URL). Returns at once.
     void sweep(std::chrono::hours max_age);
+    // The media time of a wall-clock instant on the recording being written now; nullopt when
+    // there is none here. Cheap (no file read): called for every chat message and reaction.
+    std::optional<std::int64_t> media_ms_at(std::string_view stream_id, std::int64_t unix_ms) const;
+    // The timeline of the stream's recording, from its best rendition's index on disk (the file
+    // read is the caller's); `live` when it is being written now. nullopt when there is none.
+    struct Timeline {
+        MediaTimeline timeline;
+        bool live = false;
+    };
+    std::optional<Timeline> timeline(std::string_view stream_id) const;
     // Its recording is being written now (its replay waits until it completes).
     bool recording_now(std::string_view stream_id) const;
 
@@ -169,5 +190,7 @@ private:
 bool safe_name(std::string_view s);
 // Reads a whole small file (nullopt if missing or over `limit` bytes).
 std::optional<std::string> read_small_file(const std::filesystem::path& p, std::size_t limit);
+// A rendition directory's index.txt (empty when there is none).
+std::vector<IndexEntry> read_index(const std::filesystem::path& rendition_dir);
 
 }  // namespace nchat::record

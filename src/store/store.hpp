@@ -133,6 +133,11 @@ public:
     virtual std::optional<std::vector<ChatMessage>> chat_after(const std::string& stream_id,
                                                                const std::string& after_id,
                                                                std::int64_t limit) = 0;
+    // Messages created within any of `ranges` (at most kMaxTimeRanges), deleted ones left out,
+    // in stored order, at most `limit`: the chat of some seconds of a recording.
+    virtual std::vector<ChatMessage> chat_between(const std::string& stream_id,
+                                                  const std::vector<TimeRange>& ranges,
+                                                  std::int64_t limit) = 0;
     // Marks it deleted (and unpinned); false when there is no such message or it was deleted.
     virtual bool delete_chat_message(const std::string& stream_id,
                                      const std::string& id,
@@ -171,6 +176,11 @@ public:
     // The `limit` newest, newest last.
     virtual std::vector<Reaction> recent_reactions(const std::string& stream_id,
                                                    std::int64_t limit) = 0;
+    // Reactions made within any of `ranges` (at most kMaxTimeRanges), oldest first, at most
+    // `limit`.
+    virtual std::vector<Reaction> reactions_between(const std::string& stream_id,
+                                                    const std::vector<TimeRange>& ranges,
+                                                    std::int64_t limit) = 0;
 
     // Q&A. `voter_id` (may be empty) decides Question::has_voted.
     virtual std::optional<Question> get_question(const std::string& stream_id,

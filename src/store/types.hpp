@@ -1,6 +1,7 @@
 #pragma once
 // The rows the store reads and writes. Field names follow the product spec's columns
 // (nchat_streams.*), in snake_case here and camelCase on the wire (api/).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -137,6 +138,9 @@ struct ChatMessage {
     bool is_deleted = false;
     bool is_question = false;
     Time created_at{};
+    // Where on the stream's recording it was said (docs/recording.md, "Media time"), when the
+    // node knows: carried to its answer and event, not stored (it is mapped from created_at).
+    std::optional<std::int64_t> media_ms;
 };
 
 enum class QuestionStatus { open, answered, dismissed };
@@ -151,6 +155,16 @@ struct Question {
     bool has_voted = false;  // by the user the question was read for
     std::optional<Time> answered_at;
 };
+
+// A wall-clock stretch [from, to): the seconds of a stream's recording that a replay asks for
+// (docs/recording.md, "Media time").
+struct TimeRange {
+    Time from{};
+    Time to{};
+};
+// How many ranges one query takes (a recording paused by that many publisher reconnects within
+// the asked seconds is rare; the caller joins the rest).
+inline constexpr std::size_t kMaxTimeRanges = 32;
 
 // nchat_stream_reactions.
 struct Reaction {

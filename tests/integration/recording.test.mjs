@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, uuid } from './lib/harness.mjs';
-import { publish, ffprobe, until } from './lib/media.mjs';
+import { publish, ffprobe, until, sleep } from './lib/media.mjs';
 
 const SECONDS = 12;
 
@@ -147,6 +147,65 @@ describe('recording and replay', () => {
     assert.equal(past.headers.get('content-range'), `bytes */${size}`);
     const dl = await fetch(`${mp4Url}?download=1`, { method: 'GET', headers: { range: 'bytes=0-0' } });
     assert.match(dl.headers.get('content-disposition') ?? '', /attachment; filename="stream-.*\.mp4"/);
+  });
+
+  it('places chat and reactions on the recording by media time, live and after the end', async () => {
+    const s = await newStream();
+    const vera = srv.createUser('vera', 'viewer');
+    const chatAt = async (from, to) => srv.req('GET', `/api/streams/${s.id}/chat?fromMs=${from}&toMs=${to}`);
+    const pub = publish(`${rtmpUrl()}/${s.streamKey}`, { seconds: SECONDS });
+    await until(async () => (await recording(s.id))?.durationMs >= 2000, { timeout: 20000, what: '2 s recorded' });
+    // Sent live, 2.5 s apart: each answer says where on the recording it was said.
+    const sent = [];
+    for (const content of ['one', 'two', 'three']) {
+      const r = await srv.req('POST', `/api/streams/${s.id}/chat`, { token: vera.token, body: { content } });
+      assert.equal(r.status, 201, r.text);
+      assert.equal(typeof r.json.mediaMs, 'number', `a live message carries mediaMs: ${r.text}`);
+      sent.push(r.json);
+      if (content === 'two') {
+        const re = await srv.req('POST', `/api/streams/${s.id}/reactions`, { token: vera.token, body: { emoji: '🔥' } });
+        assert.equal(re.status, 201, re.text);
+        sent.reaction = re.json;
+      }
+      await sleep(2500);
+    }
+    for (let i = 1; i < sent.length; i++) {
+      const step = sent[i].mediaMs - sent[i - 1].mediaMs;
+      assert.ok(Math.abs(step - 2500) < 500, `media time follows the clock: ${step} ms for 2.5 s`);
+    }
+    // While live: the messages of a stretch of media time.
+    const live = await chatAt(sent[0].mediaMs, sent[1].mediaMs + 1);
+    assert.equal(live.status, 200, live.text);
+    assert.deepEqual(live.json.map((m) => m.content), ['one', 'two']);
+    await pub.done;
+    await until(async () => (await recording(s.id))?.state === 'complete', { timeout: 30000, what: 'recording complete' });
+    const rec = await recording(s.id);
+
+    // After the end, read from the recording's index: the same places, give or take a frame.
+    const all = await chatAt(0, rec.durationMs + 1000);
+    assert.equal(all.status, 200, all.text);
+    assert.deepEqual(all.json.map((m) => m.content), ['one', 'two', 'three']);
+    all.json.forEach((m, i) => assert.ok(Math.abs(m.mediaMs - sent[i].mediaMs) <= 100,
+      `${m.content}: ${m.mediaMs} ms after the end, ${sent[i].mediaMs} ms when sent`));
+    const two = await chatAt(sent[1].mediaMs - 500, sent[1].mediaMs + 500);
+    assert.deepEqual(two.json.map((m) => m.content), ['two']);
+    const reactions = await srv.req('GET', `/api/streams/${s.id}/reactions?fromMs=${sent[1].mediaMs}&toMs=${sent[2].mediaMs}`);
+    assert.equal(reactions.status, 200, reactions.text);
+    assert.deepEqual(reactions.json.map((r) => r.id), [sent.reaction.id]);
+    assert.ok(Math.abs(reactions.json[0].mediaMs - sent.reaction.mediaMs) <= 100, reactions.text);
+
+    // A clip comes with the chat of its seconds.
+    const clip = await srv.req('POST', `/api/streams/${s.id}/clips`,
+      { token: alice.token, body: { fromMs: sent[1].mediaMs - 100, toMs: sent[1].mediaMs + 100, title: 'two' } });
+    assert.equal(clip.status, 201, clip.text);
+    assert.ok(clip.json.chat.some((m) => m.content === 'two'), clip.text);
+    for (const m of clip.json.chat) assert.ok(m.mediaMs >= clip.json.fromMs && m.mediaMs < clip.json.toMs, clip.text);
+
+    // Bad spans name their parameter; a stream with nothing recorded has no media time.
+    assert.equal((await chatAt(-1, 1000)).json.error.field, 'fromMs');
+    assert.equal((await chatAt(5000, 5000)).json.error.field, 'toMs');
+    const unrecorded = await newStream();
+    assert.equal((await srv.req('GET', `/api/streams/${unrecorded.id}/chat?fromMs=0&toMs=1000`)).status, 404);
   });
 
   it('completes the recording when the broadcaster ends the stream mid-publish', async () => {

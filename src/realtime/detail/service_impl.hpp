@@ -49,10 +49,19 @@ struct Service::Impl {
     net::awaitable<Room> load_as_moderator(const auth::Principal& who,
                                            const std::string& stream_id);
 
+    // Publishes an event of the room; its data (an object) gets `mediaMs` of now unless it has
+    // one (stamp()).
     void publish(const std::string& stream_id,
                  std::string type,
                  nlohmann::json data,
                  std::optional<std::string> user_id = std::nullopt);
+    // Publishes it as it is (no mediaMs added).
+    void publish_as_is(const std::string& stream_id,
+                       std::string type,
+                       nlohmann::json data,
+                       std::optional<std::string> user_id = std::nullopt);
+    // Adds `mediaMs` (the media time of `at`) to an object when the media clock knows it.
+    void stamp(nlohmann::json& data, const std::string& stream_id, util::Time at) const;
     // A moderation-log row of `who` acting on the room; written by the caller's transaction.
     store::ModerationEntry log_entry(const auth::Principal& who,
                                      const std::string& stream_id,
@@ -126,6 +135,7 @@ struct Service::Impl {
     RateLimiter reaction_limiter;
     SlowModeGate slow_mode_gate;
     SharedLimits* shared_limits = nullptr;  // several nodes: slow mode counted in Redis too
+    MediaClock media_clock;                 // set before start(); empty: no mediaMs
     detail::ChatWriter chat_writer;
     detail::ReactionBatcher reactions;
     detail::ViewerWriter viewers;

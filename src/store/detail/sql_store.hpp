@@ -79,6 +79,9 @@ public:
     std::optional<std::vector<ChatMessage>> chat_after(const std::string& stream_id,
                                                        const std::string& after_id,
                                                        std::int64_t limit) override;
+    std::vector<ChatMessage> chat_between(const std::string& stream_id,
+                                          const std::vector<TimeRange>& ranges,
+                                          std::int64_t limit) override;
     bool delete_chat_message(const std::string& stream_id,
                              const std::string& id,
                              const std::string& deleted_by,
@@ -91,6 +94,9 @@ public:
     void insert_reactions(const std::vector<Reaction>& batch) override;
     std::vector<Reaction> recent_reactions(const std::string& stream_id,
                                            std::int64_t limit) override;
+    std::vector<Reaction> reactions_between(const std::string& stream_id,
+                                            const std::vector<TimeRange>& ranges,
+                                            std::int64_t limit) override;
 
     // sql_store_viewers.cpp
     std::int64_t record_viewers(const ViewerBatch& batch) override;

@@ -32,6 +32,28 @@ double real_at(const Row& r, std::size_t i) {
     return out;
 }
 
+// "(created_at >= ? AND created_at < ?) OR …" over `ranges`, its values appended to `params`.
+std::string ranges_clause(const std::string& column,
+                          const std::vector<TimeRange>& ranges,
+                          std::vector<Value>& params) {
+    if (ranges.empty() || ranges.size() > kMaxTimeRanges) {
+        throw StoreError("between 1 and " + std::to_string(kMaxTimeRanges) + " time ranges");
+    }
+    std::string out = "(";
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        if (i > 0) out += " OR ";
+        out += "(" + column + " >= ? AND " + column + " < ?)";
+        params.push_back(time_value(ranges[i].from));
+        params.push_back(time_value(ranges[i].to));
+    }
+    return out + ")";
+}
+
+Reaction reaction_from_row(const Row& r) {
+    return {text_at(r, 0), text_at(r, 1), opt_text_at(r, 2), text_at(r, 3),
+            real_at(r, 4), real_at(r, 5), time_at(r, 6)};
+}
+
 }  // namespace
 
 std::string chat_columns(Dialect d) {
@@ -138,6 +160,19 @@ std::optional<std::vector<ChatMessage>> SqlStore::chat_after(const std::string& 
                            {stream_id, int_at(seq.front(), 0), clamp_limit(limit)}));
 }
 
+std::vector<ChatMessage> SqlStore::chat_between(const std::string& stream_id,
+                                                const std::vector<TimeRange>& ranges,
+                                                std::int64_t limit) {
+    if (!is_uuid(stream_id) || ranges.empty()) return {};
+    std::vector<Value> params{stream_id};
+    auto where = ranges_clause("m.created_at", ranges, params);
+    params.push_back(clamp_limit(limit));
+    return chat_from(query("SELECT " + chat_columns(dialect_) +
+                               " FROM nchat_stream_chat_messages m WHERE m.stream_id = ? AND " +
+                               where + " AND NOT m.is_deleted ORDER BY m.seq LIMIT ?",
+                           params));
+}
+
 bool SqlStore::delete_chat_message(const std::string& stream_id,
                                    const std::string& id,
                                    const std::string& deleted_by,
@@ -220,11 +255,27 @@ std::vector<Reaction> SqlStore::recent_reactions(const std::string& stream_id, s
                           " FROM nchat_stream_reactions r WHERE r.stream_id = ?"
                           " ORDER BY r.created_at DESC, r.id LIMIT ?",
                       {stream_id, clamp_limit(limit)});
-    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-        const auto& r = *it;
-        out.push_back({text_at(r, 0), text_at(r, 1), opt_text_at(r, 2), text_at(r, 3),
-                       real_at(r, 4), real_at(r, 5), time_at(r, 6)});
-    }
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+        out.push_back(reaction_from_row(*it));
+    return out;
+}
+
+std::vector<Reaction> SqlStore::reactions_between(const std::string& stream_id,
+                                                  const std::vector<TimeRange>& ranges,
+                                                  std::int64_t limit) {
+    std::vector<Reaction> out;
+    if (!is_uuid(stream_id) || ranges.empty()) return out;
+    std::vector<Value> params{stream_id};
+    auto where = ranges_clause("r.created_at", ranges, params);
+    params.push_back(clamp_limit(limit));
+    auto rows = query("SELECT r.id, r.stream_id, r.user_id, r.emoji, r.position_x, r.position_y, " +
+                          time_column(dialect_, "r.created_at") +
+                          " FROM nchat_stream_reactions r WHERE r.stream_id = ? AND " + where +
+                          " ORDER BY r.created_at, r.id LIMIT ?",
+                      params);
+    out.reserve(rows.size());
+    for (const auto& r : rows)
+        out.push_back(reaction_from_row(r));
     return out;
 }
 

@@ -196,6 +196,39 @@ TEST_F(ServiceTest, SendStoresPublishesAndReturnsTheSameMessage) {
     EXPECT_EQ(service_->stats().messages, 1u);
 }
 
+TEST_F(ServiceTest, EventsCarryTheirMediaTimeWhenTheStreamIsRecordedHere) {
+    // The media clock says where an instant falls on the recording (docs/recording.md): here
+    // 1 s of media per second of clock since `start`, for one stream only.
+    auto s = make_stream();
+    auto other = make_stream();
+    const auto start = clock_.now();
+    std::vector<std::string> asked;
+    service_->set_media_clock(
+        [&](const std::string& id, util::Time at) -> std::optional<std::int64_t> {
+            asked.push_back(id);
+            if (id != s.id) return std::nullopt;
+            return (at - start).count();
+        });
+    clock_.advance(1500ms);
+    auto m = send(viewer_, s, "at 1.5 s");
+    EXPECT_EQ(m["mediaMs"], 1500);
+    auto events = bus_.of_type("chat.message");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].data, m);  // the event says what the answer said
+    clock_.advance(500ms);
+    auto r = run(service_->react(viewer_, s.id, "🔥", 10.0, 20.0));
+    EXPECT_EQ(r["mediaMs"], 2000);
+    EXPECT_EQ(bus_.of_type("reaction").at(0).data["mediaMs"], 2000);
+    clock_.advance(1000ms);
+    run(service_->delete_message(broadcaster_, s.id, m["id"].get<std::string>()));
+    EXPECT_EQ(bus_.of_type("chat.deleted").at(0).data["mediaMs"], 3000);
+    // Not recorded here: no mediaMs, nothing else changes.
+    auto o = send(viewer_, other, "elsewhere");
+    EXPECT_FALSE(o.contains("mediaMs"));
+    EXPECT_FALSE(bus_.of_type("chat.message").at(1).data.contains("mediaMs"));
+    EXPECT_FALSE(asked.empty());
+}
+
 TEST_F(ServiceTest, ContentIsValidated) {
     auto s = make_stream();
     auto r = refusal(service_->send_chat(viewer_, s.id, " \n ", false));

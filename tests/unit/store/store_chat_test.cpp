@@ -287,6 +287,36 @@ TEST_P(ChatStoreTest, TransactionsRollBackAndNest) {
     EXPECT_EQ(store().slow_mode(stream_.id), 5);
 }
 
+TEST_P(ChatStoreTest, ChatAndReactionsOfWallClockStretches) {
+    // A replay's seconds (docs/recording.md, "Media time"): what was sent within the stretches,
+    // [from, to), deleted messages left out, in stored order.
+    store().insert_chat_messages({message("before", 0), message("a", 1000), message("b", 1999),
+                                  message("edge", 2000), message("paused", 5000),
+                                  message("c", 8000), message("gone", 8500)});
+    auto gone = store().list_chat(stream_.id, 1, 0, false).front();
+    ASSERT_TRUE(store().delete_chat_message(stream_.id, gone.id, mod_, at(9000)));
+    std::vector<TimeRange> two{{at(1000), at(2000)}, {at(7000), at(9000)}};
+    EXPECT_THAT(contents(store().chat_between(stream_.id, two, 100)),
+                ::testing::ElementsAre("a", "b", "c"));
+    EXPECT_THAT(contents(store().chat_between(stream_.id, two, 2)),
+                ::testing::ElementsAre("a", "b"));
+    EXPECT_TRUE(store().chat_between(util::new_uuid(), two, 100).empty());
+    EXPECT_TRUE(store().chat_between(stream_.id, {}, 100).empty());
+    std::vector<TimeRange> too_many(kMaxTimeRanges + 1, TimeRange{at(0), at(1)});
+    EXPECT_THROW(store().chat_between(stream_.id, too_many, 100), StoreError);
+
+    std::vector<Reaction> reactions;
+    for (int ms : {500, 1500, 7500, 9500}) {
+        reactions.push_back({util::new_uuid(), stream_.id, user_, "🔥", 1, 2, at(ms)});
+    }
+    store().insert_reactions(reactions);
+    auto got = store().reactions_between(stream_.id, two, 100);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].created_at, at(1500));
+    EXPECT_EQ(got[1].created_at, at(7500));
+    EXPECT_EQ(got[1].emoji, "🔥");
+}
+
 TEST_P(ChatStoreTest, ChannelRelationListsOldestFirst) {
     auto channel = util::new_uuid();
     auto a = util::new_uuid(), b = util::new_uuid();
