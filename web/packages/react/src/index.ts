@@ -4,7 +4,15 @@ export { Emitter } from './sdk/emitter.js';
 export type { NchatConfig } from './sdk/config.js';
 export { websocketUrl } from './sdk/config.js';
 export { NchatClient } from './sdk/rest-client.js';
-export type { RequestOptions, Path, MethodOf } from './sdk/rest-client.js';
+export type { RequestOptions, Path, MethodOf, MediaSpan } from './sdk/rest-client.js';
+export { MediaTimeBuffer, itemsAt, itemsBetween, REPLAY_WINDOW_MS } from './sdk/media-time-buffer.js';
+export type {
+  MediaTimed,
+  FetchMediaSpan,
+  MediaTimeBufferOptions,
+  MediaTimeBufferEvents,
+  MediaTimeSnapshot,
+} from './sdk/media-time-buffer.js';
 export { RealtimeClient, backoffDelay } from './sdk/realtime-client.js';
 export type {
   ConnectionState,
@@ -46,6 +54,11 @@ export type { AuthState } from './hooks/use-identity.js';
 export { useStreamQuestions } from './hooks/use-stream-questions.js';
 export type { UseStreamQuestionsResult } from './hooks/use-stream-questions.js';
 export { useRealtimeRoom } from './hooks/use-realtime-room.js';
+export { useReplayChat } from './hooks/use-replay-chat.js';
+export type { UseReplayChatResult } from './hooks/use-replay-chat.js';
+export { useReplayReactions, REPLAY_REACTION_MS } from './hooks/use-replay-reactions.js';
+export { useMediaTime } from './hooks/use-media-time.js';
+export { useMediaTimeItems } from './hooks/use-media-time-items.js';
 export { useHoverPreview } from './hooks/use-hover-preview.js';
 export { usePlaybackAccess } from './hooks/use-playback-access.js';
 export type { UsePlaybackAccessResult } from './hooks/use-playback-access.js';
@@ -56,6 +69,10 @@ export { StreamBroadcaster } from './components/StreamBroadcaster.js';
 export { StreamPreview } from './components/StreamPreview.js';
 export type { StreamPreviewProps } from './components/StreamPreview.js';
 export { ChatPanel, chatPanelProps } from './components/ChatPanel.js';
+export { ReplayChat } from './components/ReplayChat.js';
+export type { ReplayChatProps } from './components/ReplayChat.js';
+export { ReplayReactions } from './components/ReplayReactions.js';
+export type { ReplayReactionsProps } from './components/ReplayReactions.js';
 export { GuestNameForm, GUEST_NAME_MAX } from './components/GuestNameForm.js';
 export type { GuestNameFormProps } from './components/GuestNameForm.js';
 export { QaPanel } from './components/QaPanel.js';

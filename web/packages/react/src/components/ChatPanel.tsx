@@ -3,6 +3,7 @@ import type { UseStreamChatResult } from '../hooks/use-stream-chat.js';
 import type { NchatError } from '../sdk/errors.js';
 import type { RealtimeClient } from '../sdk/realtime-client.js';
 import type { StreamChatMessage } from '../sdk/types.js';
+import { formatDuration } from './format.js';
 
 export interface ChatPanelProps {
   messages: StreamChatMessage[];
@@ -20,7 +21,11 @@ export interface ChatPanelProps {
   canModerate?: boolean;
   currentUserId?: string | null;
   reconnecting?: boolean;
-  onSend: (content: string) => Promise<unknown> | void;
+  /** A recording's chat shown in step with its replay (ReplayChat): titled "Chat replay", each
+   * message timed by its place in the recording (`mediaMs`), and no composer. */
+  replay?: boolean;
+  /** Without it there is no composer (a read-only list). */
+  onSend?: (content: string) => Promise<unknown> | void;
   onDelete?: (messageId: string) => void;
   onPin?: (messageId: string) => void;
   onUnpin?: (messageId: string) => void;
@@ -71,8 +76,17 @@ function time(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
+/** When a message was said: the wall clock's time live, its place in the recording in a replay. */
+function MessageTime({ message, replay }: { message: StreamChatMessage; replay: boolean }) {
+  if (replay && message.mediaMs !== undefined) {
+    const s = Math.floor(message.mediaMs / 1000);
+    return <time dateTime={`PT${s}S`}>{formatDuration(s)}</time>;
+  }
+  return <time dateTime={message.createdAt}>{time(message.createdAt)}</time>;
+}
+
 export function ChatPanel(props: ChatPanelProps) {
-  const { messages, pinnedMessage, isSending, isLoading, error, closedReason, closedAction, canModerate, reconnecting } = props;
+  const { messages, pinnedMessage, isSending, isLoading, error, closedReason, closedAction, canModerate, reconnecting, replay } = props;
   const [draft, setDraft] = useState('');
   const [tab, setTab] = useState<'chat' | 'qa'>('chat');
   const inputId = useId();
@@ -102,12 +116,12 @@ export function ChatPanel(props: ChatPanelProps) {
     e.preventDefault();
     const text = draft.trim();
     if (!text) return;
-    const r = await props.onSend(text);
+    const r = await props.onSend?.(text);
     if (r !== null) setDraft('');
   };
 
   return (
-    <section className="ncl-chat" aria-label="Live chat">
+    <section className="ncl-chat" aria-label={replay ? 'Chat replay' : 'Live chat'}>
       <header className="ncl-chat__header">
         {props.qa ? (
           <div className="ncl-tabs" role="tablist" aria-label="Chat or questions">
@@ -119,7 +133,7 @@ export function ChatPanel(props: ChatPanelProps) {
             </button>
           </div>
         ) : (
-          <h2>Chat</h2>
+          <h2>{replay ? 'Chat replay' : 'Chat'}</h2>
         )}
         {reconnecting ? (
           <span className="ncl-chat__notice" role="status">
@@ -152,12 +166,14 @@ export function ChatPanel(props: ChatPanelProps) {
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}
       >
-        {!isLoading && messages.length === 0 ? <li className="ncl-chat__empty">No messages yet. Say hello!</li> : null}
+        {!isLoading && messages.length === 0 ? (
+          <li className="ncl-chat__empty">{replay ? 'No messages at this point of the stream.' : 'No messages yet. Say hello!'}</li>
+        ) : null}
         {messages.map((m) => (
           <li key={m.id} className={`ncl-chat__message${m.userId === props.currentUserId ? ' ncl-chat__message--own' : ''}`}>
             <span className="ncl-chat__meta">
               <strong className="ncl-chat__author">{m.userName}</strong>
-              <time dateTime={m.createdAt}>{time(m.createdAt)}</time>
+              <MessageTime message={m} replay={!!replay} />
               {m.isQuestion ? <span className="ncl-chat__tag">Q</span> : null}
             </span>
             <span className="ncl-chat__content">{m.content}</span>
@@ -167,9 +183,11 @@ export function ChatPanel(props: ChatPanelProps) {
       </ol>
       {error && !showQa ? (
         <p className="ncl-error" role="alert">
-          {error.code === 'rate_limited' || error.code === 'slow_mode'
-            ? `Slow down: try again in ${error.retryAfter ?? 1} s.`
-            : error.message}
+          {replay
+            ? `Cannot load the chat of the replay: ${error.message}`
+            : error.code === 'rate_limited' || error.code === 'slow_mode'
+              ? `Slow down: try again in ${error.retryAfter ?? 1} s.`
+              : error.message}
         </p>
       ) : null}
       {showQa ? null : guestForm ? (
@@ -178,7 +196,7 @@ export function ChatPanel(props: ChatPanelProps) {
         <p className="ncl-chat__closed">
           {closedReason} {closedAction}
         </p>
-      ) : (
+      ) : props.onSend ? (
         <form className="ncl-chat__form" onSubmit={submit}>
           <label htmlFor={inputId} className="ncl-visually-hidden">
             Chat message
@@ -196,7 +214,7 @@ export function ChatPanel(props: ChatPanelProps) {
             Send
           </button>
         </form>
-      )}
+      ) : null}
     </section>
   );
 }

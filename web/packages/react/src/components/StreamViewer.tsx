@@ -15,6 +15,8 @@ import { LiveBadge } from './LiveBadge.js';
 import { QaPanel } from './QaPanel.js';
 import { QualityMenu } from './QualityMenu.js';
 import { ReactionBar } from './ReactionBar.js';
+import { ReplayChat } from './ReplayChat.js';
+import { ReplayReactions } from './ReplayReactions.js';
 import { ViewerCount } from './ViewerCount.js';
 
 export interface StreamViewerProps {
@@ -56,12 +58,15 @@ export function StreamViewer({
   const me = auth.identity;
   const stageRef = useRef<HTMLDivElement>(null);
   const videoEl = useRef<HTMLVideoElement | null>(null);
+  // The element itself for what follows a replay's time (its chat and reactions).
+  const [videoNode, setVideoNode] = useState<HTMLVideoElement | null>(null);
   const [volumeOpen, setVolumeOpen] = useState(false);
   const { stream } = viewer;
   const setVideo = viewer.videoRef;
   const videoRef = useCallback(
     (el: HTMLVideoElement | null) => {
       videoEl.current = el;
+      setVideoNode(el);
       setVideo(el);
     },
     [setVideo],
@@ -94,7 +99,7 @@ export function StreamViewer({
   // Access to a private stream revoked: nothing plays any more, so no player controls.
   const noAccess = viewer.error?.code === 'no_access';
   let overlay: ReactNode = null;
-  if (viewer.isLoading) overlay = <p>Loading…</p>;
+  if (viewer.isLoading || viewer.isCheckingReplay) overlay = <p>Loading…</p>;
   else if (viewer.error && !stream)
     overlay = (
       <p role="alert">
@@ -111,13 +116,27 @@ export function StreamViewer({
   else if (viewer.error) overlay = <p role="alert">Playback failed: {viewer.error.message}</p>;
   else if (viewer.isBuffering && !viewer.isPlaying) overlay = <p role="status">Buffering…</p>;
 
+  const qaPanel = stream?.enableQa ? (
+    <QaPanel
+      questions={qa.questions}
+      error={qa.error}
+      canAsk={!!me && !ended}
+      canModerate={isModerator}
+      onAsk={qa.ask}
+      onVote={(id, up) => void qa.vote(id, up)}
+      onSetStatus={(id, st) => void qa.setStatus(id, st)}
+    />
+  ) : undefined;
+
   const latency = viewer.latency;
   const behind = latency != null && latency > 4;
   // Until the stream is known only the stage shows: what goes around it (badges, controls, title,
   // reactions, chat) depends on the stream and appears at once, instead of pushing the chat down
   // piece by piece (Lighthouse's layout shift on phones). A stream not found (or private to
   // others) shows only the stage and its message: no empty badge, count or chat of nothing.
-  const pending = !stream;
+  // The same for an ended stream until it is known whether its recording plays (its chat then
+  // follows the replay instead of listing the end of the stream's).
+  const pending = !stream || viewer.isCheckingReplay;
 
   return (
     <div className={`ncl-viewer${hideChat ? ' ncl-viewer--no-chat' : ''}`}>
@@ -132,7 +151,11 @@ export function StreamViewer({
             aria-label={stream ? `${viewer.isReplay ? 'Replay' : 'Video'}: ${stream.title}` : 'Video'}
           />
           {overlay ? <div className="ncl-stage__overlay">{overlay}</div> : null}
-          {stream?.enableReactions !== false ? <FloatingReactions reactions={reactions.recentReactions} /> : null}
+          {stream?.enableReactions === false ? null : viewer.isReplay ? (
+            <ReplayReactions streamId={streamId} media={videoNode} />
+          ) : (
+            <FloatingReactions reactions={reactions.recentReactions} />
+          )}
           {pending ? null : (
             <div className="ncl-stage__top">
               <LiveBadge
@@ -253,7 +276,9 @@ export function StreamViewer({
         ) : null}
       </div>
       {/* Access revoked: the server has closed this user's room too; nothing to show in it. */}
-      {hideChat || pending || noAccess ? null : (
+      {hideChat || pending || noAccess ? null : viewer.isReplay ? (
+        <ReplayChat streamId={streamId} media={videoNode} currentUserId={me?.userId ?? null} qa={qaPanel} />
+      ) : (
         <ChatPanel
           {...chatPanelProps(chat, realtime, streamId)}
           closedReason={closedReason}
@@ -261,19 +286,7 @@ export function StreamViewer({
           guestForm={offerGuestName ? <GuestNameForm onSubmit={pickGuestName} signInAction={signInAction} /> : null}
           canModerate={isModerator}
           currentUserId={me?.userId ?? null}
-          qa={
-            stream?.enableQa ? (
-              <QaPanel
-                questions={qa.questions}
-                error={qa.error}
-                canAsk={!!me && !ended}
-                canModerate={isModerator}
-                onAsk={qa.ask}
-                onVote={(id, up) => void qa.vote(id, up)}
-                onSetStatus={(id, st) => void qa.setStatus(id, st)}
-              />
-            ) : undefined
-          }
+          qa={qaPanel}
         />
       )}
     </div>

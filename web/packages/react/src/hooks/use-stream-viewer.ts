@@ -46,6 +46,9 @@ export interface UseStreamViewerResult {
   /** Not in the spec: the stream had ended when the page opened, and its recording plays (VOD:
    * seekable, from the start), at the same manifest URL. */
   isReplay: boolean;
+  /** Not in the spec: the stream had ended when the page opened and whether it has a recording
+   * to replay is being asked; `isReplay` or not follows. */
+  isCheckingReplay: boolean;
   /** Not in the spec: why WebRTC playback stopped and HLS took over, until the next try. */
   webrtcError: NchatError | null;
   /** Not in the spec: plays over WebRTC (WHEP: no segments to wait for, closer to live) instead of
@@ -88,7 +91,8 @@ export function useStreamViewer({
   const [isReconnecting, setReconnecting] = useState(false);
   const [webrtc, setWebrtc] = useState(false);
   const [webrtcError, setWebrtcError] = useState<NchatError | null>(null);
-  const [isReplay, setReplay] = useState(false);
+  // The recording's answer for the stream it was asked about (one answer per stream id).
+  const [replayCheck, setReplayCheck] = useState<{ streamId: string; replay: boolean } | null>(null);
   // Only a viewer who arrives after the end gets the replay: one who was watching when it ended
   // is told so, and is not thrown back to the stream's first second.
   const [endedOnArrival, setEndedOnArrival] = useState(false);
@@ -154,15 +158,19 @@ export function useStreamViewer({
   const replayable = endedOnArrival && stream?.status === 'ended';
   // An ended stream's manifest is its recording once that is complete (docs/recording.md).
   useEffect(() => {
-    setReplay(false);
     if (!replayable) return;
     const ac = new AbortController();
     client
       .getRecording(streamId, ac.signal)
-      .then((r) => setReplay(r.state === 'complete' || r.state === 'interrupted'))
-      .catch(() => undefined); // no recording: nothing to replay
+      .then((r) => setReplayCheck({ streamId, replay: r.state === 'complete' || r.state === 'interrupted' }))
+      .catch(() => {
+        if (!ac.signal.aborted) setReplayCheck({ streamId, replay: false }); // no recording: nothing to replay
+      });
     return () => ac.abort();
   }, [client, streamId, replayable]);
+  const replayChecked = replayCheck?.streamId === streamId;
+  const isReplay = replayable && replayChecked && !!replayCheck?.replay;
+  const isCheckingReplay = replayable && !replayChecked;
   // A private stream's media needs a playback token (docs/api.md, "Private playback"), renewed
   // while it plays; a refused renewal stops the player and is the hook's error (`no_access`).
   const playable = (live || isReplay) && !!stream;
@@ -287,6 +295,7 @@ export function useStreamViewer({
     playback: webrtc && live ? 'webrtc' : 'hls',
     webrtcError,
     isReplay,
+    isCheckingReplay,
     setWebRtc: useCallback((on: boolean) => {
       setWebrtcError(null);
       setWebrtc(on);

@@ -1479,14 +1479,16 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Chat messages, newest last (or those after `after`, for resume) */
+        /** Chat messages, newest last (or those after `after`, for resume; or, with fromMs/toMs, those of a stretch of the recording's media time, each with mediaMs, in media-time order: limit up to 500, toMs at most 2 hours after fromMs, 404 without a recording) */
         get: {
             parameters: {
                 query?: {
                     after?: string;
+                    fromMs?: number;
                     includeDeleted?: boolean;
                     limit?: number;
                     offset?: number;
+                    toMs?: number;
                 };
                 header?: never;
                 path: {
@@ -2758,11 +2760,13 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The newest stored reactions, newest last */
+        /** The newest stored reactions, newest last (or, with fromMs/toMs, those of a stretch of the recording's media time, as for the chat) */
         get: {
             parameters: {
                 query?: {
+                    fromMs?: number;
                     limit?: number;
+                    toMs?: number;
                 };
                 header?: never;
                 path: {
@@ -3927,6 +3931,7 @@ export interface components {
             userId: string;
         };
         Clip: {
+            chat?: components["schemas"]["StreamChatMessage"][];
             /** Format: date-time */
             createdAt?: string;
             createdBy?: string;
@@ -4136,6 +4141,7 @@ export interface components {
             isDeleted: boolean;
             isPinned: boolean;
             isQuestion: boolean;
+            mediaMs?: number;
             /** Format: uuid */
             streamId: string;
             /** Format: uuid */
@@ -4148,6 +4154,7 @@ export interface components {
             emoji: string;
             /** Format: uuid */
             id: string;
+            mediaMs?: number;
             positionX: number;
             positionY: number;
             /** Format: uuid */

@@ -36,6 +36,17 @@ export type OkBody<O> = O extends { responses: { 200: { content: { 'application/
     ? T
     : unknown;
 
+/** A stretch of a recording's media time (ms; 0 at its first frame): `fromMs ≤ mediaMs < toMs`. */
+export interface MediaSpan {
+  fromMs: number;
+  toMs?: number;
+  limit?: number;
+}
+
+function mediaQuery({ fromMs, toMs, limit }: MediaSpan) {
+  return { fromMs, ...(toMs !== undefined ? { toMs } : {}), ...(limit !== undefined ? { limit } : {}) };
+}
+
 export interface RequestOptions<O> {
   params?: PathParams<O>;
   query?: QueryParams<O>;
@@ -213,6 +224,14 @@ export class NchatClient {
   ): Promise<StreamChatMessage[]> {
     return this.request('get', '/api/streams/{id}/chat', { params: { id }, query, signal });
   }
+  /** The chat of a stretch of the stream's recording, by media time (docs/recording.md, "Media
+   * time"): the messages with `fromMs ≤ mediaMs < toMs`, each with its `mediaMs`, in media-time
+   * order, the earliest `limit` (≤ 500, default 100). `toMs` defaults to `fromMs` + 60 s and is at
+   * most 2 h after it. A replay player's `currentTime × 1000` is on the same timeline. Errors:
+   * `not_found` when the stream has no recording here, `validation_failed` naming a bad bound. */
+  getChatAt(id: string, span: MediaSpan, signal?: AbortSignal): Promise<StreamChatMessage[]> {
+    return this.request('get', '/api/streams/{id}/chat', { params: { id }, query: mediaQuery(span), signal });
+  }
   sendChat(id: string, content: string, isQuestion = false, signal?: AbortSignal): Promise<StreamChatMessage> {
     return this.request('post', '/api/streams/{id}/chat', {
       params: { id },
@@ -235,6 +254,10 @@ export class NchatClient {
   }
   getReactions(id: string, limit = 20, signal?: AbortSignal): Promise<StreamReaction[]> {
     return this.request('get', '/api/streams/{id}/reactions', { params: { id }, query: { limit }, signal });
+  }
+  /** The reactions of a stretch of the recording, by media time, as `getChatAt`. */
+  getReactionsAt(id: string, span: MediaSpan, signal?: AbortSignal): Promise<StreamReaction[]> {
+    return this.request('get', '/api/streams/{id}/reactions', { params: { id }, query: mediaQuery(span), signal });
   }
   sendReaction(id: string, emoji: string, position?: { x?: number; y?: number }): Promise<StreamReaction> {
     const body: { emoji: string; positionX?: number; positionY?: number } = { emoji };

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { NchatClient } from '../../src/sdk/rest-client';
 import { NchatError } from '../../src/sdk/errors';
 import { fakeFetch } from '../fakes';
-import { guest, stream } from './recorded';
+import { chatMessage, guest, stream } from './recorded';
 
 describe('NchatClient', () => {
   it('sends the bearer token and JSON body, and returns the typed answer', async () => {
@@ -23,6 +23,21 @@ describe('NchatClient', () => {
     await c.getChat('a/b', { limit: 50, after: undefined });
     expect(f.calls[0]?.url).toBe('http://srv/api/streams/a%2Fb/chat?limit=50');
     expect(f.calls[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('asks the chat and the reactions of a stretch of the recording by media time', async () => {
+    const f = fakeFetch([
+      { method: 'GET', path: /\/chat$/, body: [{ ...chatMessage, mediaMs: 2500 }] },
+      { method: 'GET', path: /\/reactions$/, body: [] },
+    ]);
+    const c = new NchatClient({ baseUrl: 'http://srv', fetch: f.fetch });
+    const chat = await c.getChatAt('s1', { fromMs: 0, toMs: 120_000, limit: 500 });
+    expect(chat[0]?.mediaMs).toBe(2500);
+    await c.getReactionsAt('s1', { fromMs: 5000 });
+    expect(f.calls.map((x) => x.url)).toEqual([
+      'http://srv/api/streams/s1/chat?fromMs=0&toMs=120000&limit=500',
+      'http://srv/api/streams/s1/reactions?fromMs=5000',
+    ]);
   });
 
   it("turns the server's JSON error into an NchatError with code, field, status and Retry-After", async () => {
