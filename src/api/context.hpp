@@ -84,6 +84,18 @@ struct ApiContext {
     // 409 stream_quota_exceeded. 0: no limit (--max-open-streams).
     std::int64_t max_open_streams = 100;
 
+    // The product spec's AppConfig features as this server runs them (GET /api/config,
+    // docs/api.md "Server features"): the SDK hides what is off.
+    struct Features {
+        bool live_streaming = true;
+        bool recording = true;
+        bool chat = true;
+        bool reactions = true;
+        bool scheduling = true;
+        int max_stream_duration = 0;  // minutes; 0 = unlimited
+    };
+    Features features;
+
     // Private playback (docs/api.md): issues and checks playback tokens; null: not enabled.
     std::shared_ptr<PlaybackAccess> playback;
 

@@ -327,6 +327,30 @@ json openapi_document(const std::string& version, const std::string& server_url)
         {"summary", "Prometheus text exposition"},
         {"responses", {{"200", {{"description", "text/plain; version=0.0.4"}}}}}};
     paths["/api/openapi.json"]["get"] = op("This document", {{"type", "object"}}, {}, false);
+    {
+        auto flag = json{{"type", "boolean"}};
+        json features = {{"type", "object"},
+                         {"required",
+                          {"liveStreaming", "streamRecording", "streamChat", "streamReactions",
+                           "streamScheduling", "maxStreamDuration"}},
+                         {"properties",
+                          {{"liveStreaming", flag},
+                           {"streamRecording", flag},
+                           {"streamChat", flag},
+                           {"streamReactions", flag},
+                           {"streamScheduling", flag},
+                           {"maxStreamDuration", {{"type", "integer"}, {"minimum", 0}}}}}};
+        paths["/api/config"]["get"] =
+            op("The server's features (the spec's AppConfig; maxStreamDuration in minutes, 0 = "
+               "unlimited) and the URLs a client needs",
+               {{"type", "object"},
+                {"required", {"features", "ingestUrl", "hlsBaseUrl"}},
+                {"properties",
+                 {{"features", features},
+                  {"ingestUrl", {{"type", "string"}}},
+                  {"hlsBaseUrl", {{"type", "string"}}}}}},
+               {}, false);
+    }
     json schemas = {{"Stream", stream_schema()},
                     {"ApiToken",
                      {{"type", "object"},

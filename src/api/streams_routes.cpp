@@ -120,6 +120,8 @@ net::awaitable<Response> create_stream(ApiContext& ctx, Request& req) {
     }
     require_json_content(req);
     auto in = parse_create_stream(req.raw.body());
+    if (in.scheduled_at && !ctx.features.scheduling)
+        throw bad_request("scheduling is turned off on this server", "scheduledAt");
     auto now = ctx.clock.now();
     Stream s;
     s.id = util::new_uuid();
@@ -166,6 +168,8 @@ net::awaitable<Response> patch_stream(ApiContext& ctx, Request& req) {
     auto l = co_await load(ctx, req, true);
     require_json_content(req);
     auto patch = parse_stream_patch(req.raw.body());
+    if (patch.scheduled_at && *patch.scheduled_at && !ctx.features.scheduling)
+        throw bad_request("scheduling is turned off on this server", "scheduledAt");
     auto now = ctx.clock.now();
     std::vector<store::StreamStatus> expected{l.stream.status};
     if (patch.scheduled_at) {

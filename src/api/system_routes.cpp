@@ -44,6 +44,23 @@ net::awaitable<Response> metrics(ApiContext& ctx, Request& req) {
     co_return res;
 }
 
+// The spec's AppConfig (docs/api.md, "Server features") and the URLs a client needs; public.
+net::awaitable<Response> app_config(ApiContext& ctx, Request& req) {
+    const auto& f = ctx.features;
+    nlohmann::json body = {{"features",
+                            {{"liveStreaming", f.live_streaming},
+                             {"streamRecording", f.recording},
+                             {"streamChat", f.chat},
+                             {"streamReactions", f.reactions},
+                             {"streamScheduling", f.scheduling},
+                             {"maxStreamDuration", f.max_stream_duration}}},
+                           {"ingestUrl", ctx.ingest_url},
+                           {"hlsBaseUrl", ctx.public_url + "/hls"}};
+    auto res = json(req, Status::ok, body);
+    res.set(http::bhttp::field::cache_control, "no-cache");
+    co_return res;
+}
+
 net::awaitable<Response> openapi(ApiContext& ctx, Request& req) {
     co_return json(req, Status::ok, openapi_document(ctx.version, ctx.public_url));
 }
@@ -54,6 +71,7 @@ void add_system_routes(http::Router& r, ApiContext& ctx) {
     r.add(Verb::get, "/healthz", handler(ctx, healthz));
     r.add(Verb::get, "/metrics", handler(ctx, metrics));
     r.add(Verb::get, "/api/openapi.json", handler(ctx, openapi));
+    r.add(Verb::get, "/api/config", handler(ctx, app_config));
 }
 
 }  // namespace nchat::api

@@ -26,6 +26,12 @@ struct Config {
     bool record = true;
     std::string record_path;        // default: <data_dir>/recordings
     int record_retention_days = 0;  // 0: kept until deleted
+    // The product spec's AppConfig features (GET /api/config; docs/api.md "Server features").
+    bool live_streaming = true;  // publishing (RTMP, WHIP); false refuses every publish
+    bool stream_chat = true;     // chat messages and questions
+    bool stream_reactions = true;
+    bool stream_scheduling = true;  // scheduledAt on a stream
+    int max_stream_duration = 0;    // minutes live before the server ends it; 0 = unlimited
     // Chat messages, reactions and viewer sessions (issue 17, data protection); 0: kept.
     int retention_days = 90;
     std::string redis;

@@ -30,6 +30,10 @@ PublishAuthorizer::PublishAuthorizer(store::Database& db,
 boost::asio::awaitable<std::variant<PublishGrant, PublishRefusal>> PublishAuthorizer::authorize(
     std::string key, std::uint64_t publisher, std::string peer) {
     using ingest::RefusalReason;
+    if (!settings_.live_streaming) {
+        co_return PublishRefusal{RefusalReason::disabled,
+                                 "live streaming is turned off on this server"};
+    }
     if (key.empty() || key.size() > 255)
         co_return PublishRefusal{RefusalReason::missing_key, "missing stream key"};
     auto hash = auth::hash_token(key);

@@ -14,7 +14,8 @@ namespace nchat::app {
 
 struct PublishSettings {
     bool auto_live = true;
-    std::string public_url;  // for hlsManifestUrl
+    bool live_streaming = true;  // false: every publish is refused (--live-streaming)
+    std::string public_url;      // for hlsManifestUrl
     hls::RenditionConfig rendition;
     // The quality ladder (issue 5); null: the stream is packaged as published ("source").
     class Transcoding* transcoding = nullptr;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
@@ -122,8 +123,50 @@ net::awaitable<void> mark_ended(store::Database& db,
     }
 }
 
+// --max-stream-duration (AppConfig maxStreamDuration): the streams published on this node that
+// have been live that long end, as when their broadcaster ends them; each broadcaster is warned
+// once, 5 minutes before (at once when the limit is shorter). A stream published on another
+// node is that node's to end. `warned` lives on the caller's thread.
+net::awaitable<void> end_overlong_streams(store::Database& db,
+                                          util::Clock& clock,
+                                          live::Registry& streams,
+                                          realtime::Service* chat,
+                                          std::chrono::minutes max,
+                                          std::set<std::string>& warned) {
+    store::StreamFilter f;
+    f.status = store::StreamStatus::live;
+    f.include_all_private = true;
+    f.limit = 1000;
+    auto list = [f](store::Store& s) { return s.list_streams(f); };
+    auto live = co_await db.read(list);
+    const auto now = clock.now();
+    constexpr auto kWarnBefore = std::chrono::minutes(5);
+    for (const auto& s : live) {
+        if (!s.started_at || !streams.find(s.id)) continue;
+        const auto ends = *s.started_at + max;
+        if (now >= ends) {
+            util::logger("app")->info("stream={} ended: live for --max-stream-duration ({} min)",
+                                      s.id, max.count());
+            warned.erase(s.id);
+            streams.end(s.id);  // marks it ended and tells the room, as a publisher gone for good
+            continue;
+        }
+        if (now >= ends - kWarnBefore && chat && warned.insert(s.id).second) {
+            chat->notify(
+                s.id, s.broadcaster_id, "stream.warning",
+                {{"reason", "max_duration"},
+                 {"endsAt", util::format_iso8601(ends)},
+                 {"message", "This stream reaches the server's maximum duration of " +
+                                 std::to_string(max.count()) + " minutes and will end at " +
+                                 util::format_iso8601(ends) + "."}});
+        }
+    }
+}
+
 realtime::ServiceConfig chat_config(const Config& cfg) {
     realtime::ServiceConfig c;
+    c.chat_enabled = cfg.stream_chat;
+    c.reactions_enabled = cfg.stream_reactions;
     c.chat = {double(cfg.chat_rate), double(cfg.chat_rate)};
     c.reactions = {double(cfg.reaction_rate), double(cfg.reaction_rate)};
     c.profanity_words = cfg.profanity_words;
@@ -440,8 +483,26 @@ int serve(const Config& cfg) {
         return out;
     };
     chat.start(ioc.get_executor());
+    std::set<std::string> warned_long;  // on ioc's thread
+    auto duration_timer = std::make_shared<net::steady_timer>(ioc);
+    std::function<void()> check_durations = [&] {
+        const std::chrono::minutes max(cfg.max_stream_duration);
+        net::co_spawn(ioc, end_overlong_streams(db, clock, streams, &chat, max, warned_long),
+                      [&](std::exception_ptr e) {
+                          if (e) log->warn("max stream duration: the check failed");
+                          duration_timer->expires_after(std::chrono::seconds(5));
+                          duration_timer->async_wait([&](boost::system::error_code ec) {
+                              if (!ec) check_durations();
+                          });
+                      });
+    };
+    if (cfg.max_stream_duration > 0) check_durations();
+    ctx.features = {cfg.live_streaming,    cfg.record,
+                    cfg.stream_chat,       cfg.stream_reactions,
+                    cfg.stream_scheduling, cfg.max_stream_duration};
     PublishSettings ps;
     ps.auto_live = cfg.auto_live;
+    ps.live_streaming = cfg.live_streaming;
     if (transcoding) ps.transcoding = transcoding.get();
     if (cfg.record) ps.recorder = &recorder;
     ps.rendition.part_target = std::chrono::milliseconds(cfg.part_target_ms);

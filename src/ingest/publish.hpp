@@ -23,6 +23,7 @@ enum class RefusalReason : std::uint8_t {
     unknown_key,  // no stream has it
     ended,        // the stream ended or was cancelled: a new stream is needed
     busy,         // another publisher is live on it
+    disabled,     // the server takes no publish (--live-streaming=false)
 };
 
 struct PublishRefusal {

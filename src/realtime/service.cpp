@@ -397,6 +397,13 @@ void Service::share_limits(SharedLimits* shared) {
     impl_->reaction_limiter.share(shared, "reactions");
 }
 
+void Service::notify(const std::string& stream_id,
+                     const std::string& user_id,
+                     std::string type,
+                     nlohmann::json data) {
+    impl_->publish(stream_id, std::move(type), std::move(data), user_id);
+}
+
 void Service::access_revoked(const std::string& stream_id, const std::string& user_id) {
     impl_->publish(stream_id, std::string(kAccessRevoked), {{"userId", user_id}}, user_id);
 }

@@ -57,6 +57,10 @@ struct RateLimit {
 };
 
 struct ServiceConfig {
+    // The server's switches (--stream-chat, --stream-reactions): off refuses every message
+    // (chat_disabled) or reaction (reactions_disabled), whatever the stream says.
+    bool chat_enabled = true;
+    bool reactions_enabled = true;
     RateLimit chat{3, 3};
     RateLimit reactions{5, 5};
     std::size_t max_content = 500;  // code points, after trimming
@@ -226,6 +230,12 @@ public:
     // `user_id` may no longer see the private stream (DELETE .../access/{userId}): publishes
     // access.revoked {userId} to that user only, on every node. Thread-safe, never blocks.
     void access_revoked(const std::string& stream_id, const std::string& user_id);
+    // An event of the room for one user only (its broadcaster: `stream.warning` before the
+    // server ends a stream at --max-stream-duration). Thread-safe, never blocks.
+    void notify(const std::string& stream_id,
+                const std::string& user_id,
+                std::string type,
+                nlohmann::json data);
 
     ServiceStats stats() const;
 

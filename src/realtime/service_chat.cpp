@@ -52,6 +52,9 @@ net::awaitable<nlohmann::json> Service::Impl::send_chat(auth::Principal who,
                                                         std::string stream_id,
                                                         std::string content,
                                                         bool as_question) {
+    if (!cfg.chat_enabled) {
+        throw Refusal(403, code::kChatDisabled, "chat is turned off on this server");
+    }
     // Every attempt takes a token, refused ones too: the limit protects the store.
     auto key = sender_key(stream_id, who.user_id);
     co_await take_token(chat_limiter, key);

@@ -34,6 +34,9 @@ net::awaitable<nlohmann::json> Service::Impl::react(auth::Principal who,
                                                     std::string emoji,
                                                     std::optional<double> x,
                                                     std::optional<double> y) {
+    if (!cfg.reactions_enabled) {
+        throw Refusal(403, code::kReactionsDisabled, "reactions are turned off on this server");
+    }
     auto key = stream_id + '/' + who.user_id;
     co_await take_token(reaction_limiter, key);
     if (!is_single_emoji(emoji)) throw invalid("emoji", "emoji must be exactly one emoji");

@@ -45,6 +45,8 @@ Status status_of(RefusalReason r) {
         case RefusalReason::ended:
         case RefusalReason::busy:
             return Status::conflict;
+        case RefusalReason::disabled:
+            return Status::forbidden;
     }
     return Status::forbidden;
 }
@@ -112,9 +114,10 @@ net::awaitable<Response> Server::post(Request& req) {
     if (auto* r = std::get_if<PublishRefusal>(&result)) {
         log()->warn("peer={} WHIP publish refused: {}", req.peer, r->description);
         throw http::open_error(status_of(r->reason),
-                               r->reason == RefusalReason::busy    ? "conflict"
-                               : r->reason == RefusalReason::ended ? "stream_ended"
-                                                                   : "unauthorized",
+                               r->reason == RefusalReason::busy       ? "conflict"
+                               : r->reason == RefusalReason::ended    ? "stream_ended"
+                               : r->reason == RefusalReason::disabled ? "live_streaming_disabled"
+                                                                      : "unauthorized",
                                r->description);
     }
     auto grant = std::get<PublishGrant>(std::move(result));

@@ -593,6 +593,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server's features (the spec's AppConfig; maxStreamDuration in minutes, 0 = unlimited) and the URLs a client needs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            features: {
+                                liveStreaming: boolean;
+                                maxStreamDuration: number;
+                                streamChat: boolean;
+                                streamReactions: boolean;
+                                streamRecording: boolean;
+                                streamScheduling: boolean;
+                            };
+                            hlsBaseUrl: string;
+                            ingestUrl: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/guest": {
         parameters: {
             query?: never;
