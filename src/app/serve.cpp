@@ -163,6 +163,40 @@ net::awaitable<void> end_overlong_streams(store::Database& db,
     }
 }
 
+// A scheduled stream whose time has come moves to preparing (pending_status's rule, applied
+// when the time passes, not only at the next write) and its room gets `stream.reminder`: the
+// waiting room hears that the broadcaster is due. The conditional update lets one node of
+// several win, so the reminder goes out once.
+net::awaitable<void> start_due_schedules(store::Database& db,
+                                         util::Clock& clock,
+                                         realtime::Service* chat) {
+    store::StreamFilter f;
+    f.status = store::StreamStatus::scheduled;
+    f.include_all_private = true;
+    f.limit = 1000;
+    auto list = [f](store::Store& s) { return s.list_streams(f); };
+    auto due = co_await db.read(list);
+    const auto now = clock.now();
+    for (const auto& s : due) {
+        if (!s.scheduled_at || *s.scheduled_at > now) continue;
+        store::StreamPatch patch;
+        patch.status = store::StreamStatus::preparing;
+        std::vector<store::StreamStatus> expected{store::StreamStatus::scheduled};
+        bool applied = false;
+        const auto id = s.id;
+        auto update = [&](store::Store& st) {
+            return st.update_stream(id, patch, now, expected, &applied);
+        };
+        co_await db.write(update);
+        if (!applied || !chat) continue;
+        chat->stream_status_changed(id, store::StreamStatus::preparing);
+        chat->notify(id, std::nullopt, "stream.reminder",
+                     {{"scheduledAt", util::format_iso8601(*s.scheduled_at)},
+                      {"title", s.title},
+                      {"message", "\"" + s.title + "\" is starting: the broadcaster is due."}});
+    }
+}
+
 realtime::ServiceConfig chat_config(const Config& cfg) {
     realtime::ServiceConfig c;
     c.chat_enabled = cfg.stream_chat;
@@ -485,18 +519,26 @@ int serve(const Config& cfg) {
     chat.start(ioc.get_executor());
     std::set<std::string> warned_long;  // on ioc's thread
     auto duration_timer = std::make_shared<net::steady_timer>(ioc);
+    // Every 5 s: scheduled streams whose time came, then streams past --max-stream-duration.
     std::function<void()> check_durations = [&] {
-        const std::chrono::minutes max(cfg.max_stream_duration);
-        net::co_spawn(ioc, end_overlong_streams(db, clock, streams, &chat, max, warned_long),
-                      [&](std::exception_ptr e) {
-                          if (e) log->warn("max stream duration: the check failed");
-                          duration_timer->expires_after(std::chrono::seconds(5));
-                          duration_timer->async_wait([&](boost::system::error_code ec) {
-                              if (!ec) check_durations();
+        net::co_spawn(ioc, start_due_schedules(db, clock, &chat), [&](std::exception_ptr e) {
+            if (e) log->warn("schedules: the check failed");
+            const std::chrono::minutes max(cfg.max_stream_duration);
+            auto next = [&] {
+                duration_timer->expires_after(std::chrono::seconds(5));
+                duration_timer->async_wait([&](boost::system::error_code ec) {
+                    if (!ec) check_durations();
+                });
+            };
+            if (max.count() == 0) return next();
+            net::co_spawn(ioc, end_overlong_streams(db, clock, streams, &chat, max, warned_long),
+                          [&, next](std::exception_ptr e2) {
+                              if (e2) log->warn("max stream duration: the check failed");
+                              next();
                           });
-                      });
+        });
     };
-    if (cfg.max_stream_duration > 0) check_durations();
+    check_durations();
     ctx.features = {cfg.live_streaming,    cfg.record,
                     cfg.stream_chat,       cfg.stream_reactions,
                     cfg.stream_scheduling, cfg.max_stream_duration};

@@ -398,10 +398,10 @@ void Service::share_limits(SharedLimits* shared) {
 }
 
 void Service::notify(const std::string& stream_id,
-                     const std::string& user_id,
+                     std::optional<std::string> user_id,
                      std::string type,
                      nlohmann::json data) {
-    impl_->publish(stream_id, std::move(type), std::move(data), user_id);
+    impl_->publish(stream_id, std::move(type), std::move(data), std::move(user_id));
 }
 
 void Service::access_revoked(const std::string& stream_id, const std::string& user_id) {

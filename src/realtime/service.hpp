@@ -230,10 +230,12 @@ public:
     // `user_id` may no longer see the private stream (DELETE .../access/{userId}): publishes
     // access.revoked {userId} to that user only, on every node. Thread-safe, never blocks.
     void access_revoked(const std::string& stream_id, const std::string& user_id);
-    // An event of the room for one user only (its broadcaster: `stream.warning` before the
-    // server ends a stream at --max-stream-duration). Thread-safe, never blocks.
+    // An event of the room, for one user only when `user_id` is given (its broadcaster:
+    // `stream.warning` before the server ends a stream at --max-stream-duration), else for
+    // everyone in it (`stream.reminder` when a scheduled stream's time comes). Thread-safe,
+    // never blocks.
     void notify(const std::string& stream_id,
-                const std::string& user_id,
+                std::optional<std::string> user_id,
                 std::string type,
                 nlohmann::json data);
 

@@ -65,6 +65,30 @@ describe('server features', () => {
     });
     after(async () => { await srv.stop(); srv.cleanup(); });
 
+    it("tells a scheduled stream's waiting room when its time comes", async () => {
+      const at = new Date(Date.now() + 3000);
+      const s = (await srv.req('POST', '/api/streams/create',
+        { token: bc.token, body: { channelId: uuid(), title: 'soon', scheduledAt: at.toISOString() } })).json;
+      assert.equal(s.status, 'scheduled');
+      // The waiting room: viewers join and chat before it starts.
+      const viewer = srv.createUser('wendy', 'viewer');
+      const ws = await WsClient.open(srv.base, { token: viewer.token });
+      try {
+        await ws.subscribe(s.id);
+        const hi = await srv.req('POST', `/api/streams/${s.id}/chat`, { token: viewer.token, body: { content: 'early!' } });
+        assert.equal(hi.status, 201, hi.text);
+        const listed = (await srv.req('GET', '/api/streams?status=scheduled')).json;
+        assert.ok((listed.streams ?? listed).some((x) => x.id === s.id && x.scheduledAt), 'listed as scheduled with scheduledAt');
+        const reminder = await ws.next((m) => m.type === 'stream.reminder', 20000);
+        assert.equal(Date.parse(reminder.data.scheduledAt), Date.parse(s.scheduledAt));
+        assert.ok(Date.now() >= at.getTime(), 'not before its time');
+        assert.equal((await ws.next((m) => m.type === 'stream.status', 5000)).data.status, 'preparing');
+        assert.equal((await srv.req('GET', `/api/streams/${s.id}`)).json.status, 'preparing');
+      } finally {
+        ws.close();
+      }
+    });
+
     it('warns the broadcaster, then ends a stream live for that long', async () => {
       assert.equal((await srv.req('GET', '/api/config')).json.features.maxStreamDuration, 1);
       const s = (await srv.req('POST', '/api/streams/create', { token: bc.token, body: { channelId: uuid(), title: 'long' } })).json;
