@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useServerFeatures } from '../hooks/use-server-features.js';
 import type { ChatMode, CreateStreamInput, Resolution } from '../sdk/types.js';
 
 export interface CreateStreamFormProps {
@@ -8,9 +9,10 @@ export interface CreateStreamFormProps {
 }
 
 /** The spec's create fields: title, description, schedule, max resolution, chat, reactions,
- * Q&A, chat mode, tags, private. */
+ * Q&A, chat mode, tags, private. No schedule on a server with `streamScheduling` off. */
 export function CreateStreamForm({ channelId, busy, onSubmit }: CreateStreamFormProps) {
   const id = useId();
+  const { features } = useServerFeatures();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [scheduledAt, setScheduledAt] = useState('');
@@ -38,7 +40,7 @@ export function CreateStreamForm({ channelId, busy, onSubmit }: CreateStreamForm
       hideViewerList,
     };
     if (description.trim()) input.description = description.trim();
-    if (scheduledAt) input.scheduledAt = new Date(scheduledAt).toISOString();
+    if (scheduledAt && features.streamScheduling) input.scheduledAt = new Date(scheduledAt).toISOString();
     const t = tags
       .split(',')
       .map((s) => s.trim())
@@ -58,10 +60,12 @@ export function CreateStreamForm({ channelId, busy, onSubmit }: CreateStreamForm
         <textarea id={`${id}-desc`} rows={3} maxLength={5000} value={description} onChange={(e) => setDescription(e.target.value)} />
       </div>
       <div className="ncl-form__row">
-        <div className="ncl-field">
-          <label htmlFor={`${id}-when`}>Schedule (optional)</label>
-          <input id={`${id}-when`} type="datetime-local" value={scheduledAt} onChange={(e) => setScheduledAt(e.target.value)} />
-        </div>
+        {features.streamScheduling ? (
+          <div className="ncl-field">
+            <label htmlFor={`${id}-when`}>Schedule (optional)</label>
+            <input id={`${id}-when`} type="datetime-local" value={scheduledAt} onChange={(e) => setScheduledAt(e.target.value)} />
+          </div>
+        ) : null}
         <div className="ncl-field">
           <label htmlFor={`${id}-res`}>Max resolution</label>
           <select id={`${id}-res`} value={maxResolution} onChange={(e) => setMaxResolution(e.target.value as Resolution)}>

@@ -3,6 +3,7 @@ import { HlsPlayer } from '../sdk/hls-player.js';
 import { useNchat } from '../hooks/context.js';
 import { useLiveStream } from '../hooks/use-live-stream.js';
 import { usePlaybackAccess } from '../hooks/use-playback-access.js';
+import { useServerFeatures } from '../hooks/use-server-features.js';
 import type { QualityPreset, Stream } from '../sdk/types.js';
 import { AudioLevelMeter } from './AudioLevelMeter.js';
 import { CreateStreamForm } from './CreateStreamForm.js';
@@ -62,16 +63,24 @@ export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStre
     onStreamEnded: () => onStreamEnded?.(),
   });
   const { client } = useNchat();
+  const { features } = useServerFeatures();
   const id = useId();
   const preview = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (preview.current) preview.current.srcObject = live.localStream;
   }, [live.localStream]);
 
+  // The server's limits (GET /api/config): what it does not allow is not offered.
+  const maxDuration =
+    features.maxStreamDuration > 0 ? <p className="ncl-muted">Streams end after {features.maxStreamDuration} minutes.</p> : null;
+  const liveOff = features.liveStreaming ? null : <p role="note">Going live is turned off on this server.</p>;
+
   const s = live.stream;
   if (!s) {
     return (
       <div className="ncl-broadcaster">
+        {liveOff}
+        {maxDuration}
         {streamId ? (
           <p>Loading…</p>
         ) : (
@@ -88,7 +97,7 @@ export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStre
   const isLive = s.status === 'live';
   const finished = s.status === 'ended' || s.status === 'cancelled';
   const manifest = isLive ? client.manifestUrl(s) : null;
-  const browserControls = !finished && (!isLive || !!live.localStream);
+  const browserControls = features.liveStreaming && !finished && (!isLive || !!live.localStream);
   const camera = live.localStream?.getVideoTracks()[0]?.getSettings().deviceId ?? '';
   const mic = live.localStream?.getAudioTracks()[0]?.getSettings().deviceId ?? '';
 
@@ -105,6 +114,12 @@ export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStre
           </span>
         ) : null}
       </div>
+      {!finished ? maxDuration : null}
+      {live.warning && !finished ? (
+        <p className="ncl-banner" role="alert">
+          {live.warning.message}
+        </p>
+      ) : null}
       {live.error ? (
         <p className="ncl-error" role="alert">
           {live.error.message}
@@ -118,7 +133,7 @@ export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStre
             ) : (
               <video ref={preview} className="ncl-stage__video" muted playsInline autoPlay aria-label="Camera preview" />
             )}
-            {!live.localStream && !(isLive && manifest) ? (
+            {features.liveStreaming && !live.localStream && !(isLive && manifest) ? (
               <div className="ncl-stage__overlay">
                 <button type="button" className="ncl-button" onClick={() => void live.startPreview()} disabled={finished}>
                   Turn on camera
@@ -196,7 +211,8 @@ export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStre
             </>
           ) : null}
           <div className="ncl-broadcaster__actions">
-            {!finished && !isLive && !live.isBroadcasting ? (
+            {!finished && !isLive ? liveOff : null}
+            {features.liveStreaming && !finished && !isLive && !live.isBroadcasting ? (
               <button
                 type="button"
                 className="ncl-button ncl-button--primary"
@@ -224,7 +240,7 @@ export function StreamBroadcaster({ channelId, streamId, onStreamCreated, onStre
           <p className="ncl-share">
             Share: <a href={`/watch/${s.id}`}>{`${client.baseUrl}/watch/${s.id}`}</a>
           </p>
-          {!finished ? (
+          {features.liveStreaming && !finished ? (
             <IngestPanel
               ingestUrl={client.ingestUrl(s)}
               streamKey={live.streamKey ?? undefined}

@@ -6,6 +6,7 @@ import { useAuthState } from '../hooks/use-identity.js';
 import { useStreamChat } from '../hooks/use-stream-chat.js';
 import { useStreamQuestions } from '../hooks/use-stream-questions.js';
 import { useStreamReactions } from '../hooks/use-stream-reactions.js';
+import { useServerFeatures } from '../hooks/use-server-features.js';
 import { useStreamViewer } from '../hooks/use-stream-viewer.js';
 import { ChatPanel, chatPanelProps } from './ChatPanel.js';
 import { FloatingReactions } from './FloatingReactions.js';
@@ -54,6 +55,11 @@ export function StreamViewer({
   const reactions = useStreamReactions({ streamId });
   const qa = useStreamQuestions({ streamId, enabled: !!viewer.stream?.enableQa });
   const { realtime } = useNchat();
+  const { features } = useServerFeatures();
+  // Off on the server (GET /api/config): no chat column and no reactions, whatever the stream says.
+  const serverChatOff = !features.streamChat;
+  const noChat = hideChat || serverChatOff;
+  const reactionsOn = features.streamReactions && viewer.stream?.enableReactions !== false;
   const auth = useAuthState();
   const me = auth.identity;
   const stageRef = useRef<HTMLDivElement>(null);
@@ -139,7 +145,7 @@ export function StreamViewer({
   const pending = !stream || viewer.isCheckingReplay;
 
   return (
-    <div className={`ncl-viewer${hideChat ? ' ncl-viewer--no-chat' : ''}`}>
+    <div className={`ncl-viewer${noChat ? ' ncl-viewer--no-chat' : ''}`}>
       <div className="ncl-viewer__main">
         <div className="ncl-stage" ref={stageRef}>
           {/* A replay is seekable: the browser's own controls give it a timeline. */}
@@ -151,7 +157,7 @@ export function StreamViewer({
             aria-label={stream ? `${viewer.isReplay ? 'Replay' : 'Video'}: ${stream.title}` : 'Video'}
           />
           {overlay ? <div className="ncl-stage__overlay">{overlay}</div> : null}
-          {stream?.enableReactions === false ? null : viewer.isReplay ? (
+          {!reactionsOn ? null : viewer.isReplay ? (
             <ReplayReactions streamId={streamId} media={videoNode} />
           ) : (
             <FloatingReactions reactions={reactions.recentReactions} />
@@ -259,12 +265,13 @@ export function StreamViewer({
             {stream.description ? <p className="ncl-viewer__description">{stream.description}</p> : null}
           </div>
         ) : null}
-        {stream?.enableReactions && !ended && !noAccess ? (
+        {serverChatOff && !hideChat && !pending ? <p className="ncl-muted ncl-viewer__note">Chat is turned off on this server.</p> : null}
+        {reactionsOn && stream?.enableReactions && !ended && !noAccess ? (
           <div className="ncl-viewer__reactions">
             <ReactionBar disabled={!me || reactions.isSending} onReact={react} />
             {!me ? (
               <span className="ncl-muted">
-                {offerGuestName && !hideChat && !guestsOff ? 'Pick a name in the chat to react.' : 'Sign in to react.'}
+                {offerGuestName && !noChat && !guestsOff ? 'Pick a name in the chat to react.' : 'Sign in to react.'}
               </span>
             ) : null}
             {reactions.error ? (
@@ -276,7 +283,7 @@ export function StreamViewer({
         ) : null}
       </div>
       {/* Access revoked: the server has closed this user's room too; nothing to show in it. */}
-      {hideChat || pending || noAccess ? null : viewer.isReplay ? (
+      {noChat || pending || noAccess ? null : viewer.isReplay ? (
         <ReplayChat streamId={streamId} media={videoNode} currentUserId={me?.userId ?? null} qa={qaPanel} />
       ) : (
         <ChatPanel

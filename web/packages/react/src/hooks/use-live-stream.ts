@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { NchatError, toNchatError } from '../sdk/errors.js';
+import type { RoomEvents } from '../sdk/realtime-client.js';
 import { presetConstraints, WhipPublisher, type OutgoingStats } from '../sdk/whip-publisher.js';
 import type { CreateStreamInput, QualityPreset, Stream } from '../sdk/types.js';
 import { useNchat } from './context.js';
 import { useRealtimeRoom } from './use-realtime-room.js';
 
 export type BroadcastConnectionState = RTCPeerConnectionState | 'idle';
+/** The server's notice that it will end the stream (`stream.warning`, to the broadcaster only). */
+export type StreamWarning = RoomEvents['stream.warning'];
 
 export interface UseLiveStreamOptions {
   onStreamCreated?: (stream: Stream) => void;
@@ -56,6 +59,9 @@ export interface UseLiveStreamResult {
   /** The stream key, known only on the page that created the stream or regenerated its key: the
    * server shows a key once (docs/api.md). Null otherwise: `regenerateKey` makes a new one. */
   streamKey: string | null;
+  /** Not in the spec: the last `stream.warning` of this stream (the server ends it at `endsAt`,
+   * --max-stream-duration), null until one arrives. */
+  warning: StreamWarning | null;
 }
 
 export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStreamResult {
@@ -70,6 +76,7 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
   const [qualityMetrics, setMetrics] = useState<OutgoingStats | null>(null);
   const [viewerCount, setViewers] = useState(0);
   const [duration, setDuration] = useState(0);
+  const [warning, setWarning] = useState<{ streamId: string; data: StreamWarning } | null>(null);
   const [error, setError] = useState<NchatError | null>(null);
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
   const [mics, setMics] = useState<MediaDeviceInfo[]>([]);
@@ -111,6 +118,7 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
 
   useRealtimeRoom(stream?.id, (e) => {
     if (e.type === 'viewers') setViewers(e.data.count);
+    if (e.type === 'stream.warning') setWarning({ streamId: e.streamId, data: e.data });
     if (e.type === 'stream.status') {
       void client.getStream(e.streamId).then((s) => {
         setStream(s);
@@ -216,6 +224,7 @@ export function useLiveStream(options: UseLiveStreamOptions = {}): UseLiveStream
   return {
     stream,
     streamKey,
+    warning: warning && warning.streamId === stream?.id ? warning.data : null,
     isCreating,
     isStarting,
     isBroadcasting,

@@ -25,6 +25,9 @@ export interface RoomEvents {
   /** This user may no longer see the private stream: the server closes the connection next,
    * and the room is not joined again when it reconnects. */
   'access.revoked': { userId: string };
+  /** To the broadcaster only: the server ends the stream at `endsAt` (`reason: 'max_duration'`,
+   * --max-stream-duration); `message` says so in words. */
+  'stream.warning': { reason: string; endsAt: string; message: string };
 }
 export type RoomEvent = { [K in keyof RoomEvents]: { type: K; streamId: string; data: RoomEvents[K] } }[keyof RoomEvents];
 

@@ -14,6 +14,7 @@ import type {
   PlaybackToken,
   Question,
   Recording,
+  ServerConfig,
   Stream,
   StreamChatMessage,
   StreamHealth,
@@ -141,6 +142,12 @@ export class NchatClient {
    * (403), `rate_limited` with `retryAfter` (429). */
   createGuest(displayName: string, signal?: AbortSignal): Promise<Guest> {
     return this.request('post', '/api/guest', { body: { displayName }, signal, anonymous: true });
+  }
+
+  /** What this server does (docs/api.md, "Server features"); public, so sent without the token:
+   * an expired one must not hide the answer. */
+  getConfig(signal?: AbortSignal): Promise<ServerConfig> {
+    return this.request('get', '/api/config', { signal, anonymous: true });
   }
 
   // Streams (product spec, "Stream Management" and "Stream Lifecycle").

@@ -25,6 +25,12 @@ export type Clip = Schemas['Clip'];
  * `token` (in the URL, or as WHEP's bearer), valid until `expiresAt` (5 minutes). */
 export type PlaybackToken = Schemas['PlaybackToken'];
 
+/** `GET /api/config`'s answer (docs/api.md, "Server features"): what this server does, with the
+ * spec's AppConfig names, and the URLs a client needs. */
+export type ServerConfig = paths['/api/config']['get']['responses'][200]['content']['application/json'];
+/** `maxStreamDuration` is in minutes, 0 = unlimited. */
+export type ServerFeatures = ServerConfig['features'];
+
 export type StreamStatus = Stream['status'];
 export type Resolution = Stream['maxResolution'];
 export type ChatMode = Stream['chatMode'];
