@@ -68,6 +68,29 @@ nlohmann::json placed(std::vector<nlohmann::json> items,
     return out;
 }
 
+// The rows `between` reads for the window's stretches, placed on the media time (placed()).
+template <class Between, class ToJson>
+net::awaitable<nlohmann::json> items_at(ApiContext& ctx,
+                                        std::string stream_id,
+                                        std::int64_t from_ms,
+                                        std::int64_t to_ms,
+                                        std::int64_t limit,
+                                        Between between,
+                                        ToJson to_json) {
+    auto w = window(ctx, stream_id, from_ms, to_ms);
+    if (w.ranges.empty()) co_return nlohmann::json::array();
+    auto ranges = store_ranges(w);
+    auto read = [&](store::Store& st) { return between(st, stream_id, ranges, limit); };
+    auto rows = co_await ctx.db.read(read);
+    std::vector<nlohmann::json> items;
+    std::vector<util::Time> at;
+    for (const auto& r : rows) {
+        items.push_back(to_json(r));
+        at.push_back(r.created_at);
+    }
+    co_return placed(std::move(items), at, w, from_ms, to_ms);
+}
+
 }  // namespace
 
 net::awaitable<nlohmann::json> chat_at(ApiContext& ctx,
@@ -75,18 +98,13 @@ net::awaitable<nlohmann::json> chat_at(ApiContext& ctx,
                                        std::int64_t from_ms,
                                        std::int64_t to_ms,
                                        std::int64_t limit) {
-    auto w = window(ctx, stream_id, from_ms, to_ms);
-    if (w.ranges.empty()) co_return nlohmann::json::array();
-    auto ranges = store_ranges(w);
-    auto read = [&](store::Store& st) { return st.chat_between(stream_id, ranges, limit); };
-    auto rows = co_await ctx.db.read(read);
-    std::vector<nlohmann::json> items;
-    std::vector<util::Time> at;
-    for (const auto& m : rows) {
-        items.push_back(realtime::message_to_json(m));
-        at.push_back(m.created_at);
-    }
-    co_return placed(std::move(items), at, w, from_ms, to_ms);
+    auto between = [](store::Store& st, const std::string& id,
+                      const std::vector<store::TimeRange>& r,
+                      std::int64_t n) { return st.chat_between(id, r, n); };
+    auto to_json = [](const store::ChatMessage& m) { return realtime::message_to_json(m); };
+    auto out =
+        co_await items_at(ctx, std::move(stream_id), from_ms, to_ms, limit, between, to_json);
+    co_return out;
 }
 
 net::awaitable<nlohmann::json> reactions_at(ApiContext& ctx,
@@ -94,18 +112,13 @@ net::awaitable<nlohmann::json> reactions_at(ApiContext& ctx,
                                             std::int64_t from_ms,
                                             std::int64_t to_ms,
                                             std::int64_t limit) {
-    auto w = window(ctx, stream_id, from_ms, to_ms);
-    if (w.ranges.empty()) co_return nlohmann::json::array();
-    auto ranges = store_ranges(w);
-    auto read = [&](store::Store& st) { return st.reactions_between(stream_id, ranges, limit); };
-    auto rows = co_await ctx.db.read(read);
-    std::vector<nlohmann::json> items;
-    std::vector<util::Time> at;
-    for (const auto& r : rows) {
-        items.push_back(realtime::reaction_to_json(r));
-        at.push_back(r.created_at);
-    }
-    co_return placed(std::move(items), at, w, from_ms, to_ms);
+    auto between = [](store::Store& st, const std::string& id,
+                      const std::vector<store::TimeRange>& r,
+                      std::int64_t n) { return st.reactions_between(id, r, n); };
+    auto to_json = [](const store::Reaction& r) { return realtime::reaction_to_json(r); };
+    auto out =
+        co_await items_at(ctx, std::move(stream_id), from_ms, to_ms, limit, between, to_json);
+    co_return out;
 }
 
 }  // namespace nchat::api::detail
