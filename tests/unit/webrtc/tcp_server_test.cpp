@@ -97,14 +97,25 @@ private:
 class TcpServerTest : public ::testing::Test {
 protected:
     virtual TcpServerOptions options() const { return {}; }
+    // The TCP listener takes the UDP port's number, and a port the system gives UDP may be
+    // held for TCP by another socket (a concurrent test's connection: "bind: Address already
+    // in use"). So the number comes from the TCP side, free there a moment ago.
+    static std::uint16_t free_tcp_port() {
+        net::io_context io;
+        tcp::acceptor probe(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+        return probe.local_endpoint().port();
+    }
     void SetUp() override {
-        udp_ = std::make_unique<UdpServer>(ioc_.get_executor(), UdpServerOptions{"127.0.0.1", 0});
+        const auto port = free_tcp_port();
+        udp_ =
+            std::make_unique<UdpServer>(ioc_.get_executor(), UdpServerOptions{"127.0.0.1", port});
         udp_->start();
         tcp_ = std::make_unique<TcpServer>(*udp_, options());
         tcp_->start("127.0.0.1", udp_->port());
         thread_ = std::thread([this] { ioc_.run(); });
     }
     void TearDown() override {
+        if (!thread_.joinable()) return;  // SetUp failed: nothing runs that could be waited for
         on_strand([&] {
             if (transport_) transport_->close();
         });
